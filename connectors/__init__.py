@@ -1,0 +1,1 @@
+"""Connectors: fetch and parse feeds, produce normalised items to Kafka."""

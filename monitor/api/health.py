@@ -1,0 +1,36 @@
+"""`GET /api/v1/health`: is the database reachable, is Kafka answering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
+
+from monitor import broker, db
+from monitor.errors import MonitorError
+from monitor.settings import get_settings
+
+router = APIRouter(tags=["health"])
+
+
+def _check() -> dict[str, Any]:
+    settings = get_settings()
+    checks: dict[str, Any] = {}
+    try:
+        db.check_connection(db.get_engine(settings))
+        checks["database"] = {"ok": True}
+    except MonitorError as exc:
+        checks["database"] = {"ok": False, "error": str(exc)}
+    kafka_ok = broker.broker_answers(settings.bootstrap_servers, timeout=2.0)
+    checks["kafka"] = {"ok": kafka_ok, "bootstrap": settings.bootstrap_servers}
+    return checks
+
+
+@router.get("/health")
+async def health(response: Response) -> dict[str, Any]:
+    """Report the health of the database and Kafka; 503 when either is down."""
+    checks = await run_in_threadpool(_check)  # both checks block on the network
+    ok = all(c["ok"] for c in checks.values())
+    response.status_code = 200 if ok else 503
+    return {"status": "ok" if ok else "degraded", "checks": checks}

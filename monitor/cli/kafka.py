@@ -1,0 +1,44 @@
+"""`monitor kafka start|stop|status|topics`: the local Apache Kafka broker."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from monitor import broker
+from monitor.cli import app
+from monitor.settings import get_settings
+from monitor.topics import ensure_topics
+
+kafka_app = typer.Typer(
+    help="Run the local Apache Kafka broker (KRaft, 127.0.0.1).", no_args_is_help=True
+)
+app.add_typer(kafka_app, name="kafka")
+
+
+@kafka_app.command("start")
+def start() -> None:
+    """Fetch the jars if needed, start the broker, wait until it answers, create the topics."""
+    settings = get_settings()
+    began = time.monotonic()
+    status = broker.start(settings)
+    created = ensure_topics(settings)
+    typer.echo(f"{status} (ready in {time.monotonic() - began:.1f}s)")
+    if created:
+        typer.echo(f"created topics: {', '.join(created)}")
+
+
+@kafka_app.command("stop")
+def stop() -> None:
+    """Stop the local broker cleanly."""
+    stopped = broker.stop(get_settings())
+    typer.echo("kafka stopped" if stopped else "kafka was not running")
+
+
+@kafka_app.command("status")
+def status() -> None:
+    """Say whether the local broker is running and answering; exit 1 when it is not."""
+    current = broker.status(get_settings())
+    typer.echo(str(current))
+    raise typer.Exit(0 if current.running else 1)

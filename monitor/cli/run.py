@@ -1,0 +1,53 @@
+"""`monitor worker`, `monitor api`, `monitor run` and `monitor stop`."""
+
+from __future__ import annotations
+
+import typer
+
+from monitor import services
+from monitor.cli import app
+from monitor.errors import MonitorError
+from monitor.settings import get_settings
+
+
+@app.command()
+def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None:
+    """Run a Faust stream worker (start more of them to scale out)."""
+    from monitor import broker
+
+    settings = get_settings()
+    if not broker.broker_answers(settings.bootstrap_servers, timeout=5.0):
+        raise MonitorError(
+            f"Kafka is not reachable at {settings.bootstrap_servers}: "
+            "start it with `monitor kafka start` or set MONITOR_KAFKA_BOOTSTRAP_SERVERS"
+        )
+    from streams.worker import run_worker
+
+    run_worker(loglevel)
+
+
+@app.command()
+def api(
+    host: str | None = typer.Option(None, help="listen address (default MONITOR_API_HOST)"),
+    port: int | None = typer.Option(None, help="listen port (default MONITOR_API_PORT)"),
+) -> None:
+    """Serve the REST API."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.api_host, port or settings.api_port
+    services.require_free_port(host, port, "MONITOR_API_PORT")
+    uvicorn.run("monitor.api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command()
+def run() -> None:
+    """Run everything locally (Kafka, database, worker, API) until Ctrl-C."""
+    services.run_all(get_settings(), echo=typer.echo)
+
+
+@app.command()
+def stop() -> None:
+    """Stop what `monitor run` or the tests left running (processes and the broker)."""
+    for line in services.stop_all(get_settings()):
+        typer.echo(line)

@@ -1,0 +1,52 @@
+"""Feeds an operator added, with their polling state and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from monitor.models._types import utcnow
+
+
+class FeedBase(SQLModel):
+    url: str = Field(max_length=2048, unique=True, index=True)
+    kind: str | None = Field(default=None, max_length=32, description="rss, gdacs, usgs, cap, nws…")
+    name: str = Field(default="", max_length=200)
+    interval_s: int = Field(default=600, ge=30, description="seconds between polls")
+    enabled: bool = True
+
+
+class FeedCreate(FeedBase):
+    pass
+
+
+class Feed(FeedBase, table=True):
+    __tablename__ = "feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    # Conditional GET and scheduling
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    next_poll_at: datetime | None = Field(default=None, index=True)
+    # Health, as `monitor feeds show` reports it
+    last_fetch_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: int | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = Field(default=None, max_length=2000)
+    items_produced: int = 0
+    disabled_reason: str | None = Field(default=None, max_length=500)
+
+
+class FeedPublic(FeedBase):
+    id: int
+    created_at: datetime
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_status: int | None
+    consecutive_failures: int
+    last_error: str | None
+    items_produced: int
+    disabled_reason: str | None

@@ -1,0 +1,58 @@
+"""The directory of (small) suppliers that alternatives are suggested from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from monitor.models._types import json_list, utcnow
+
+
+class SupplierBase(SQLModel):
+    name: str = Field(max_length=300)
+    country: str = Field(max_length=2, index=True, description="ISO 3166-1 alpha-2")
+    subdivision: str | None = Field(default=None, max_length=6, description="ISO 3166-2")
+    city: str | None = Field(default=None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    capacity_monthly: float | None = Field(default=None, ge=0)
+    capacity_unit: str | None = Field(default=None, max_length=32)
+    min_order: float | None = Field(default=None, ge=0)
+    lead_time_days: int | None = Field(default=None, ge=0)
+    size_class: str = Field(default="small", max_length=8, description="micro, small or medium")
+    contact: str | None = Field(default=None, max_length=300)
+    notes: str | None = Field(default=None, max_length=4000)
+    external_id: str | None = Field(default=None, max_length=200, unique=True, index=True)
+    is_demo: bool = False
+
+
+class Supplier(SupplierBase, table=True):
+    __tablename__ = "suppliers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    certifications: list[str] = json_list()
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SupplierMaterial(SQLModel, table=True):
+    """One material a supplier offers, denormalised with its country for indexed look-ups."""
+
+    __tablename__ = "supplier_materials"
+    __table_args__ = (Index("ix_supplier_materials_material_country", "material", "country"),)
+
+    supplier_id: int = Field(foreign_key="suppliers.id", primary_key=True, ondelete="CASCADE")
+    material: str = Field(primary_key=True, max_length=64)
+    hs: str | None = Field(default=None, max_length=6)
+    country: str = Field(max_length=2)
+
+
+class BuyerSupplier(SQLModel, table=True):
+    """A buyer already buys from this supplier (watches are built from these)."""
+
+    __tablename__ = "buyer_suppliers"
+
+    buyer_id: int = Field(foreign_key="buyers.id", primary_key=True, ondelete="CASCADE")
+    supplier_id: int = Field(foreign_key="suppliers.id", primary_key=True, ondelete="CASCADE")

@@ -1,0 +1,131 @@
+"""Run the local stack as child processes, and stop it again."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from monitor import broker, db
+from monitor.errors import MonitorError
+from monitor.settings import Settings
+from monitor.topics import ensure_topics
+
+Echo = Callable[[str], None]
+
+
+def require_free_port(host: str, port: int, setting: str) -> None:
+    """Fail with a clear line when host:port is taken."""
+    if broker.port_open(host, port):
+        raise MonitorError(
+            f"port {host}:{port} is already in use: stop that program or set {setting}"
+        )
+
+
+def commands(settings: Settings) -> dict[str, list[str]]:
+    """Return the processes `monitor run` supervises, by name."""
+    me = [sys.executable, "-m", "monitor"]
+    return {
+        "worker": [*me, "worker"],
+        "api": [*me, "api"],
+    }
+
+
+def _run_dir(settings: Settings) -> Path:
+    path = settings.data_dir / "run"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def run_all(settings: Settings, echo: Echo) -> None:
+    """Start Kafka, migrate, start every process, and supervise them until interrupted."""
+    require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
+    began = time.monotonic()
+    echo("starting Kafka…")
+    echo(f"  {broker.start(settings)} ({time.monotonic() - began:.1f}s)")
+    ensure_topics(settings)
+    db.upgrade(settings)
+    echo(f"database migrated: {db.get_engine(settings).url.render_as_string()}")
+    children = {name: _spawn(settings, name, cmd) for name, cmd in commands(settings).items()}
+    echo(f"worker and API running (logs in {settings.data_dir / 'logs'})")
+    echo(f"API:      http://{settings.api_host}:{settings.api_port}/api/v1/health")
+    echo(f"OpenAPI:  http://{settings.api_host}:{settings.api_port}/docs")
+    echo(f"Kafka:    {settings.bootstrap_servers}")
+    echo("Ctrl-C (or `make stop`) stops everything.")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    try:
+        while True:
+            for name, proc in children.items():
+                if proc.poll() is not None:
+                    raise MonitorError(
+                        f"{name} exited with code {proc.returncode}; see "
+                        f"{settings.data_dir / 'logs' / (name + '.log')}"
+                    )
+            time.sleep(1)
+    except KeyboardInterrupt:
+        echo("stopping…")
+    finally:
+        for line in stop_all(settings):
+            echo(line)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _spawn(settings: Settings, name: str, cmd: list[str]) -> subprocess.Popen[bytes]:
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    out = (logs / f"{name}.log").open("ab")
+    proc = subprocess.Popen(
+        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
+    (_run_dir(settings) / f"{name}.pid").write_text(str(proc.pid))
+    return proc
+
+
+def _pids(settings: Settings) -> Iterator[tuple[str, int, Path]]:
+    for pid_file in sorted(_run_dir(settings).glob("*.pid")):
+        try:
+            yield pid_file.stem, int(pid_file.read_text().strip()), pid_file
+        except ValueError:
+            pid_file.unlink()
+
+
+def stop_all(settings: Settings, timeout: float = 20.0) -> list[str]:
+    """Stop every process `run_all` started, then the broker; return what was done."""
+    done = []
+    for name, pid, pid_file in _pids(settings):
+        if _signal_group(pid, signal.SIGTERM):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.2)
+            if _alive(pid):
+                _signal_group(pid, signal.SIGKILL)
+            done.append(f"{name} stopped")
+        pid_file.unlink(missing_ok=True)
+    done.append("kafka stopped" if broker.stop(settings) else "kafka was not running")
+    return done
+
+
+def _signal_group(pid: int, sig: int) -> bool:
+    try:
+        os.killpg(pid, sig)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reap our own child so it does not linger as a zombie
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -1,0 +1,88 @@
+"""The one settings class: every knob is a `MONITOR_*` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from `MONITOR_*` variables and an optional `.env`."""
+
+    model_config = SettingsConfigDict(env_prefix="MONITOR_", env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="development, test or production")
+
+    # Where local state lives: the SQLite file, the Kafka jars, logs and broker data.
+    data_dir: Path = PROJECT_ROOT / ".local"
+
+    # Kafka
+    kafka_host: str = "127.0.0.1"
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_bootstrap_servers: str | None = None
+    kafka_heap: str = "512m"
+    kafka_start_timeout: float = 90.0
+    topic_items: str = "items"
+    topic_disruptions: str = "disruptions"
+    topic_incidents: str = "incidents"
+    topic_alerts: str = "alerts"
+    topic_dead_letters: str = "dead-letters"
+    topic_partitions: int = 4
+    topic_replication: int = 1
+
+    # Faust
+    faust_app_id: str = "sourcing-monitor"
+    faust_web_port: int = 6066
+
+    # Database: SQLite file under data_dir unless a URL is given.
+    database_url: str | None = None
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    # Connectors: loopback/private feed addresses are refused unless listed here.
+    allow_private_hosts: list[str] = Field(default_factory=list)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """Return the Kafka bootstrap servers, defaulting to the local broker."""
+        return self.kafka_bootstrap_servers or f"{self.kafka_host}:{self.kafka_port}"
+
+    @property
+    def db_url(self) -> str:
+        """Return the database URL, defaulting to a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'monitor.db'}"
+
+    @property
+    def topics(self) -> list[str]:
+        """Return every topic the project owns, in pipeline order."""
+        return [
+            self.topic_items,
+            self.topic_disruptions,
+            self.topic_incidents,
+            self.topic_alerts,
+            self.topic_dead_letters,
+        ]
+
+    @model_validator(mode="after")
+    def _enforce_non_default_secrets(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
+        ):
+            raise ValueError("MONITOR_SECRET_KEY is a placeholder; set a real secret in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

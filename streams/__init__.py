@@ -1,0 +1,1 @@
+"""The Faust app: topics, records, agents and tables of the pipeline."""

@@ -1,0 +1,112 @@
+"""The data layer on SQLite and PostgreSQL: migrations, models, JSON columns, cascades."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import select
+
+from monitor import db
+from monitor.errors import MonitorError
+from monitor.models import Alert, Buyer, Feed, Incident, SeenItem, Supplier, SupplierMaterial, Watch
+from monitor.settings import Settings
+
+
+def test_migrations_create_every_table(db_settings: Settings) -> None:
+    tables = set(inspect(db.get_engine(db_settings)).get_table_names())
+    expected = {
+        "feeds",
+        "seen_items",
+        "incidents",
+        "suppliers",
+        "supplier_materials",
+        "buyer_suppliers",
+        "buyers",
+        "watches",
+        "alerts",
+        "alembic_version",
+    }
+    assert expected <= tables
+
+
+def test_upgrade_is_idempotent(db_settings: Settings) -> None:
+    db.upgrade(db_settings)
+    db.upgrade(db_settings)
+
+
+def test_round_trip_of_core_entities(db_settings: Settings) -> None:
+    with db.session_scope(db_settings) as s:
+        buyer = Buyer(name="Chocolaterie Nord")
+        s.add(buyer)
+        s.flush()
+        assert buyer.id is not None
+        s.add(
+            Watch(
+                buyer_id=buyer.id, materials=["cocoa"], countries=["CI", "GH"], min_severity="high"
+            )
+        )
+        s.add(
+            Incident(
+                id="inc-1",
+                title="Abidjan port strike",
+                event_type="strike",
+                severity="high",
+                countries=["CI"],
+                materials=[{"name": "cocoa", "hs": "1801"}],
+            )
+        )
+        s.flush()
+        s.add(
+            Alert(
+                buyer_id=buyer.id,
+                incident_id="inc-1",
+                severity="high",
+                payload={"suggestions": [{"supplier_id": 1, "score": 0.9}]},
+            )
+        )
+    with db.session_scope(db_settings) as s:
+        watch = s.exec(select(Watch)).one()
+        assert watch.countries == ["CI", "GH"]
+        incident = s.get(Incident, "inc-1")
+        assert incident is not None
+        assert incident.materials == [{"name": "cocoa", "hs": "1801"}]
+        alert = s.exec(select(Alert)).one()
+        assert alert.status == "new"
+        assert alert.payload["suggestions"][0]["score"] == 0.9
+
+
+def test_supplier_materials_are_removed_with_their_supplier(db_settings: Settings) -> None:
+    with db.session_scope(db_settings) as s:
+        sup = Supplier(name="Coop Kumasi", country="GH", certifications=["fairtrade"])
+        s.add(sup)
+        s.flush()
+        assert sup.id is not None
+        s.add(SupplierMaterial(supplier_id=sup.id, material="cocoa", hs="1801", country="GH"))
+    with db.session_scope(db_settings) as s:
+        s.delete(s.exec(select(Supplier)).one())
+    with db.session_scope(db_settings) as s:
+        assert s.exec(select(SupplierMaterial)).all() == []
+
+
+def test_seen_item_ids_are_unique(db_settings: Settings) -> None:
+    with db.session_scope(db_settings) as s:
+        feed = Feed(url="http://127.0.0.1/feed.xml", kind="rss")
+        s.add(feed)
+        s.flush()
+        s.add(SeenItem(item_id="a" * 64, feed_id=feed.id))
+    with (
+        pytest.raises(Exception, match=r"(?i)unique|duplicate"),
+        db.session_scope(db_settings) as s,
+    ):
+        s.add(SeenItem(item_id="a" * 64))
+
+
+def test_bad_database_url_is_one_clear_line() -> None:
+    with pytest.raises(MonitorError, match="bad database URL"):
+        db.make_engine("nosuchdb://x")
+
+
+def test_unreachable_database_names_the_fix() -> None:
+    engine = db.make_engine("postgresql+psycopg://u:p@127.0.0.1:1/none")
+    with pytest.raises(MonitorError, match="MONITOR_DATABASE_URL"):
+        db.check_connection(engine)
