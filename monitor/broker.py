@@ -198,11 +198,20 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+def reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    """Return True when any bootstrap server accepts TCP connections."""
+    # Kafka clients retry an unreachable bootstrap for ~30 s; a TCP probe answers at once.
+    hosts = [h.strip().rsplit(":", 1) for h in bootstrap.split(",") if ":" in h]
+    return any(port_open(host, int(port), timeout) for host, port in hosts)
+
+
 def broker_answers(bootstrap: str, timeout: float = 5.0) -> bool:
     """Return True when a Kafka broker answers a metadata request at `bootstrap`."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
+    if not reachable(bootstrap, timeout):
+        return False
     try:
         admin = KafkaAdminClient(
             bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000)

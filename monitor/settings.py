@@ -39,6 +39,7 @@ class Settings(BaseSettings):
 
     # Faust
     faust_app_id: str = "sourcing-monitor"
+    faust_web_enabled: bool = False  # the compose worker turns it on for its healthcheck
     faust_web_port: int = 6066
 
     # Database: SQLite file under data_dir unless a URL is given.

@@ -33,7 +33,8 @@ def create_app(settings: Settings | None = None, app_id: str | None = None) -> f
         # The pipeline's topics are created by monitor.topics before a worker starts; Faust
         # still needs to declare its own internal topics (the leader assignor's).
         topic_allow_declare=True,
-        web_enabled=False,
+        web_enabled=settings.faust_web_enabled,
+        web_port=settings.faust_web_port,
         datadir=str(settings.data_dir / "faust"),
         broker_commit_every=100,
         producer_acks=-1,

@@ -42,3 +42,11 @@ def status() -> None:
     current = broker.status(get_settings())
     typer.echo(str(current))
     raise typer.Exit(0 if current.running else 1)
+
+
+@kafka_app.command("topics")
+def topics() -> None:
+    """Create the pipeline's topics on the configured brokers (any Kafka, not just the local)."""
+    settings = get_settings()
+    created = ensure_topics(settings)
+    typer.echo(f"created: {', '.join(created)}" if created else "all topics exist")

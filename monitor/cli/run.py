@@ -6,22 +6,16 @@ import typer
 
 from monitor import services
 from monitor.cli import app
-from monitor.errors import MonitorError
 from monitor.settings import get_settings
 
 
 @app.command()
 def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None:
     """Run a Faust stream worker (start more of them to scale out)."""
-    from monitor import broker
-
-    settings = get_settings()
-    if not broker.broker_answers(settings.bootstrap_servers, timeout=5.0):
-        raise MonitorError(
-            f"Kafka is not reachable at {settings.bootstrap_servers}: "
-            "start it with `monitor kafka start` or set MONITOR_KAFKA_BOOTSTRAP_SERVERS"
-        )
+    from monitor.topics import ensure_topics
     from streams.worker import run_worker
+
+    ensure_topics(get_settings())  # fails with one clear line when Kafka is unreachable
 
     run_worker(loglevel)
 

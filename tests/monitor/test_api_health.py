@@ -1,0 +1,39 @@
+"""GET /api/v1/health reports the database and Kafka."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from monitor.api.app import create_app
+from monitor.settings import Settings
+
+
+def _client(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> TestClient:
+    monkeypatch.setattr("monitor.api.health.get_settings", lambda: settings)
+    return TestClient(create_app())
+
+
+@pytest.mark.kafka
+def test_healthy_when_database_and_kafka_answer(
+    kafka: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = kafka.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'h.db'}"})
+    response = _client(monkeypatch, settings).get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_degraded_when_kafka_is_down(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka_bootstrap_servers="127.0.0.1:1"
+    )
+    response = _client(monkeypatch, settings).get("/api/v1/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["kafka"]["ok"] is False
+
+
+def test_openapi_is_served() -> None:
+    assert TestClient(create_app()).get("/openapi.json").status_code == 200

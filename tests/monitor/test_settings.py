@@ -1,0 +1,33 @@
+"""Settings: defaults, environment overrides, refused placeholder secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from monitor.settings import Settings
+
+
+def test_defaults_point_at_the_local_stack(tmp_path: Path) -> None:
+    s = Settings(data_dir=tmp_path, kafka_port=9999)
+    assert s.bootstrap_servers == "127.0.0.1:9999"
+    assert s.db_url == f"sqlite:///{tmp_path / 'monitor.db'}"
+    assert s.topics == ["items", "disruptions", "incidents", "alerts", "dead-letters"]
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONITOR_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+    monkeypatch.setenv("MONITOR_DATABASE_URL", "postgresql+psycopg://u:p@db/x")
+    monkeypatch.setenv("MONITOR_TOPIC_PARTITIONS", "12")
+    s = Settings()
+    assert s.bootstrap_servers == "kafka:9092"
+    assert s.db_url == "postgresql+psycopg://u:p@db/x"
+    assert s.topic_partitions == 12
+
+
+def test_placeholder_secret_is_refused_in_production() -> None:
+    with pytest.raises(ValidationError, match="MONITOR_SECRET_KEY"):
+        Settings(environment="production")
+    assert Settings(environment="production", secret_key="a-real-secret").environment
