@@ -57,7 +57,8 @@ def run_all(settings: Settings, echo: Echo) -> None:
     echo(f"OpenAPI:  http://{settings.api_host}:{settings.api_port}/docs")
     echo(f"Kafka:    {settings.bootstrap_servers}")
     echo("Ctrl-C (or `make stop`) stops everything.")
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
+        signal.signal(sig, _interrupt)
     try:
         while True:
             for name, proc in children.items():

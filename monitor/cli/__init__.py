@@ -27,6 +27,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for noisy in ("kafka", "alembic.runtime.plugins", "aiokafka"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # connection chatter, not news
     _register()
     try:
         app()
