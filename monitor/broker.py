@@ -34,10 +34,7 @@ class Paths:
     """Where the local broker keeps its jars, data, logs and pid."""
 
     root: Path
-
-    @property
-    def lib(self) -> Path:
-        return self.root / "lib"
+    lib: Path
 
     @property
     def data(self) -> Path:
@@ -62,7 +59,8 @@ class Paths:
 
 def paths(settings: Settings) -> Paths:
     """Return the broker's paths under the data directory."""
-    return Paths(settings.data_dir / "kafka")
+    root = settings.data_dir / "kafka"
+    return Paths(root, settings.kafka_lib_dir or root / "lib")
 
 
 def _require(tool: str, fix: str) -> str:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     kafka_controller_port: int = 9093
     kafka_bootstrap_servers: str | None = None
     kafka_heap: str = "512m"
+    kafka_lib_dir: Path | None = None  # where Maven copies the broker jars (data_dir/kafka/lib)
     kafka_start_timeout: float = 90.0
     topic_items: str = "items"
     topic_disruptions: str = "disruptions"

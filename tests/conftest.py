@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("MONITOR_ENVIRONMENT", "test")
 os.environ.setdefault("MONITOR_DATA_DIR", str(ROOT / ".local" / "test"))
+os.environ.setdefault("MONITOR_KAFKA_LIB_DIR", str(ROOT / ".local" / "kafka" / "lib"))
 os.environ.setdefault("MONITOR_KAFKA_PORT", "19092")
 os.environ.setdefault("MONITOR_KAFKA_CONTROLLER_PORT", "19093")
 os.environ.setdefault("MONITOR_TOPIC_PARTITIONS", "2")

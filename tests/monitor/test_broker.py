@@ -24,7 +24,7 @@ def test_server_properties_bind_loopback_and_disable_auto_create(tmp_path: Path)
 def test_missing_maven_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(broker.shutil, "which", lambda tool: None)
     with pytest.raises(MonitorError, match=r"mvn not found on PATH: install Maven"):
-        broker.fetch_jars(Settings(data_dir=tmp_path))
+        broker.fetch_jars(Settings(data_dir=tmp_path, kafka_lib_dir=tmp_path / "lib"))
 
 
 def test_missing_java_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
