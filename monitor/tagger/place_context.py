@@ -1,0 +1,455 @@
+"""Read the words around a place name: cues, headlines, person names, organisations, origins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span, Token
+
+from monitor.tagger.gazetteer import Candidate, Gazetteer
+
+if TYPE_CHECKING:
+    from monitor.tagger.places import PlaceHit
+
+FUNCTION = {
+    "of",
+    "the",
+    "and",
+    "de",
+    "da",
+    "do",
+    "del",
+    "la",
+    "le",
+    "el",
+    "al",
+    "du",
+    "des",
+    "in",
+    "at",
+    "on",
+    "to",
+    "for",
+    "a",
+    "an",
+    "by",
+    "with",
+    "from",
+    "as",
+    "is",
+    "s",
+}
+PREPOSITIONS = {
+    "in",
+    "at",
+    "near",
+    "from",
+    "to",
+    "off",
+    "outside",
+    "across",
+    "around",
+    "into",
+    "via",
+    "through",
+    "towards",
+    "toward",
+    "between",
+    "inside",
+    "within",
+    "and",
+}
+PLACE_NOUNS = {
+    "port",
+    "ports",
+    "harbour",
+    "harbor",
+    "city",
+    "province",
+    "state",
+    "county",
+    "region",
+    "terminal",
+    "terminals",
+    "airport",
+    "bay",
+    "area",
+    "district",
+    "island",
+    "islands",
+    "prefecture",
+    "municipality",
+    "river",
+    "valley",
+    "delta",
+    "basin",
+    "metro",
+    "metropolitan",
+    "container",
+    "customs",
+    "coast",
+    "border",
+    "strait",
+    "straits",
+    "canal",
+    "gateway",
+    "anchorage",
+    "berth",
+    "berths",
+    "docks",
+    "pier",
+}
+PLACE_OF = {
+    "port",
+    "city",
+    "province",
+    "state",
+    "region",
+    "town",
+    "county",
+    "district",
+    "harbour",
+    "harbor",
+    "island",
+    "republic",
+    "kingdom",
+    "prefecture",
+}
+ORIGIN_NOUNS = {
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "carmaker",
+    "carmakers",
+    "automaker",
+    "automakers",
+    "group",
+    "giant",
+    "giants",
+    "conglomerate",
+    "national",
+    "nationals",
+    "citizen",
+    "citizens",
+    "tourist",
+    "tourists",
+    "owner",
+    "owners",
+    "shipowner",
+    "shipowners",
+    "investor",
+    "investors",
+    "buyer",
+    "buyers",
+    "importer",
+    "importers",
+    "president",
+    "minister",
+    "embassy",
+    "envoy",
+    "ambassador",
+    "brand",
+    "brands",
+    "multinational",
+    "lender",
+    "bank",
+    "banks",
+    "insurer",
+    "billionaire",
+    "executive",
+    "executives",
+    "crew",
+    "sailors",
+    "seafarers",
+    "counterpart",
+    "counterparts",
+    "rival",
+    "rivals",
+    "supplier",
+    "suppliers",
+    "shipping",
+    "shipbuilder",
+    "operator",
+    "airline",
+    "vessel",
+    "tanker",
+    "ship",
+    "warship",
+    "navy",
+    "military",
+    "troops",
+    "forces",
+    "officials",
+}
+ORIGIN_SUFFIXES = {
+    "based",
+    "owned",
+    "flagged",
+    "registered",
+    "listed",
+    "headquartered",
+    "operated",
+    "backed",
+    "made",
+    "built",
+    "controlled",
+    "managed",
+}
+ORG_HEADS = {
+    "bank",
+    "university",
+    "college",
+    "embassy",
+    "consulate",
+    "museum",
+    "institute",
+    "association",
+    "federation",
+    "chamber",
+    "club",
+    "league",
+    "school",
+    "church",
+    "hospital",
+    "council",
+    "academy",
+    "court",
+    "order",
+    "friends",
+}
+SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
+AREAS = ("country", "subdivision", "region")
+PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
+
+
+def is_title(token: Token) -> bool:
+    """Say whether a word starts with a capital letter."""
+    return token.text[:1].isupper()
+
+
+class Context:
+    """The words and entities of one text, as evidence for or against place readings."""
+
+    def __init__(self, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer):
+        self.doc, self.gaz = doc, gaz
+        self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
+
+    def code_hits(self) -> Iterator[PlaceHit]:
+        """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
+        from monitor.tagger.places import PlaceHit
+
+        doc = self.doc
+        for tok in doc:
+            place = self.gaz.locodes.get(tok.text) if len(tok.text) == 5 else None
+            state = self.gaz.us_states.get(tok.text) if len(tok.text) == 2 else None
+            if state is not None and not self._state_after_comma(tok):
+                state = None
+            found = place or state
+            if found is not None:
+                end = tok.idx + len(tok.text)
+                yield PlaceHit(found, tok.idx, end, tok.text, ambiguous=state is not None)
+
+    def _state_after_comma(self, tok: Token) -> bool:
+        doc, i = self.doc, tok.i
+        if i < 2 or doc[i - 1].text != "," or not is_title(doc[i - 2]):
+            return False
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        return (
+            after is None
+            or not (after.is_alpha and after.text.isupper())
+            or (after.lower_ in PLACE_NOUNS)
+        )
+
+    def _entity(self, span: Span) -> str | None:
+        for start, end, label in self.ents:
+            if start < span.end_char and span.start_char < end:
+                if label == "ORG" and any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
+                    return "LOC"
+                return label
+        return None
+
+    def discard(self, span: Span, found: list[Candidate]) -> bool:
+        """Say whether a match is plainly not a place: a person, an organisation, "T-Mobile"."""
+        label = self._entity(span)
+        if label in ("PERSON", "ORG"):
+            return True
+        candidate = found[0]
+        if self._homonym(span, {c.place.country for c in found}, candidate.place.kind):
+            return True
+        if candidate.place.kind == "country" or candidate.demonym or label is not None:
+            return False
+        before = self._before(span)
+        if before is not None and before.text == "-" and not before.whitespace_:
+            return True  # "T-Mobile", "Rolls-Royce"
+        # "Shanghai Electric", "Kawasaki Heavy Industries": a company named after a place.
+        return self._named_thing_follows(span) and not candidate.caution
+
+    def _homonym(self, span: Span, countries: set[str | None], kind: str) -> bool:
+        """Say whether the name belongs to a locality elsewhere ("China Lake, California")."""
+        doc, end = self.doc, span.end
+        while end < min(len(doc), span.end + 3) and (
+            (doc[end].is_alpha and is_title(doc[end]))
+            or (doc[end].text == "-" and not doc[end - 1].whitespace_)  # "Florence-Graham"
+        ):
+            end += 1
+        listed = self._country_after_comma(doc[span.start : end])
+        if not listed or listed & countries:
+            return False
+        return end > span.end or kind not in ("country", "port")
+
+    def resolve(
+        self, span: Span, found: list[Candidate], support: set[str | None]
+    ) -> Candidate | None:
+        """Pick the reading of an ambiguous name, or None when the name is not a place here."""
+        label = self._entity(span)
+        cue = label in ("GPE", "LOC", "FAC", "NORP") or self._cue(span)
+        listed = self._country_after_comma(span)
+        countries = {c.place.country for c in found}
+        backed = bool(countries & (support | listed))
+        caution = found[0].caution
+        headline = self._headline(span)
+        weak_backing = not backed or headline or self._sentence_start(span)
+        if caution == "word" and not (cue or listed) and weak_backing:
+            return None
+        person = headline or self._person_signal(span)
+        if caution == "person" and not (cue or backed) and person:
+            return None
+        if caution == "" and found[0].place.kind != "country" and self._named_thing_follows(span):
+            return None
+        for wanted in (listed, support):
+            for candidate in found:
+                if candidate.place.country in wanted:
+                    return candidate
+        if self._port_cue(span):
+            return next((c for c in found if c.place.kind == "port"), found[0])
+        state = next((c for c in found if (c.place.subdivision or "").startswith("US-")), None)
+        if state is not None and self._after_unknown_town(span):
+            return state  # "Varnell, Georgia": the American way of writing a town's state
+        return found[0]
+
+    def _after_unknown_town(self, span: Span) -> bool:
+        doc = self.doc
+        if span.start < 2 or doc[span.start - 1].text != ",":
+            return False
+        town = doc[span.start - 2]
+        return town.is_alpha and is_title(town) and town.lower_ not in self.gaz.entries
+
+    def role(self, span: Span, candidate: Candidate) -> str:
+        """Say how a country is named: as the place ("place"), its people ("demonym"), an origin."""
+        doc = self.doc
+        after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+        if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
+            return "origin"
+        if candidate.place.kind != "country":
+            return "place"
+        before = self._before(span)
+        if (
+            before is not None
+            and before.lower_ == "of"
+            and before.i > 0
+            and doc[before.i - 1].lower_ in ORG_HEADS
+        ):
+            return "origin"  # "Bank of China", "University of Ghana"
+        if candidate.demonym:
+            nouns = {t.lower_ for t in after[:2]}
+            return "origin" if nouns & ORIGIN_NOUNS else "demonym"
+        if self._named_thing_follows(span):
+            return "origin"  # "China Merchants", "Japan Airlines"
+        return "place"
+
+    def _before(self, span: Span) -> Token | None:
+        i = span.start - 1
+        while i >= 0 and self.doc[i].is_space:
+            i -= 1
+        return self.doc[i] if i >= 0 else None
+
+    def _after(self, span: Span) -> Token | None:
+        i = span.end
+        while i < len(self.doc) and self.doc[i].is_space and "\n" not in self.doc[i].text:
+            i += 1
+        return self.doc[i] if i < len(self.doc) else None
+
+    def _sentence_start(self, span: Span) -> bool:
+        before = self._before(span)
+        if before is None or before.text in SENTENCE_BREAKS:
+            return True
+        return span.start > 0 and "\n" in self.doc[span.start - 1].text_with_ws
+
+    def _headline(self, span: Span) -> bool:
+        """Say whether the words around are in Title Case or CAPITALS (so case tells nothing)."""
+        doc = self.doc
+        window = [*doc[max(0, span.start - 5) : span.start], *doc[span.end : span.end + 5]]
+        words = [t for t in window if t.is_alpha and t.lower_ not in FUNCTION]
+        if len(words) < 2:
+            return self._sentence_start(span)
+        return sum(is_title(t) for t in words) >= 0.8 * len(words)
+
+    def _named_thing_follows(self, span: Span) -> bool:
+        """Say whether a capitalised non-place word follows ("Paris Hilton", "Japan Airlines")."""
+        after = self._after(span)
+        if after is None or after.i != span.end or not after.is_alpha or not is_title(after):
+            return False
+        if after.text.isupper() or after.lower_ in PLACE_NOUNS or after.lower_ in FUNCTION:
+            return False
+        return not self._headline(span) and not self._is_place_word(after)
+
+    def _person_signal(self, span: Span) -> bool:
+        """Say whether the name sits inside a person's name ("Michael Jordan", "Chad Smith")."""
+        if self._named_thing_follows(span):
+            return True
+        before = self._before(span)
+        if before is None or before.i != span.start - 1 or not before.is_alpha:
+            return False
+        if not is_title(before) or before.lower_ in FUNCTION | PREPOSITIONS | PLACE_OF:
+            return False
+        return not self._is_place_word(before)
+
+    def _is_place_word(self, token: Token) -> bool:
+        return token.lower_ in self.gaz.entries or token.lower_ in {
+            "north",
+            "south",
+            "east",
+            "west",
+            "new",
+            "greater",
+            "upper",
+            "lower",
+            "central",
+        }
+
+    def _cue(self, span: Span) -> bool:
+        """Say whether the words around mark a place: "in X", "port of X", "X port", "(BRSSZ)"."""
+        doc = self.doc
+        before = self._before(span)
+        if before is not None and before.lower_ == "the" and before.i > 0:
+            before = doc[before.i - 1]
+        if before is not None and before.lower_ in PREPOSITIONS and not is_title(before):
+            return True
+        if self._port_cue(span):
+            return True
+        after = self._after(span)
+        if after is not None and after.lower_ in PLACE_NOUNS:
+            return True
+        return any(t.text in self.gaz.locodes for t in doc[span.end : span.end + 4])
+
+    def _port_cue(self, span: Span) -> bool:
+        doc = self.doc
+        if span.start >= 2 and doc[span.start - 1].lower_ == "of":
+            return doc[span.start - 2].lower_ in PLACE_OF
+        after = self._after(span)
+        return after is not None and after.lower_ in ("port", "harbour", "harbor", "terminal")
+
+    def _country_after_comma(self, span: Span) -> set[str | None]:
+        """Return the countries named right after "X, " ("Santos, Brazil" -> {"BR"})."""
+        doc = self.doc
+        if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+            return set()
+        following = [t for t in doc[span.end + 1 : span.end + 5] if not t.is_space]
+        for size in range(len(following), 0, -1):
+            text = " ".join(t.text for t in following[:size]).lower()
+            found = self.gaz.entries.get(text)
+            if found and is_title(following[0]):
+                return {c.place.country for c in found if c.place.kind in AREAS}
+        return set()

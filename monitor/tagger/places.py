@@ -1,0 +1,134 @@
+"""Find places in text, resolve ambiguous names, and rank the countries a text is about."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from monitor.tagger.gazetteer import Candidate, Place, fold, gazetteer, tokens
+from monitor.tagger.place_context import FUNCTION, Context, is_title
+
+__all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places",
+           "normalize_country"]  # fmt: skip
+
+# Weights of one distinct place towards its country in affected_countries().
+WEIGHTS = {"country": 3.0, "port": 3.0, "city": 3.0, "subdivision": 3.0, "region": 2.0}
+STRONG = 2.0
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place named in a text, with its character offsets."""
+
+    place: Place
+    start: int
+    end: int
+    text: str
+    ambiguous: bool
+    role: str = "place"  # "place", "demonym" ("Ivorian farmers") or "origin" ("German carmaker")
+
+
+def find_places(
+    text: str, entity_spans: Sequence[tuple[int, int, str]] | None = None
+) -> list[PlaceHit]:
+    """Return the places named in text, in order; entity_spans are optional spaCy NER spans."""
+    gaz = gazetteer()
+    doc = tokens(text)
+    ctx = Context(doc, entity_spans or (), gaz)
+    spans = _longest_first(doc, [(doc.vocab.strings[m], s, e) for m, s, e in gaz.matcher(doc)])
+    confident: list[PlaceHit] = [*ctx.code_hits()]
+    pending: list[tuple[Span, list[Candidate]]] = []
+    for key, span in spans:
+        found = [c for c in gaz.entries[key] if _case_fits(c, span)]
+        if not found or ctx.discard(span, found):
+            continue
+        if len({c.place.country for c in found}) > 1 or found[0].caution:
+            pending.append((span, found))
+        else:
+            confident.append(_hit(ctx, span, found[0], ambiguous=False))
+    support = {h.place.country for h in confident if h.role != "origin"}
+    for span, found in pending:
+        chosen = ctx.resolve(span, found, support)
+        if chosen is not None:
+            confident.append(_hit(ctx, span, chosen, ambiguous=True))
+    return sorted(confident, key=lambda h: h.start)
+
+
+def _longest_first(doc: Doc, matches: list[tuple[str, int, int]]) -> list[tuple[str, Span]]:
+    """Keep the longest of overlapping matches ("Papua New Guinea" over "Guinea")."""
+    taken: set[int] = set()
+    kept: list[tuple[str, Span]] = []
+    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            kept.append((key, doc[start:end]))
+    return kept
+
+
+def _case_fits(candidate: Candidate, span: Span) -> bool:
+    """Place names are capitalised; acronyms (US, UK, DRC) must be in capitals."""
+    if candidate.exact:
+        return not any(ch.islower() for ch in span.text)
+    return any(is_title(t) for t in span if t.lower_ not in FUNCTION and not t.is_punct)
+
+
+def _hit(ctx: Context, span: Span, candidate: Candidate, *, ambiguous: bool) -> PlaceHit:
+    role = ctx.role(span, candidate)
+    return PlaceHit(candidate.place, span.start_char, span.end_char, span.text, ambiguous, role)
+
+
+def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
+    """Rank the countries the hits point at, main first.
+
+    Each distinct place counts once for its country: a country, city, port or subdivision 3,
+    a demonym 2, a waterway 2 to its primary country (1 if it borders many) and 0.5 to the
+    others, and a mere origin ("German carmaker", "Liberian-flagged", "Bank of China") 0.5.
+    Countries known only from such weak mentions are dropped when any country scores 2 or more.
+    """
+    best: dict[tuple[str, str, str], float] = {}
+    first: dict[str, int] = {}
+    for hit in hits:
+        for country, weight in _weights(hit):
+            key = (country, hit.place.name, hit.role)
+            best[key] = max(best.get(key, 0.0), weight)
+            first.setdefault(country, hit.start)
+    score: dict[str, float] = {}
+    for (country, _, _), weight in best.items():
+        score[country] = score.get(country, 0.0) + weight
+    ranked = sorted(score, key=lambda c: (-score[c], first[c]))
+    if ranked and score[ranked[0]] >= STRONG:
+        ranked = [c for c in ranked if score[c] >= STRONG]
+    return ranked
+
+
+def _weights(hit: PlaceHit) -> list[tuple[str, float]]:
+    place = hit.place
+    if hit.role == "origin":
+        return [(place.country, 0.5)] if place.country else []
+    if hit.role == "demonym":
+        return [(place.country, STRONG)] if place.country else []
+    if place.affects:
+        primary = STRONG if len(place.affects) <= 3 else 1.0
+        return [(place.affects[0], primary)] + [(c, 0.5) for c in place.affects[1:]]
+    return [(place.country, WEIGHTS.get(place.kind, STRONG))] if place.country else []
+
+
+def country_at(lat: float, lon: float) -> str | None:
+    """Return the country a point lies in or near (nearest known city or port within 300 km)."""
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or math.isnan(lat + lon):
+        raise ValueError(f"not a coordinate: lat={lat!r}, lon={lon!r}")
+    return gazetteer().nearest_country(lat, lon)
+
+
+def normalize_country(value: str) -> str | None:
+    """Return the ISO 3166-1 alpha-2 code for a code, name, alias or demonym, or None."""
+    gaz = gazetteer()
+    key = fold(value).strip().lower()
+    if key.startswith("the "):
+        key = key[4:]
+    if len(key) == 2 and key.upper() in gaz.countries:
+        return key.upper()
+    return gaz.names.get(key)
