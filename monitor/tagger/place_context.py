@@ -284,7 +284,7 @@ class Context:
         if before is not None and before.text == "-" and not before.whitespace_:
             return True  # "T-Mobile", "Rolls-Royce"
         # "Shanghai Electric", "Kawasaki Heavy Industries": a company named after a place.
-        return self._named_thing_follows(span) and not candidate.caution
+        return self.named_thing_follows(span) and not candidate.caution
 
     def _homonym(self, span: Span, countries: set[str | None], kind: str) -> bool:
         """Say whether the name belongs to a locality elsewhere ("China Lake, California")."""
@@ -309,14 +309,14 @@ class Context:
         countries = {c.place.country for c in found}
         backed = bool(countries & (support | listed))
         caution = found[0].caution
-        headline = self._headline(span)
-        weak_backing = not backed or headline or self._sentence_start(span)
+        headline = self.headline(span)
+        weak_backing = not backed or headline or self.sentence_start(span)
         if caution == "word" and not (cue or listed) and weak_backing:
             return None
         person = headline or self._person_signal(span)
         if caution == "person" and not (cue or backed) and person:
             return None
-        if caution == "" and found[0].place.kind != "country" and self._named_thing_follows(span):
+        if caution == "" and found[0].place.kind != "country" and self.named_thing_follows(span):
             return None
         for wanted in (listed, support):
             for candidate in found:
@@ -355,7 +355,7 @@ class Context:
         if candidate.demonym:
             nouns = {t.lower_ for t in after[:2]}
             return "origin" if nouns & ORIGIN_NOUNS else "demonym"
-        if self._named_thing_follows(span):
+        if self.named_thing_follows(span):
             return "origin"  # "China Merchants", "Japan Airlines"
         return "place"
 
@@ -371,33 +371,33 @@ class Context:
             i += 1
         return self.doc[i] if i < len(self.doc) else None
 
-    def _sentence_start(self, span: Span) -> bool:
+    def sentence_start(self, span: Span) -> bool:
         before = self._before(span)
         if before is None or before.text in SENTENCE_BREAKS:
             return True
         return span.start > 0 and "\n" in self.doc[span.start - 1].text_with_ws
 
-    def _headline(self, span: Span) -> bool:
+    def headline(self, span: Span) -> bool:
         """Say whether the words around are in Title Case or CAPITALS (so case tells nothing)."""
         doc = self.doc
         window = [*doc[max(0, span.start - 5) : span.start], *doc[span.end : span.end + 5]]
         words = [t for t in window if t.is_alpha and t.lower_ not in FUNCTION]
         if len(words) < 2:
-            return self._sentence_start(span)
+            return self.sentence_start(span)
         return sum(is_title(t) for t in words) >= 0.8 * len(words)
 
-    def _named_thing_follows(self, span: Span) -> bool:
+    def named_thing_follows(self, span: Span) -> bool:
         """Say whether a capitalised non-place word follows ("Paris Hilton", "Japan Airlines")."""
         after = self._after(span)
         if after is None or after.i != span.end or not after.is_alpha or not is_title(after):
             return False
         if after.text.isupper() or after.lower_ in PLACE_NOUNS or after.lower_ in FUNCTION:
             return False
-        return not self._headline(span) and not self._is_place_word(after)
+        return not self.headline(span) and not self._is_place_word(after)
 
     def _person_signal(self, span: Span) -> bool:
         """Say whether the name sits inside a person's name ("Michael Jordan", "Chad Smith")."""
-        if self._named_thing_follows(span):
+        if self.named_thing_follows(span):
             return True
         before = self._before(span)
         if before is None or before.i != span.start - 1 or not before.is_alpha:
