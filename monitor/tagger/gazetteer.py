@@ -33,6 +33,8 @@ SUBDIVISION_SUFFIXES = re.compile(
     r"\s*(\[.*?\]|\(.*?\)|,.*$|\b(Sheng|Shi|Zizhiqu|Uygur|Huizu|Zhuangzu|Province|Region|State)\b"
     r"|-(do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|teukbyeoljachisi))",
 )
+# "Frankfurt am Main", "Halle (Saale)", "Newcastle upon Tyne": news mostly use the first part.
+SHORT_CITY = re.compile(r"\s+(\(.*\)|(am|an der|im|upon|on) .*)$")
 VAGUE_NAMES = {
     "western",
     "eastern",
@@ -190,7 +192,8 @@ class Gazetteer:
                 continue
             subdivision = f"US-{city['admin1code']}" if code == "US" else None
             place = Place(city["name"], code, "city", subdivision, None, lat, lon)
-            self._add(city["name"], Candidate(place, population=city["population"]))
+            for name in {city["name"], SHORT_CITY.sub("", city["name"])}:
+                self._add(name, Candidate(place, population=city["population"]))
 
     def _order(self) -> None:
         """Sort each surface form's readings: countries, ports, waterways, subdivisions, cities."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ __all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places
 # Weights of one distinct place towards its country in affected_countries().
 WEIGHTS = {"country": 3.0, "port": 3.0, "city": 3.0, "subdivision": 3.0, "region": 2.0}
 STRONG = 2.0
+OPEN_WATER = re.compile(r"\b(Sea|Ocean|Gulf|Bay|Mediterranean|Pacific|Atlantic|Caribbean|Arctic)\b")
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,14 @@ def find_places(
         else:
             confident.append(_hit(ctx, span, found[0], ambiguous=False))
     support = {h.place.country for h in confident if h.role != "origin"}
+    # Plain names ("Savannah") are settled first, so they can back the cautious ones ("Georgia").
+    pending.sort(key=lambda p: bool(p[1][0].caution))
     for span, found in pending:
         chosen = ctx.resolve(span, found, support)
         if chosen is not None:
             confident.append(_hit(ctx, span, chosen, ambiguous=True))
+            if not chosen.caution:
+                support.add(chosen.place.country)
     return sorted(confident, key=lambda h: h.start)
 
 
@@ -84,9 +90,10 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     """Rank the countries the hits point at, main first.
 
     Each distinct place counts once for its country: a country, city, port or subdivision 3,
-    a demonym 2, a waterway 2 to its primary country (1 if it borders many) and 0.5 to the
-    others, and a mere origin ("German carmaker", "Liberian-flagged", "Bank of China") 0.5.
-    Countries known only from such weak mentions are dropped when any country scores 2 or more.
+    a demonym 2, a waterway 2 to its primary country (open water such as a sea or gulf: 1) and
+    0.5 to the others, and a mere origin ("German carmaker", "Liberian-flagged", "Bank of
+    China") 0.5. Countries known only from weak mentions are dropped when any country scores 2
+    or more, and otherwise kept only if they score more than half the top score.
     """
     best: dict[tuple[str, str, str], float] = {}
     first: dict[str, int] = {}
@@ -99,9 +106,10 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     for (country, _, _), weight in best.items():
         score[country] = score.get(country, 0.0) + weight
     ranked = sorted(score, key=lambda c: (-score[c], first[c]))
-    if ranked and score[ranked[0]] >= STRONG:
-        ranked = [c for c in ranked if score[c] >= STRONG]
-    return ranked
+    if not ranked:
+        return []
+    top = score[ranked[0]]
+    return [c for c in ranked if score[c] >= STRONG or (top < STRONG and score[c] > top / 2)]
 
 
 def _weights(hit: PlaceHit) -> list[tuple[str, float]]:
@@ -111,7 +119,7 @@ def _weights(hit: PlaceHit) -> list[tuple[str, float]]:
     if hit.role == "demonym":
         return [(place.country, STRONG)] if place.country else []
     if place.affects:
-        primary = STRONG if len(place.affects) <= 3 else 1.0
+        primary = 1.0 if OPEN_WATER.search(place.name) else STRONG
         return [(place.affects[0], primary)] + [(c, 0.5) for c in place.affects[1:]]
     return [(place.country, WEIGHTS.get(place.kind, STRONG))] if place.country else []
 
