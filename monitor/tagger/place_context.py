@@ -33,7 +33,7 @@ ORIGIN_NOUNS = {"company", "companies", "firm", "firms", "carmaker", "carmakers"
                 "executives", "crew", "sailors", "seafarers", "counterpart", "counterparts",
                 "rival", "rivals", "supplier", "suppliers", "shipping", "shipbuilder", "operator",
                 "airline", "vessel", "tanker", "ship", "warship", "navy", "military", "troops",
-                "forces", "officials"}
+                "forces", "officials", "traders", "refiners", "customers", "consumers"}
 ORIGIN_SUFFIXES = {"based", "owned", "flagged", "registered", "listed", "headquartered",
                    "operated", "backed", "made", "built", "controlled", "managed"}
 ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", "institute",
@@ -41,6 +41,7 @@ ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", 
              "hospital", "council", "academy", "court", "order", "friends"}
 SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
 AREAS = ("country", "subdivision", "region")
+SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
 PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
 # fmt: on
 
@@ -104,6 +105,8 @@ class Context:
         before = self._before(span)
         if before is not None and before.text == "-" and not before.whitespace_:
             return True  # "T-Mobile", "Rolls-Royce"
+        if before is not None and before.text.upper() in SHIP_PREFIXES:
+            return True  # "MV Dali", "MSC Chennai": a ship
         # "Shanghai Electric", "Kawasaki Heavy Industries": a company named after a place.
         return self.named_thing_follows(span) and not candidate.caution
 
@@ -163,6 +166,11 @@ class Context:
         after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
         if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
             return "origin"
+        before = self._before(span)
+        if before is not None and before.lower_ == "the" and before.i > 0:
+            before = doc[before.i - 1]
+        if before is not None and before.lower_ in ("via", "around"):
+            return "route"  # "rerouted via the Cape of Good Hope": the way round, not the hit
         if candidate.place.kind != "country":
             return "place"
         before = self._before(span)
@@ -175,10 +183,23 @@ class Context:
             return "origin"  # "Bank of China", "University of Ghana"
         if candidate.demonym:
             nouns = {t.lower_ for t in after[:2]}
-            return "origin" if nouns & ORIGIN_NOUNS else "demonym"
-        if self.named_thing_follows(span):
-            return "origin"  # "China Merchants", "Japan Airlines"
+            hyphened = bool(after) and after[0].text == "-" and not doc[span.end - 1].whitespace_
+            if nouns & ORIGIN_NOUNS or hyphened or self.named_thing_follows(span):
+                return "origin"  # "German carmaker", "Indian-Antarctic Ridge", "Mexican Flavor"
+            return "demonym"
+        if self.named_thing_follows(span) or self._agency_follows(span):
+            return "origin"  # "China Merchants", "Japan Airlines", "US CBP"
         return "place"
+
+    def _agency_follows(self, span: Span) -> bool:
+        after = self._after(span)
+        if after is None or after.i != span.end or not after.is_alpha or len(after.text) < 3:
+            return False
+        return (
+            after.text.isupper()
+            and not self.headline(span)
+            and after.lower_ not in self.gaz.entries
+        )
 
     def _before(self, span: Span) -> Token | None:
         i = span.start - 1
@@ -251,8 +272,8 @@ class Context:
         if self._port_cue(span):
             return True
         after = self._after(span)
-        if after is not None and after.lower_ in PLACE_NOUNS:
-            return True
+        if after is not None and after.lower_ in PLACE_NOUNS and not after.text.isupper():
+            return True  # "Mobile port"; in capitals ("DC METRO AREA") case tells nothing
         return any(t.text in self.gaz.locodes for t in doc[span.end : span.end + 4])
 
     def _port_cue(self, span: Span) -> bool:
@@ -264,13 +285,20 @@ class Context:
 
     def _country_after_comma(self, span: Span) -> set[str | None]:
         """Return the countries named right after "X, " ("Santos, Brazil" -> {"BR"})."""
-        doc = self.doc
-        if span.end + 1 >= len(doc) or doc[span.end].text != ",":
-            return set()
-        following = [t for t in doc[span.end + 1 : span.end + 5] if not t.is_space]
-        for size in range(len(following), 0, -1):
-            text = " ".join(t.text for t in following[:size]).lower()
-            found = self.gaz.entries.get(text)
-            if found and is_title(following[0]):
-                return {c.place.country for c in found if c.place.kind in AREAS}
+        doc, end = self.doc, span.end
+        for _ in range(2):  # "San Vicente, San Vicente, El Salvador": look past one town
+            if end + 1 >= len(doc) or doc[end].text != ",":
+                return set()
+            following = [t for t in doc[end + 1 : end + 5] if not t.is_space]
+            for size in range(len(following), 0, -1):
+                text = " ".join(t.text for t in following[:size]).lower()
+                found = self.gaz.entries.get(text)
+                if found and is_title(following[0]):
+                    areas = {c.place.country for c in found if c.place.kind in AREAS}
+                    if areas:
+                        return areas
+                    end = following[size - 1].i + 1
+                    break
+            else:
+                return set()
         return set()

@@ -18,6 +18,7 @@ __all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places
 # Weights of one distinct place towards its country in affected_countries().
 WEIGHTS = {"country": 3.0, "port": 3.0, "city": 3.0, "subdivision": 3.0, "region": 2.0}
 STRONG = 2.0
+LEAD, LATE = 300, 0.6  # characters counted as the lead; weight of mentions after it
 OPEN_WATER = re.compile(r"\b(Sea|Ocean|Gulf|Bay|Mediterranean|Pacific|Atlantic|Caribbean|Arctic)\b")
 
 
@@ -30,7 +31,9 @@ class PlaceHit:
     end: int
     text: str
     ambiguous: bool
-    role: str = "place"  # "place", "demonym" ("Ivorian farmers") or "origin" ("German carmaker")
+    # "place"; "demonym" ("Ivorian farmers"); "origin" ("German carmaker", "Liberian-flagged");
+    # "route" ("diverted via the Cape of Good Hope")
+    role: str = "place"
 
 
 def find_places(
@@ -60,7 +63,18 @@ def find_places(
             confident.append(_hit(ctx, span, chosen, ambiguous=True))
             if not chosen.caution:
                 support.add(chosen.place.country)
-    return sorted(confident, key=lambda h: h.start)
+    return _drop_echoed_codes(sorted(confident, key=lambda h: h.start), text)
+
+
+def _drop_echoed_codes(hits: list[PlaceHit], text: str) -> list[PlaceHit]:
+    """Drop a LOCODE that only repeats the port just named: "Klaipeda (LTKLJ)"."""
+    kept: list[PlaceHit] = []
+    for hit in hits:
+        prev = kept[-1] if kept else None
+        echoed = prev is not None and hit.text == hit.place.locode and prev.place == hit.place
+        if not (echoed and text[prev.end : hit.start].strip() in ("(", "", "-", "/", ",")):
+            kept.append(hit)
+    return kept
 
 
 def _longest_first(doc: Doc, matches: list[tuple[str, int, int]]) -> list[tuple[str, Span]]:
@@ -92,15 +106,20 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     Each distinct place counts once for its country: a country, city, port or subdivision 3,
     a demonym 2, a waterway 2 to its primary country (open water such as a sea or gulf: 1) and
     0.5 to the others, and a mere origin ("German carmaker", "Liberian-flagged", "Bank of
-    China") 0.5. Countries known only from weak mentions are dropped when any country scores 2
-    or more, and otherwise kept only if they score more than half the top score.
+    China") or a route ("via the Cape of Good Hope") 0.5. Mentions after the first 300
+    characters (past the title and lead) count 0.6 of that. Countries known only from weak
+    mentions are dropped when any country scores 2 or more, and otherwise kept only if they
+    score more than half the top score.
     """
     best: dict[tuple[str, str, str], float] = {}
     first: dict[str, int] = {}
     for hit in hits:
+        late = (
+            1.0 if hit.start < LEAD else LATE
+        )  # the lead says what is hit; later text adds context
         for country, weight in _weights(hit):
             key = (country, hit.place.name, hit.role)
-            best[key] = max(best.get(key, 0.0), weight)
+            best[key] = max(best.get(key, 0.0), weight * late)
             first.setdefault(country, hit.start)
     score: dict[str, float] = {}
     for (country, _, _), weight in best.items():
@@ -114,8 +133,9 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
 
 def _weights(hit: PlaceHit) -> list[tuple[str, float]]:
     place = hit.place
-    if hit.role == "origin":
-        return [(place.country, 0.5)] if place.country else []
+    if hit.role in ("origin", "route"):
+        country = place.country or (place.affects[0] if place.affects else None)
+        return [(country, 0.5)] if country else []
     if hit.role == "demonym":
         return [(place.country, STRONG)] if place.country else []
     if place.affects:
