@@ -18,6 +18,7 @@ __all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places
 # Weights of one distinct place towards its country in affected_countries().
 WEIGHTS = {"country": 3.0, "port": 3.0, "city": 3.0, "subdivision": 3.0, "region": 2.0}
 STRONG = 2.0
+ECHO_GAPS = ("(", "", "-", "/", ",")
 LEAD, LATE = 300, 0.6  # characters counted as the lead; weight of mentions after it
 OPEN_WATER = re.compile(r"\b(Sea|Ocean|Gulf|Bay|Mediterranean|Pacific|Atlantic|Caribbean|Arctic)\b")
 
@@ -71,8 +72,8 @@ def _drop_echoed_codes(hits: list[PlaceHit], text: str) -> list[PlaceHit]:
     kept: list[PlaceHit] = []
     for hit in hits:
         prev = kept[-1] if kept else None
-        echoed = prev is not None and hit.text == hit.place.locode and prev.place == hit.place
-        if not (echoed and text[prev.end : hit.start].strip() in ("(", "", "-", "/", ",")):
+        same = prev is not None and hit.text == hit.place.locode and prev.place == hit.place
+        if not same or text[prev.end if prev else 0 : hit.start].strip() not in ECHO_GAPS:
             kept.append(hit)
     return kept
 

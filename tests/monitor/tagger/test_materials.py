@@ -15,7 +15,12 @@ def found(text: str) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The chips shortage idled car plants.", [("semiconductors", "8542")]),
+        (
+            "The chips shortage idled car plants.",
+            [("semiconductors", "8542"), ("vehicles", "8703")],
+        ),
+        ("Rolling power cuts hit Lagos.", [("electricity", "2716")]),
+        ("Customs delays at the container terminal.", [("containers", "8609")]),
         ("Microchip supply is tight.", [("semiconductors", "8542")]),
         ("Cacao farmers held back beans.", [("cocoa", "1801")]),
         ("Cocoa beans piled up at the port.", [("cocoa", "1801")]),
@@ -74,7 +79,10 @@ def test_common_words_count_in_material_context(text, expected):
         "Tin Can Island port is congested.",
         "Crude remarks were made.",
         "Police fired rubber bullets.",
-        "Containers were stuck at the port.",
+        "Plastic containers of food were donated.",
+        "A media blackout was imposed.",
+        "Take it with a grain of salt.",
+        "The Singapore oil spill drill went well.",
     ],
 )
 def test_common_words_alone_are_not_materials(text):
