@@ -48,6 +48,11 @@ NEEDS_CONTEXT: dict[str, set[str]] = {
     "olive": TRADE | {"harvest", "crop", "crops", "growers", "groves", "trees", "farmers"},
     "cpo": TRADE | {"palm", "ringgit", "malaysian", "indonesian"},
     "apis": TRADE | {"pharmaceutical", "drug", "drugs", "ingredients", "manufacturers"},
+    "api": TRADE | {"pharmaceutical", "drug", "manufacturing", "manufacturer", "unit", "maker"},
+    "boxes": {"held", "stuck", "empty", "shipping", "handled", "laden", "reefer", "teu", "import",
+              "export", "loaded", "discharged", "dwell"},
+    "power": {"without", "restored", "outage", "outages", "rationing", "shortage", "shortages",
+              "supply", "supplies", "grid", "failure", "failures", "lost", "cut", "cuts"},
     "wafers": TRADE | {"silicon", "chip", "chips", "semiconductor", "fab", "fabs", "inch", "mm"},
     "hides": TRADE | {"leather", "cattle", "tanneries", "tannery", "raw", "skins"},
     "trucks": TRADE | {"maker", "makers", "manufacturers", "sales", "assembly"},
@@ -95,7 +100,7 @@ BLOCK_AFTER: dict[str, set[str]] = {
 METAL_NAMES = {"copper", "zinc", "nickel", "aluminium", "aluminum", "cobalt", "lead", "tin",
                "iron", "steel", "gold", "silver", "lithium", "manganese", "tungsten"}  # fmt: skip
 # Names written with capitals in ordinary text, so a capital says nothing about them.
-CAPITALISED = {"brent", "wti", "lng", "lpg", "cpo", "pvc", "apis", "pcbs", "dram", "nand"}
+CAPITALISED = {"brent", "wti", "lng", "lpg", "cpo", "pvc", "apis", "api", "pcbs", "dram", "nand"}
 
 
 @dataclass(frozen=True)

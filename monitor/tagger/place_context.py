@@ -215,7 +215,7 @@ class Context:
 
     def sentence_start(self, span: Span) -> bool:
         before = self._before(span)
-        if before is None or before.text in SENTENCE_BREAKS:
+        if before is None or before.text[-1:] in SENTENCE_BREAKS:
             return True
         return span.start > 0 and "\n" in self.doc[span.start - 1].text_with_ws
 

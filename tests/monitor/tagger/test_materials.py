@@ -52,6 +52,9 @@ def test_synonyms_map_to_canonical_names_and_hs(text, expected):
         ("Mining equipment orders fell.", "machinery"),
         ("Empty containers piled up in Asia.", "containers"),
         ("Gold prices hit a record.", "gold"),
+        ("Karachi was without power for 12 hours.", "electricity"),
+        ("Fire at an API manufacturing unit.", "pharmaceuticals"),
+        ("Jebel Ali (AEJEA): Container terminal system outage.", "containers"),
     ],
 )
 def test_common_words_count_in_material_context(text, expected):
@@ -81,6 +84,9 @@ def test_common_words_count_in_material_context(text, expected):
         "Police fired rubber bullets.",
         "Plastic containers of food were donated.",
         "A media blackout was imposed.",
+        "The party came to power in 2019.",
+        "The API returned an error.",
+        "She packed the boxes.",
         "Take it with a grain of salt.",
         "The Singapore oil spill drill went well.",
     ],
