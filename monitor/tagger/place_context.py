@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,12 @@ PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "str
 # fmt: on
 
 
+# "186 miles (299 km) SSW of APIA, Samoa": a landmark clause, up to the next ; or full stop.
+DISTANCE_OF = re.compile(
+    r"\d\s*(km|mi|miles|kilometers|kilometres)\)?\s+[NSEW]{0,3}\s*of\s+[^;.\n]*", re.I
+)
+
+
 def is_title(token: Token) -> bool:
     """Say whether a word starts with a capital letter."""
     return token.text[:1].isupper()
@@ -57,6 +64,9 @@ class Context:
     def __init__(self, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer):
         self.doc, self.gaz = doc, gaz
         self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
+        # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
+        # others only name landmarks.
+        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(doc.text)][1:]
 
     def code_hits(self) -> Iterator[PlaceHit]:
         """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
@@ -171,6 +181,8 @@ class Context:
             before = doc[before.i - 1]
         if before is not None and before.lower_ in ("via", "around"):
             return "route"  # "rerouted via the Cape of Good Hope": the way round, not the hit
+        if any(start <= span.start_char < end for start, end in self._landmarks):
+            return "reference"
         if candidate.place.kind != "country":
             return "place"
         before = self._before(span)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from monitor.tagger.gazetteer import Candidate, Place, fold, gazetteer, tokens
-from monitor.tagger.place_context import FUNCTION, Context, is_title
+from monitor.tagger.place_context import AREAS, FUNCTION, Context, is_title
 
 __all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places",
            "normalize_country"]  # fmt: skip
@@ -33,7 +33,8 @@ class PlaceHit:
     text: str
     ambiguous: bool
     # "place"; "demonym" ("Ivorian farmers"); "origin" ("German carmaker", "Liberian-flagged");
-    # "route" ("diverted via the Cape of Good Hope")
+    # "route" ("diverted via the Cape of Good Hope"); "reference" (a landmark: "...; 299 km SSW
+    # of Apia" after the event was already placed)
     role: str = "place"
 
 
@@ -108,16 +109,27 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     a demonym 2, a waterway 2 to its primary country (open water such as a sea or gulf: 1) and
     0.5 to the others, and a mere origin ("German carmaker", "Liberian-flagged", "Bank of
     China") or a route ("via the Cape of Good Hope") 0.5. Mentions after the first 300
-    characters (past the title and lead) count 0.6 of that. Countries known only from weak
+    characters (past the title and lead) count 0.6 of that. Landmarks after the first distance
+    reference ("...; 299 km SSW of Apia, Samoa") count 0.5, and a country qualifying the place
+    just before it ("Apia, Samoa") adds nothing to it. Countries known only from weak
     mentions are dropped when any country scores 2 or more, and otherwise kept only if they
     score more than half the top score.
     """
     best: dict[tuple[str, str, str], float] = {}
     first: dict[str, int] = {}
-    for hit in hits:
-        late = (
-            1.0 if hit.start < LEAD else LATE
-        )  # the lead says what is hit; later text adds context
+    prev: PlaceHit | None = None
+    for hit in sorted(hits, key=lambda h: h.start):
+        qualifier = (  # "Apia, Samoa": the country only says where Apia is
+            prev is not None
+            and 0 < hit.start - prev.end <= 2
+            and hit.place.kind in AREAS
+            and prev.place.country == hit.place.country
+        )
+        prev = hit
+        if qualifier:
+            continue
+        # The lead says what is hit; later text adds context.
+        late = 1.0 if hit.start < LEAD else LATE
         for country, weight in _weights(hit):
             key = (country, hit.place.name, hit.role)
             best[key] = max(best.get(key, 0.0), weight * late)
@@ -134,7 +146,7 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
 
 def _weights(hit: PlaceHit) -> list[tuple[str, float]]:
     place = hit.place
-    if hit.role in ("origin", "route"):
+    if hit.role in ("origin", "route", "reference"):
         country = place.country or (place.affects[0] if place.affects else None)
         return [(country, 0.5)] if country else []
     if hit.role == "demonym":

@@ -225,6 +225,13 @@ def test_gdacs_titles_name_their_countries():
         assert set(countries(title)) == {normalize_country(name) for name in listed}, title
 
 
+def test_cap_landmarks_do_not_outrank_the_epicentre():
+    cap = (FIXTURES / "cap" / "google-cap-library" / "earthquake.cap").read_text(encoding="utf-8")
+    (area,) = re.findall(r"<areaDesc>([^<]+)</areaDesc>", cap)
+    assert "Samoa" in area
+    assert countries(area) == ["TO"]
+
+
 def test_usgs_places_agree_with_their_coordinates():
     """The country named in USGS place strings is the one country_at() finds at the epicentre."""
     data = json.loads((FIXTURES / "usgs" / "all_week.geojson").read_text(encoding="utf-8"))
