@@ -95,22 +95,27 @@ class Context:
         )
 
     def _entity(self, span: Span) -> str | None:
+        """Return the NER label over a match ("INSIDE_ORG" when an organisation's name holds it)."""
         for start, end, label in self.ents:
             if start < span.end_char and span.start_char < end:
-                if label == "ORG" and any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
-                    return "LOC"
-                return label
+                if label != "ORG":
+                    return label
+                if any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
+                    return "LOC"  # "Port of Antwerp-Bruges", "Panama Canal Authority"
+                # A place tagged ORG on its own is a tagging slip; inside a longer name it is
+                # the organisation's origin ("Bank of China").
+                return None if (start, end) == (span.start_char, span.end_char) else "INSIDE_ORG"
         return None
 
     def discard(self, span: Span, found: list[Candidate]) -> bool:
         """Say whether a match is plainly not a place: a person, an organisation, "T-Mobile"."""
         label = self._entity(span)
-        if label in ("PERSON", "ORG"):
-            return True
         candidate = found[0]
+        if label == "PERSON" and candidate.caution:
+            return True  # "Michael Jordan"; the small model also tags "Minas Gerais" PERSON
         if self._homonym(span, {c.place.country for c in found}, candidate.place.kind):
             return True
-        if candidate.place.kind == "country" or candidate.demonym or label is not None:
+        if candidate.place.kind == "country" or candidate.demonym:
             return False
         before = self._before(span)
         if before is not None and before.text == "-" and not before.whitespace_:
@@ -138,7 +143,9 @@ class Context:
     ) -> Candidate | None:
         """Pick the reading of an ambiguous name, or None when the name is not a place here."""
         label = self._entity(span)
-        cue = label in ("GPE", "LOC", "FAC", "NORP") or self._cue(span)
+        # NER backs person-like names; words like "Orange" it tags as places too often.
+        tagged = label in ("GPE", "LOC", "FAC", "NORP")
+        cue = self._cue(span) or (tagged and found[0].caution != "word")
         listed = self._country_after_comma(span)
         countries = {c.place.country for c in found}
         backed = bool(countries & (support | listed))
@@ -176,6 +183,8 @@ class Context:
         after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
         if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
             return "origin"
+        if self._entity(span) == "INSIDE_ORG":
+            return "origin"  # "Bank of China": counts only when nothing else is named
         before = self._before(span)
         if before is not None and before.lower_ == "the" and before.i > 0:
             before = doc[before.i - 1]

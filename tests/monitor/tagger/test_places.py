@@ -183,12 +183,24 @@ def test_common_words_with_a_cue_are_places(text, surface, country):
     assert only(text, surface).ambiguous
 
 
-def test_entity_spans_drop_organisations_and_persons():
+def test_entity_spans_mark_organisations_and_persons():
     text = "Bank of China said Jackson Browne visited Antwerp."
     spans = [(0, 13, "ORG"), (19, 32, "PERSON"), (41, 48, "GPE")]
-    assert names(text, entity_spans=spans) == [("Antwerp", "BE")]
+    hits = find_places(text, entity_spans=spans)
+    assert [(h.text, h.role) for h in hits] == [("China", "origin"), ("Antwerp", "place")]
+    assert affected_countries(hits) == ["BE"]
+    # A place tagged ORG on its own is a tagging slip; a port authority is a place.
+    assert names("Strike in Antwerp.", entity_spans=[(10, 17, "ORG")]) == [("Antwerp", "BE")]
     text = "The Port of Antwerp-Bruges said volumes fell."
     assert names(text, entity_spans=[(4, 26, "ORG")]) == [("Port of Antwerp-Bruges", "BE")]
+
+
+def test_entity_spans_back_person_like_names_but_not_common_words():
+    text = "Jordan Protests Grow Over Fuel Prices"  # a headline: case says nothing
+    assert names(text) == []
+    assert names(text, entity_spans=[(0, 6, "GPE")]) == [("Jordan", "JO")]
+    text = "The alert level is Orange."
+    assert names(text, entity_spans=[(19, 25, "GPE")]) == []
 
 
 def test_origins_rank_below_the_affected_country():
