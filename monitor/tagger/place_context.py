@@ -202,6 +202,8 @@ class Context:
             and doc[before.i - 1].lower_ in ORG_HEADS
         ):
             return "origin"  # "Bank of China", "University of Ghana"
+        if before is not None and before.i == span.start - 1 and before.text in ("Air", "Radio"):
+            return "origin"  # "Air France", "Radio Free Asia"
         if candidate.demonym:
             nouns = {t.lower_ for t in after[:2]}
             hyphened = bool(after) and after[0].text == "-" and not doc[span.end - 1].whitespace_

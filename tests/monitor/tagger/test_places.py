@@ -141,6 +141,11 @@ def test_georgia_is_the_us_state_with_american_cues():
     assert ("Georgia", "US") in names("5km N of Varnell, Georgia")
 
 
+def test_congo_is_the_drc_unless_brazzaville_says_otherwise():
+    assert countries("Fighting in Congo displaced thousands near Goma.") == ["CD"]
+    assert countries("Floods in Congo hit Brazzaville's river port.") == ["CG"]
+
+
 def test_person_names_are_not_places():
     assert names("Paris Hilton and Michael Jordan met Chad Smith.") == []
     assert names("Victoria Beckham launched a brand.") == []
@@ -210,6 +215,7 @@ def test_origins_rank_below_the_affected_country():
     assert countries(text) == ["YE"]
     assert countries("German carmaker Volkswagen halts output in Mexico.") == ["MX"]
     assert countries("Bank of China reported profits.") == ["CN"]  # nothing stronger
+    assert countries("Air France cancelled flights to Abidjan.") == ["CI"]
 
 
 def test_affected_countries_ranks_repeated_places_first():
