@@ -129,6 +129,8 @@ def _matcher() -> tuple[PhraseMatcher, dict[str, Material]]:
 
 def find_materials(text: str) -> list[MaterialHit]:
     """Return the materials named in text, in order (one hit per mention)."""
+    if not isinstance(text, str):
+        raise TypeError(f"find_materials() needs a str, not {type(text).__name__}")
     matcher, by_key = _matcher()
     doc = tokens(text)
     ctx = Context(doc, (), gazetteer())
@@ -168,4 +170,6 @@ def _is_material(ctx: Context, key: str, span: Span) -> bool:
         if ctx.named_thing_follows(span):
             return False  # "Rice University said", "Iron Dome"
         return ctx.sentence_start(span) or ctx.headline(span)
-    return not (text.isupper() and len(text) <= 4 and key not in CAPITALISED and len(key) <= 4)
+    if text.isupper() and len(text) <= 4 and key not in CAPITALISED:
+        return ctx.headline(span)  # "OIL EXPORTS HALTED", but "your TIN number" is an acronym
+    return True

@@ -42,6 +42,8 @@ def find_places(
     text: str, entity_spans: Sequence[tuple[int, int, str]] | None = None
 ) -> list[PlaceHit]:
     """Return the places named in text, in order; entity_spans are optional spaCy NER spans."""
+    if not isinstance(text, str):
+        raise TypeError(f"find_places() needs a str, not {type(text).__name__}")
     gaz = gazetteer()
     doc = tokens(text)
     ctx = Context(doc, entity_spans or (), gaz)

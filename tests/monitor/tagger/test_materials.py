@@ -106,6 +106,13 @@ def test_hits_carry_offsets_in_order():
 def test_capitals_in_a_terse_report():
     text = "STRIKE AT SANTOS HALTS SOYBEAN AND SUGAR EXPORTS"
     assert [name for name, _ in found(text)] == ["soybeans", "sugar"]
+    assert found("OIL EXPORTS HALTED AT BASRA") == [("crude oil", "2709")]
+    assert found("Enter your TIN and the OIL code on the form.") == []
+
+
+def test_bad_input_is_refused_clearly():
+    with pytest.raises(TypeError, match="needs a str"):
+        find_materials(None)  # type: ignore[arg-type]
 
 
 def test_every_lexicon_name_is_found_in_a_trade_sentence():

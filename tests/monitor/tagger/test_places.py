@@ -228,6 +228,12 @@ def test_headline_and_capitals_keep_countries():
     assert countries("Strike Hits Antwerp, Belgium") == ["BE"]
 
 
+def test_bad_input_is_refused_clearly():
+    assert find_places("") == []
+    with pytest.raises(TypeError, match="needs a str"):
+        find_places(b"Antwerp")  # type: ignore[arg-type]
+
+
 def test_hits_carry_exact_offsets():
     text = "Rain in São Paulo and Rio de Janeiro."
     for hit in find_places(text):
