@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
-from monitor.tagger.gazetteer import Candidate, Gazetteer
+from monitor.tagger.gazetteer import Candidate, Gazetteer, Place
 
 if TYPE_CHECKING:
     from monitor.tagger.places import PlaceHit
@@ -42,6 +42,13 @@ ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", 
              "hospital", "council", "academy", "court", "order", "friends"}
 SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
 AREAS = ("country", "subdivision", "region")
+LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+# Acronyms in brackets that look like UN/LOCODEs ("Baltic and International Maritime Council
+# (BIMCO)") but are organisations.
+NOT_LOCODES = {"BIMCO", "COMEX", "NYMEX", "MARAD", "ASEAN", "NAFTA", "USACE", "UKMTO", "OPEC",
+               "INTERPOL", "ECOWAS", "CARICOM", "MERCOSUR", "UNCTAD", "UNECE", "UNDP", "UNICEF",
+               "FIATA", "SOLAS", "MARPOL", "ISPS", "INCOTERMS", "CBAM", "USMCA", "CPTPP",
+               "BRICS", "NATO", "CENTCOM", "NHTSA", "OSHA", "PHMSA", "APHIS", "FSIS", "CSIRO"}
 SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
 PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
 # fmt: on
@@ -75,6 +82,7 @@ class Context:
         doc = self.doc
         for tok in doc:
             place = self.gaz.locodes.get(tok.text) if len(tok.text) == 5 else None
+            place = place or self._unlisted_port(tok)
             state = self.gaz.us_states.get(tok.text) if len(tok.text) == 2 else None
             if state is not None and not self._state_after_comma(tok):
                 state = None
@@ -82,6 +90,26 @@ class Context:
             if found is not None:
                 end = tok.idx + len(tok.text)
                 yield PlaceHit(found, tok.idx, end, tok.text, ambiguous=state is not None)
+
+    def _unlisted_port(self, tok: Token) -> Place | None:
+        """Read "Kamsar (GNKMR)": a port we do not list, placed by its UN/LOCODE's country."""
+        doc, i = self.doc, tok.i
+        if not LOCODE.fullmatch(tok.text) or tok.text in NOT_LOCODES or i < 2 or i + 1 >= len(doc):
+            return None
+        if doc[i - 1].text != "(" or doc[i + 1].text[:1] != ")":
+            return None
+        country = self.gaz.countries.get(tok.text[:2])
+        last = doc[i - 2]
+        if country is None or not (last.is_alpha and is_title(last)) or last.text.isupper():
+            return None
+        first = i - 2  # the name runs back over capitalised words: "Pointe des Galets"
+        while first > max(0, i - 6) and (
+            is_title(doc[first - 1]) or doc[first - 1].lower_ in FUNCTION
+        ):
+            first -= 1
+        while doc[first].lower_ in FUNCTION:
+            first += 1
+        return Place(doc[first : i - 1].text, country.country, "port", locode=tok.text)
 
     def _state_after_comma(self, tok: Token) -> bool:
         doc, i = self.doc, tok.i

@@ -55,6 +55,15 @@ def test_locode_in_a_terse_report_names_the_port():
     assert countries("Berth delays at NLRTM and DEHAM") == ["NL", "DE"]
 
 
+def test_unlisted_port_is_placed_by_its_locode():
+    hits = find_places("Berth delays at Pointe des Galets (RELPT) and Port Louis (MUPLU).")
+    assert [(h.place.name, h.place.locode, h.place.country) for h in hits] == [
+        ("Pointe des Galets", "RELPT", "RE"),
+        ("Port Louis", "MUPLU", "MU"),
+    ]
+    assert find_places("The Baltic and International Maritime Council (BIMCO) said.") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
