@@ -133,7 +133,7 @@ def find_materials(text: str) -> list[MaterialHit]:
         raise TypeError(f"find_materials() needs a str, not {type(text).__name__}")
     matcher, by_key = _matcher()
     doc = tokens(text)
-    ctx = Context(doc, (), gazetteer())
+    ctx = Context(text, doc, (), gazetteer())
     taken: set[int] = set()
     hits: list[MaterialHit] = []
     matches = [(doc.vocab.strings[m], s, e) for m, s, e in matcher(doc)]

@@ -43,6 +43,7 @@ ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", 
 SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
 AREAS = ("country", "subdivision", "region")
 LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+CODE_LIKE = re.compile(r"\b([A-Z]{2}[A-Z2-9]{3}|[A-Z]{2})\b")
 # Acronyms in brackets that look like UN/LOCODEs ("Baltic and International Maritime Council
 # (BIMCO)") but are organisations.
 NOT_LOCODES = {"BIMCO", "COMEX", "NYMEX", "MARAD", "ASEAN", "NAFTA", "USACE", "UKMTO", "OPEC",
@@ -68,19 +69,25 @@ def is_title(token: Token) -> bool:
 class Context:
     """The words and entities of one text, as evidence for or against place readings."""
 
-    def __init__(self, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer):
-        self.doc, self.gaz = doc, gaz
+    def __init__(
+        self, text: str, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer
+    ):
+        self.text, self.doc, self.gaz = text, doc, gaz  # doc.text would rebuild the text: slow
         self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
         # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
         # others only name landmarks.
-        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(doc.text)][1:]
+        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(self.text)][1:]
 
     def code_hits(self) -> Iterator[PlaceHit]:
         """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
         from monitor.tagger.places import PlaceHit
 
         doc = self.doc
-        for tok in doc:
+        for match in CODE_LIKE.finditer(self.text):  # a regex first: walking every token is slow
+            span = doc.char_span(*match.span())
+            if span is None or len(span) != 1:
+                continue
+            tok = span[0]
             place = self.gaz.locodes.get(tok.text) if len(tok.text) == 5 else None
             place = place or self._unlisted_port(tok)
             state = self.gaz.us_states.get(tok.text) if len(tok.text) == 2 else None
@@ -128,7 +135,7 @@ class Context:
             if start < span.end_char and span.start_char < end:
                 if label != "ORG":
                     return label
-                if any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
+                if any(w in self.text[start:end].lower() for w in PORT_ORGS):
                     return "LOC"  # "Port of Antwerp-Bruges", "Panama Canal Authority"
                 # A place tagged ORG on its own is a tagging slip; inside a longer name it is
                 # the organisation's origin ("Bank of China").
