@@ -148,6 +148,7 @@ def test_georgia_is_the_us_state_with_american_cues():
     assert ("Georgia", "US") in names("Savannah, Georgia port delays; Atlanta warehouses full.")
     assert ("Georgia", "GE") in names("Protests in Tbilisi as Georgia and Russia trade blame.")
     assert ("Georgia", "US") in names("5km N of Varnell, Georgia")
+    assert ("Georgia", "US") in names("Georgia Ports Authority reports delays at Savannah.")
 
 
 def test_congo_is_the_drc_unless_brazzaville_says_otherwise():
