@@ -74,6 +74,7 @@ class Candidate:
 
     place: Place
     demonym: bool = False  # "Ivorian": names the country's people or origin
+    agency: bool = False  # "USGS", "Eskom": says where a report comes from, weakly
     caution: str = ""  # "word" or "person" (see data/ambiguous.csv), "" when safe
     exact: bool = False  # an acronym: counts only in capitals (US, UK, DRC)
     population: int = 0
@@ -126,8 +127,8 @@ class Gazetteer:
             key = form.lower()
             caution = candidate.caution or self.caution.get(key, "")
             exact = candidate.exact or (sum(c.isalpha() for c in form) >= 2 and form.isupper())
-            entry = Candidate(candidate.place, candidate.demonym, caution, exact,
-                              candidate.population)  # fmt: skip
+            entry = Candidate(candidate.place, candidate.demonym, candidate.agency, caution,
+                              exact, candidate.population)  # fmt: skip
             known = self.entries.setdefault(key, [])
             self._surfaces.setdefault(key, form)
             if all(c.place != entry.place or c.demonym != entry.demonym for c in known):
@@ -154,6 +155,9 @@ class Gazetteer:
                          *_split(row.get("demonyms")), country.alpha_3, code]:  # fmt: skip
                 if name:
                     self.names.setdefault(fold(name).lower(), code)
+
+        for row in _rows("agencies.csv"):
+            self._add(row["name"], Candidate(self.countries[row["country"]], agency=True))
 
     def _load_ports(self) -> None:
         for row in _rows("ports.csv"):

@@ -218,7 +218,7 @@ class Context:
         after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
         if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
             return "origin"
-        if self._entity(span) == "INSIDE_ORG":
+        if candidate.agency or self._entity(span) == "INSIDE_ORG":
             return "origin"  # "Bank of China": counts only when nothing else is named
         before = self._before(span)
         if before is not None and before.lower_ == "the" and before.i > 0:
@@ -253,11 +253,10 @@ class Context:
         after = self._after(span)
         if after is None or after.i != span.end or not after.is_alpha or len(after.text) < 3:
             return False
-        return (
-            after.text.isupper()
-            and not self.headline(span)
-            and after.lower_ not in self.gaz.entries
-        )
+        if not after.text.isupper() or self.headline(span):
+            return False
+        known = self.gaz.entries.get(after.lower_, [])
+        return not known or any(c.agency for c in known)  # "US CBP", "China MOFCOM"
 
     def _before(self, span: Span) -> Token | None:
         i = span.start - 1

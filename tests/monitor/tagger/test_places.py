@@ -226,6 +226,13 @@ def test_origins_rank_below_the_affected_country():
     assert countries("German carmaker Volkswagen halts output in Mexico.") == ["MX"]
     assert countries("Bank of China reported profits.") == ["CN"]  # nothing stronger
     assert countries("Air France cancelled flights to Abidjan.") == ["CI"]
+    assert countries("Malaysia: US CBP issues withhold release order on gloves.") == ["MY"]
+
+
+def test_national_agencies_name_their_country_weakly():
+    assert countries("Kilauea Volcano Erupts; USGS says lava continues to flow.") == ["US"]
+    assert countries("Eskom moves to stage 6 load-shedding.") == ["ZA"]
+    assert countries("USGS scientists surveyed the quake near Tokyo.") == ["JP"]
 
 
 def test_affected_countries_ranks_repeated_places_first():
