@@ -81,8 +81,8 @@ class Candidate:
 
 
 def fold(text: str) -> str:
-    """Return text without accents ("Côte" -> "Cote")."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Return text without accents or curly apostrophes ("Côte d’Ivoire" -> "Cote d'Ivoire")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -217,6 +217,11 @@ class Gazetteer:
             place = Place(city["name"], code, "city", subdivision, None, lat, lon)
             for name in {city["name"], SHORT_CITY.sub("", city["name"])}:
                 self._add(name, Candidate(place, population=city["population"]))
+        for row in _rows("exonyms.csv"):
+            for known in list(self.entries.get(fold(row["city"]).lower(), ())):
+                if known.place.kind == "city" and known.place.country == row["country"]:
+                    self._add(row["alias"], known)
+                    break
 
     def _order(self) -> None:
         """Sort each surface form's readings: countries, ports, waterways, subdivisions, cities."""

@@ -251,6 +251,17 @@ def test_bad_input_is_refused_clearly():
         find_places(b"Antwerp")  # type: ignore[arg-type]
 
 
+def test_exonyms_and_apostrophes():
+    text = "Blasts in Kiev; floods in Bangalore and Cologne; Xi'an and Xi’an."
+    assert [(h.place.name, h.place.country) for h in find_places(text)] == [
+        ("Kyiv", "UA"),
+        ("Bengaluru", "IN"),
+        ("Köln", "DE"),
+        ("Xi’an", "CN"),
+        ("Xi’an", "CN"),
+    ]
+
+
 def test_hits_carry_exact_offsets():
     text = "Rain in São Paulo and Rio de Janeiro."
     for hit in find_places(text):
