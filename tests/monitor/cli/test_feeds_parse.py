@@ -50,3 +50,19 @@ def test_missing_file_and_unknown_kind(tmp_path: Path) -> None:
     unknown = runner.invoke(app, ["feeds", "parse", str(FIXTURES / "nws/sample.json"), "-k", "x"])
     assert unknown.exit_code == 1
     assert "unknown feed kind 'x'; known: cap, gdacs, jsonfeed, nws, rss, usgs" in unknown.stderr
+
+
+def test_every_fixture_file_gives_json_lines_or_one_error_line() -> None:
+    files = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.name != "README.md")
+    assert len(files) >= 2161  # the feedparser corpus (2,107) and the hazard fixtures
+    failures = []
+    for path in files:
+        result = runner.invoke(app, ["feeds", "parse", str(path)])
+        if result.exit_code == 0:
+            assert all(json.loads(line)["id"] for line in result.stdout.splitlines()), path
+        else:
+            [line] = result.stderr.splitlines()
+            assert result.exit_code == 1 and line.startswith(f"error: {path}: "), line
+            assert result.stdout == ""
+            failures.append(path.name)
+    assert "xee.cap" in failures and len(failures) <= 20
