@@ -16,6 +16,7 @@ def test_thunderstorm_polygon_centroid() -> None:
     [item] = parse_fixture("cap/oasis/example2.xml")
     assert item.title == "SEVERE THUNDERSTORM WARNING"
     assert (item.lat, item.lon) == (38.48401, -119.93462)
+    assert item.language == "en-US"  # no <language>: CAP's default
     assert item.bbox == [-120.14, 38.34, -119.74, 38.62]
     assert item.severity_hint == "high" and item.event_hint == "storm"
     assert item.country_hint == ["US"]  # SAME geocodes
