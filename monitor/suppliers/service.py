@@ -6,7 +6,8 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
 from monitor.models._types import utcnow
@@ -49,6 +50,29 @@ def upsert(*, session: Session, data: SupplierCreate) -> tuple[Supplier, bool]:
     assert supplier.id is not None
     _replace_links(session, supplier.id, data.country, data.materials, data.buyer_ids)
     return supplier, created
+
+
+def bulk_insert(*, session: Session, suppliers: Sequence[SupplierCreate], chunk: int = 5000) -> int:
+    """Insert new suppliers fast (no existence checks, no buyer links); return how many."""
+    suppliers_t = SQLModel.metadata.tables[Supplier.__tablename__]
+    materials_t = SQLModel.metadata.tables[SupplierMaterial.__tablename__]
+    lex, now = lexicon(), utcnow()
+    for start in range(0, len(suppliers), chunk):
+        part = suppliers[start : start + chunk]
+        rows = [
+            {**{c: getattr(d, c) for c in _COLUMNS}, "external_id": natural_key(d),
+             "certifications": list(d.certifications), "created_at": now, "updated_at": now}
+            for d in part
+        ]  # fmt: skip
+        stmt = insert(suppliers_t).returning(suppliers_t.c.id, sort_by_parameter_order=True)
+        ids = session.execute(stmt, rows).scalars().all()
+        links = [
+            {"supplier_id": sid, "material": m, "hs": lex[m].hs, "country": d.country}
+            for sid, d in zip(ids, part, strict=True)
+            for m in d.materials
+        ]
+        session.execute(insert(materials_t), links)
+    return len(suppliers)
 
 
 def update(*, session: Session, supplier_id: int, data: SupplierUpdate) -> Supplier | None:
