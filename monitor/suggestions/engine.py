@@ -1,9 +1,10 @@
 """`suggest()`: alternative suppliers outside the affected areas, ranked with reasons.
 
-The query is index-driven: supplier_materials rows for the material and its substitutes,
-with the excluded countries filtered on the (material, country) index, joined to suppliers.
-Subdivisions and point radii are checked in Python on that candidate set (a bounding box
-first, the exact haversine distance only inside it), then candidates are scored and ranked.
+Candidates come from the (material, country) index with the excluded countries and the hard
+requirements (capacity, lead time) filtered in SQL, ordered by an upper bound of their score
+and read in small batches. Subdivisions and point radii are checked in Python on each batch (a
+bounding box first, the exact haversine distance only inside it); reading stops as soon as no
+unread row can beat the current top `limit`, so a query touches a few hundred rows, not all.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import heapq
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Select
+from sqlmodel import Session
 
 from monitor.errors import MonitorError
-from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
+from monitor.models import Buyer
 from monitor.settings import Settings, get_settings
+from monitor.suggestions import query as q
 from monitor.suggestions.areas import AffectedArea, PointCheck, point_checks
 from monitor.suggestions.result import Candidate, Suggestion, SuggestionResult
 from monitor.suggestions.scoring import BuyerContext, Need, score, shortfalls
@@ -26,15 +30,34 @@ from monitor.suppliers.vocab import canonical_certification
 from monitor.vocab import canonical_material, materials
 
 log = logging.getLogger(__name__)
-# Core tables, not ORM objects: a query reads thousands of rows and builds no entities.
-SUPPLIERS = SQLModel.metadata.tables[Supplier.__tablename__]
-MATERIALS = SQLModel.metadata.tables[SupplierMaterial.__tablename__]
-LINKS = SQLModel.metadata.tables[BuyerSupplier.__tablename__]
-S, SM = SUPPLIERS.c, MATERIALS.c
-COLUMNS = (S.id, S.name, S.country, S.subdivision, S.city, S.lat, S.lon, SM.material,
-           S.capacity_monthly, S.capacity_unit, S.min_order, S.lead_time_days, S.size_class,
-           S.certifications, S.contact, S.is_demo)  # fmt: skip
-PARTIAL_SCAN = 500  # rows read from inside the excluded countries when nothing qualifies
+PARTIAL_SCAN = 200  # rows read per near-miss query when nothing qualifies
+
+
+@dataclass
+class Exclusions:
+    """The parts of the affected areas that are checked row by row in Python."""
+
+    subdivisions: set[str]
+    points: list[PointCheck]
+
+    @classmethod
+    def of(cls, areas: Sequence[AffectedArea], s: Settings) -> Exclusions:
+        """Return the subdivision and point checks of `areas`."""
+        subs = {a.subdivision for a in areas if a.subdivision and not a.is_point}
+        return cls(subs, point_checks(areas, s.suggest_point_radius_km))
+
+    def why_inside(self, sub: str | None, lat: float | None, lon: float | None) -> list[str]:
+        """Return why a place lies inside an affected area (empty if it does not)."""
+        if sub and sub in self.subdivisions:
+            return [f"inside the affected subdivision {sub}"]
+        if lat is None or lon is None:
+            return []
+        for p in self.points:
+            d = p.distance_if_inside(lat, lon)
+            if d is not None:
+                where = p.area.name or "the event"
+                return [f"{d:.0f} km from {where}, inside the {p.radius_km:g} km radius"]
+        return []
 
 
 def suggest(
@@ -50,110 +73,101 @@ def suggest(
     """Return up to `limit` alternative suppliers of `material` outside `affected_places`."""
     s = settings or get_settings()
     need = need or Need()
-    need.certifications = [canonical_certification(c) for c in need.certifications]
+    certs = [canonical_certification(c) for c in need.certifications]
+    need = Need(need.quantity, need.max_lead_days, certs)
     found = canonical_material(material)
     if found is None:
         raise MonitorError(f"unknown material {material!r}: use a name or HS heading it knows")
     subs = [m for m in found.substitutes if m in materials()]
     wanted = [found.name, *subs]
     countries = sorted({a.whole_country for a in affected_places if a.whole_country})
-    subdivisions = {a.subdivision for a in affected_places if a.subdivision and not a.is_point}
-    points = point_checks(affected_places, s.suggest_point_radius_km)
-    excluded = [a.label(s.suggest_point_radius_km) for a in affected_places]
-
-    query = select(*COLUMNS).join_from(SUPPLIERS, MATERIALS, S.id == SM.supplier_id)
-    query = query.where(SM.material.in_(wanted))
-    if countries:
-        query = query.where(SM.country.not_in(countries))
-    rows = session.execute(query.limit(s.suggest_candidate_cap)).all()
-    if len(rows) == s.suggest_candidate_cap:
-        log.warning("suggest %s: candidate cap %d reached", found.name, s.suggest_candidate_cap)
-    ctx = _buyer_context(session, buyer, affected_places, s) if buyer is not None else None
+    excl = Exclusions.of(affected_places, s)
+    ctx = buyer_context(session, buyer, affected_places, s) if buyer is not None else None
+    bound = q.score_bound(found.name, need, ctx, s).label("bound")
+    base = q.meeting(q.candidates(wanted, outside=countries), need)
 
     best: dict[int, Suggestion] = {}
-    rejected: dict[int, Suggestion] = {}
-    for row in rows:
-        c = Candidate(*row)
-        sub_for = None if c.material == found.name else found.name
-        why = _outside(c, subdivisions, points) + shortfalls(c, need, ctx)
-        ranked = score(c, sub_for, need, ctx, s)
-        target = rejected if why else best
-        ranked.shortfalls = why
-        if c.supplier_id not in target or target[c.supplier_id].score < ranked.score:
-            target[c.supplier_id] = ranked  # a supplier of both material and substitute
-    for sid in best.keys() & rejected.keys():
-        del rejected[sid]
-    top = heapq.nsmallest(limit, best.values(), key=lambda x: (-x.score, x.supplier.supplier_id))
-    partial: list[Suggestion] = []
+    read, batch, top = 0, max(100, 5 * limit), []
+    while read < s.suggest_candidate_cap:
+        rows = session.execute(
+            base.add_columns(bound).order_by(bound.desc(), q.S.id).offset(read).limit(batch)
+        ).all()
+        read += len(rows)
+        for row in rows:
+            c = Candidate(*row[:-1])
+            if excl.why_inside(c.subdivision, c.lat, c.lon) or (
+                ctx and c.supplier_id in ctx.exposed_ids
+            ):
+                continue
+            ranked = score(c, None if c.material == found.name else found.name, need, ctx, s)
+            if c.supplier_id not in best or best[c.supplier_id].score < ranked.score:
+                best[c.supplier_id] = ranked  # offers both the material and a substitute
+        top = heapq.nsmallest(limit, best.values(), key=_rank)
+        # Unread rows score below this batch's last bound: a full top list above it is final.
+        if len(rows) < batch or (len(top) == limit and top[-1].score >= rows[-1].bound):
+            break
+    partial = []
     if not top:
-        partial = _partial(session, wanted, found.name, countries, rejected, need, ctx, s, limit)
-    result = SuggestionResult(found.name, subs, excluded, top, partial, "", len(rows))
-    result.message = _message(result, countries)
+        partial = near_misses(session, wanted, found.name, countries, excl, need, ctx, s, limit)
+    excluded = [a.label(s.suggest_point_radius_km) for a in affected_places]
+    result = SuggestionResult(found.name, subs, excluded, top, partial, "", read)
+    result.message = _message(result)
     return result
 
 
-def _outside(c: Candidate, subdivisions: set[str], points: list[PointCheck]) -> list[str]:
-    if c.subdivision and c.subdivision in subdivisions:
-        return [f"inside the affected subdivision {c.subdivision}"]
-    if c.lat is None or c.lon is None:
-        return []
-    for p in points:
-        d = p.distance_if_inside(c.lat, c.lon)
-        if d is not None:
-            where = p.area.name or "the event"
-            return [f"{d:.0f} km from {where}, inside the {p.radius_km:g} km radius"]
-    return []
-
-
-def _buyer_context(
+def buyer_context(
     session: Session, buyer: int, areas: Sequence[AffectedArea], s: Settings
 ) -> BuyerContext:
+    """Return the buyer's suppliers, which of them the areas expose, and their country mix."""
     if session.get(Buyer, buyer) is None:
         raise MonitorError(f"no buyer with id {buyer}")
-    q = select(*COLUMNS[:7]).join_from(LINKS, SUPPLIERS, LINKS.c.supplier_id == S.id)
-    rows = session.execute(q.where(LINKS.c.buyer_id == buyer)).all()
+    rows = session.execute(q.buyer_suppliers(buyer)).all()
     countries = {a.whole_country for a in areas if a.whole_country}
-    subdivisions = {a.subdivision for a in areas if a.subdivision and not a.is_point}
-    points = point_checks(areas, s.suggest_point_radius_km)
+    excl = Exclusions.of(areas, s)
     exposed = set()
-    for sid, _name, country, sub, _city, lat, lon in rows:
-        if (
-            country in countries
-            or (sub and sub in subdivisions)
-            or (lat is not None and any(p.distance_if_inside(lat, lon) is not None for p in points))
-        ):
+    for sid, country, sub, lat, lon in rows:
+        if country in countries or excl.why_inside(sub, lat, lon):
             exposed.add(sid)
-    counts = Counter(r[2] for r in rows)
-    share = {k: v / len(rows) for k, v in counts.items()}
+    share = {k: v / len(rows) for k, v in Counter(r[1] for r in rows).items()}
     return BuyerContext({r[0] for r in rows}, exposed, share)
 
 
-def _partial(
+def near_misses(
     session: Session,
     wanted: list[str],
     material: str,
     countries: list[str],
-    rejected: dict[int, Suggestion],
+    excl: Exclusions,
     need: Need,
     ctx: BuyerContext | None,
     s: Settings,
     limit: int,
 ) -> list[Suggestion]:
-    near = list(rejected.values())
-    if countries:  # suppliers inside the excluded countries are the other near misses
-        q = select(*COLUMNS).join_from(SUPPLIERS, MATERIALS, S.id == SM.supplier_id)
-        q = q.where(SM.material.in_(wanted), SM.country.in_(countries)).limit(PARTIAL_SCAN)
-        for row in session.execute(q).all():
-            c = Candidate(*row)
+    """Return the best suppliers that fall short, each with what it lacks, fewest gaps first."""
+    bound = q.score_bound(material, need, ctx, s).label("bound")
+    queries: list[tuple[Select[Any], list[str]]] = [(q.candidates(wanted, outside=countries), [])]
+    if countries:
+        queries.append((q.candidates(wanted, inside=countries), countries))
+    near: dict[int, Suggestion] = {}
+    for query, inside in queries:
+        ordered = query.add_columns(bound).order_by(bound.desc(), q.S.id).limit(PARTIAL_SCAN)
+        for row in session.execute(ordered).all():
+            c = Candidate(*row[:-1])
             ranked = score(c, None if c.material == material else material, need, ctx, s)
-            ranked.shortfalls = [f"inside the affected country {c.country}"]
-            ranked.shortfalls += shortfalls(c, need, ctx)
-            near.append(ranked)
-    near.sort(key=lambda x: (len(x.shortfalls), -x.score, x.supplier.supplier_id))
-    return near[:limit]
+            ranked.shortfalls = [f"inside the affected country {c.country}"] if inside else []
+            ranked.shortfalls += excl.why_inside(c.subdivision, c.lat, c.lon) + shortfalls(
+                c, need, ctx
+            )
+            if ranked.shortfalls and c.supplier_id not in near:
+                near[c.supplier_id] = ranked
+    return sorted(near.values(), key=lambda x: (len(x.shortfalls), *_rank(x)))[:limit]
 
 
-def _message(r: SuggestionResult, countries: list[str]) -> str:
+def _rank(x: Suggestion) -> tuple[float, int]:
+    return (-x.score, x.supplier.supplier_id)
+
+
+def _message(r: SuggestionResult) -> str:
     what = r.material + (f" (or {', '.join(r.substitutes)})" if r.substitutes else "")
     where = f" outside {'; '.join(r.excluded)}" if r.excluded else ""
     if r.suggestions:
