@@ -14,9 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select
 from sqlmodel import Session
 
 from monitor.errors import MonitorError
@@ -83,15 +81,13 @@ def suggest(
     countries = sorted({a.whole_country for a in affected_places if a.whole_country})
     excl = Exclusions.of(affected_places, s)
     ctx = buyer_context(session, buyer, affected_places, s) if buyer is not None else None
-    bound = q.score_bound(found.name, need, ctx, s).label("bound")
-    base = q.meeting(q.candidates(wanted, outside=countries), need)
+    bound = q.score_bound(found.name, need, ctx, s)
 
     best: dict[int, Suggestion] = {}
     read, batch, top = 0, max(100, 5 * limit), []
     while read < s.suggest_candidate_cap:
-        rows = session.execute(
-            base.add_columns(bound).order_by(bound.desc(), q.S.id).offset(read).limit(batch)
-        ).all()
+        page = q.page(wanted, bound, need=need, outside=countries, offset=read, limit=batch)
+        rows = session.execute(page).all()
         read += len(rows)
         for row in rows:
             c = Candidate(*row[:-1])
@@ -106,6 +102,7 @@ def suggest(
         # Unread rows score below this batch's last bound: a full top list above it is final.
         if len(rows) < batch or (len(top) == limit and top[-1].score >= rows[-1].bound):
             break
+        batch *= 2  # each further round sorts again in SQL, so take bigger steps
     partial = []
     if not top:
         partial = near_misses(session, wanted, found.name, countries, excl, need, ctx, s, limit)
@@ -144,14 +141,13 @@ def near_misses(
     limit: int,
 ) -> list[Suggestion]:
     """Return the best suppliers that fall short, each with what it lacks, fewest gaps first."""
-    bound = q.score_bound(material, need, ctx, s).label("bound")
-    queries: list[tuple[Select[Any], list[str]]] = [(q.candidates(wanted, outside=countries), [])]
+    bound = q.score_bound(material, need, ctx, s)
+    queries = [q.page(wanted, bound, outside=countries, limit=PARTIAL_SCAN)]
     if countries:
-        queries.append((q.candidates(wanted, inside=countries), countries))
+        queries.append(q.page(wanted, bound, inside=countries, limit=PARTIAL_SCAN))
     near: dict[int, Suggestion] = {}
-    for query, inside in queries:
-        ordered = query.add_columns(bound).order_by(bound.desc(), q.S.id).limit(PARTIAL_SCAN)
-        for row in session.execute(ordered).all():
+    for inside, query in enumerate(queries):
+        for row in session.execute(query).all():
             c = Candidate(*row[:-1])
             ranked = score(c, None if c.material == material else material, need, ctx, s)
             ranked.shortfalls = [f"inside the affected country {c.country}"] if inside else []

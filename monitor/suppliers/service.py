@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, select
@@ -48,7 +49,7 @@ def upsert(*, session: Session, data: SupplierCreate) -> tuple[Supplier, bool]:
     session.add(supplier)
     session.flush()
     assert supplier.id is not None
-    _replace_links(session, supplier.id, data.country, data.materials, data.buyer_ids)
+    _replace_links(session, supplier, data.materials, data.buyer_ids)
     return supplier, created
 
 
@@ -56,7 +57,7 @@ def bulk_insert(*, session: Session, suppliers: Sequence[SupplierCreate], chunk:
     """Insert new suppliers fast (no existence checks, no buyer links); return how many."""
     suppliers_t = SQLModel.metadata.tables[Supplier.__tablename__]
     materials_t = SQLModel.metadata.tables[SupplierMaterial.__tablename__]
-    lex, now = lexicon(), utcnow()
+    now = utcnow()
     for start in range(0, len(suppliers), chunk):
         part = suppliers[start : start + chunk]
         rows = [
@@ -67,9 +68,7 @@ def bulk_insert(*, session: Session, suppliers: Sequence[SupplierCreate], chunk:
         stmt = insert(suppliers_t).returning(suppliers_t.c.id, sort_by_parameter_order=True)
         ids = session.execute(stmt, rows).scalars().all()
         links = [
-            {"supplier_id": sid, "material": m, "hs": lex[m].hs, "country": d.country}
-            for sid, d in zip(ids, part, strict=True)
-            for m in d.materials
+            material_row(sid, m, d) for sid, d in zip(ids, part, strict=True) for m in d.materials
         ]
         session.execute(insert(materials_t), links)
     return len(suppliers)
@@ -90,7 +89,7 @@ def update(*, session: Session, supplier_id: int, data: SupplierUpdate) -> Suppl
     if mats is None:
         mats = list(session.exec(select(SupplierMaterial.material).where(
             SupplierMaterial.supplier_id == supplier_id)).all())  # fmt: skip
-    _replace_links(session, supplier_id, supplier.country, mats, buyers)
+    _replace_links(session, supplier, mats, buyers)
     return supplier
 
 
@@ -103,15 +102,27 @@ def delete_supplier(*, session: Session, supplier_id: int) -> bool:
     return True
 
 
+RANKING = ("country", "capacity_monthly", "min_order", "lead_time_days", "size_class")
+
+
+def material_row(sid: int, material: str, source: SupplierCreate | Supplier) -> dict[str, Any]:
+    """Return a supplier_materials row: the material plus the supplier's ranking columns."""
+    row = {c: getattr(source, c) for c in RANKING}
+    hs = lexicon()[material].hs if material in lexicon() else None
+    return row | {"supplier_id": sid, "material": material, "hs": hs,
+                  "certifications": list(source.certifications)}  # fmt: skip
+
+
 def _replace_links(
-    session: Session, sid: int, country: str, mats: Sequence[str], buyers: Sequence[int] | None
+    session: Session, supplier: Supplier, mats: Sequence[str], buyers: Sequence[int] | None
 ) -> None:
-    # The country is copied onto each material row so suggestions filter on one index.
+    # Country and ranking columns are copied onto each material row: suggestions rank from
+    # the (material, country) index without reading the suppliers table.
+    sid = supplier.id
+    assert sid is not None
     session.exec(delete(SupplierMaterial).where(col(SupplierMaterial.supplier_id) == sid))
-    lex = lexicon()
     for m in mats:
-        hs = lex[m].hs if m in lex else None
-        session.add(SupplierMaterial(supplier_id=sid, material=m, hs=hs, country=country))
+        session.add(SupplierMaterial.model_validate(material_row(sid, m, supplier)))
     if buyers is not None:
         session.exec(delete(BuyerSupplier).where(col(BuyerSupplier.supplier_id) == sid))
         for b in buyers:
