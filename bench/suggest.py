@@ -3,7 +3,8 @@
 Prints p50/p95 latency of the indexed query beside a naive baseline (read every supplier and
 filter/rank in Python) measured in the same run, and checks both return the same ranking.
 PostgreSQL: MONITOR_BENCH_POSTGRES_URL (default: the monitor_bench_suppliers database on the
-local test server; created if missing, its schema reset). MONITOR_BENCH_QUERIES sets the count.
+local test server; created if missing, its schema reset). MONITOR_BENCH_QUERIES sets the query
+count and MONITOR_BENCH_SIZES the directory sizes (default 1000,100000).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitor import db
+from monitor.errors import MonitorError
 from monitor.models import Buyer, BuyerSupplier
 from monitor.settings import Settings
 from monitor.suggestions import AffectedArea, Need, suggest
@@ -32,7 +34,7 @@ PG_URL = os.environ.get(
     "MONITOR_BENCH_POSTGRES_URL",
     "postgresql+psycopg://monitor:monitor@127.0.0.1:5432/monitor_bench_suppliers",
 )
-SIZES = (1_000, 100_000)
+SIZES = tuple(int(n) for n in os.environ.get("MONITOR_BENCH_SIZES", "1000,100000").split(","))
 QUERIES = int(os.environ.get("MONITOR_BENCH_QUERIES", "200"))
 NAIVE_AT_LARGE = 20  # the naive scan takes seconds per query at 100,000 suppliers
 SEED = 11
@@ -78,8 +80,9 @@ def _indexed(s: Session, query: Query, settings: Settings) -> tuple[float, list[
 def _naive(s: Session, query: Query, settings: Settings) -> tuple[float, list[int]]:
     material, areas, need, buyer = query
     start = time.perf_counter()
-    top = full_scan(session=s, material=material, areas=areas, need=need, buyer=buyer,
-                    settings=settings)  # fmt: skip
+    top = full_scan(
+        session=s, material=material, areas=areas, need=need, buyer=buyer, settings=settings
+    )
     return (time.perf_counter() - start) * 1000, [sid for sid, _ in top]
 
 
@@ -141,8 +144,9 @@ def _reset(url: str) -> None:
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                            {"n": target.database}).first():  # fmt: skip
+        if not conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).first():
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
     engine_ = create_engine(url)
@@ -164,6 +168,11 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         run_backend("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", rows)
+    try:
+        db.check_connection(db.make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres"))
+    except MonitorError as exc:
+        print(f"PostgreSQL skipped: {exc}")
+        return
     run_backend("PostgreSQL", PG_URL, rows)
 
 

@@ -36,8 +36,9 @@ def full_scan(
     found = canonical_material(material)
     if found is None:
         raise MonitorError(f"unknown material {material!r}")
-    need = Need(need.quantity, need.max_lead_days,
-                [canonical_certification(c) for c in need.certifications])  # fmt: skip
+    need = Need(
+        need.quantity, need.max_lead_days, [canonical_certification(c) for c in need.certifications]
+    )
     wanted = {found.name, *found.substitutes}
     countries = {a.whole_country for a in areas if a.whole_country}
     excl = Exclusions.of(areas, settings)
@@ -51,6 +52,7 @@ def full_scan(
         if excl.why_inside(c.subdivision, c.lat, c.lon) or shortfalls(c, need, ctx):
             continue
         sub_for = None if c.material == found.name else found.name
-        best[c.supplier_id] = max(score(c, sub_for, need, ctx, settings).score,
-                                  best.get(c.supplier_id, -1.0))  # fmt: skip
+        best[c.supplier_id] = max(
+            score(c, sub_for, need, ctx, settings).score, best.get(c.supplier_id, -1.0)
+        )
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

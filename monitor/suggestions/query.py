@@ -42,9 +42,10 @@ def score_bound(
     cap = SM.capacity_monthly
     if need.quantity:
         capacity = case(
-            (cap.is_(None), _f(0)), (cap >= 2 * need.quantity, _f(1)),
+            (cap.is_(None), _f(0)),
+            (cap >= 2 * need.quantity, _f(1)),
             else_=cap * _f(1 / (2 * need.quantity)),
-        )  # fmt: skip
+        )
     else:
         capacity = case((cap.is_(None), _f(0)), else_=_f(0.5))
     lead = SM.lead_time_days

@@ -100,10 +100,14 @@ def to_project(row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     address = (row.get("address") or "").strip()
     notes = "; ".join(
         f"{label}: {row[key]}"
-        for key, label in (("address", "Address"), ("sector", "Sector"),
-                           ("processing_type", "Processing"), ("number_of_workers", "Workers"))
+        for key, label in (
+            ("address", "Address"),
+            ("sector", "Sector"),
+            ("processing_type", "Processing"),
+            ("number_of_workers", "Workers"),
+        )
         if row.get(key)
-    )  # fmt: skip
+    )
     record = {
         "external_id": f"osh:{row['os_id']}" if row.get("os_id") else None,
         "name": row.get("name"),

@@ -61,10 +61,15 @@ def bulk_insert(*, session: Session, suppliers: Sequence[SupplierCreate], chunk:
     for start in range(0, len(suppliers), chunk):
         part = suppliers[start : start + chunk]
         rows = [
-            {**{c: getattr(d, c) for c in _COLUMNS}, "external_id": natural_key(d),
-             "certifications": list(d.certifications), "created_at": now, "updated_at": now}
+            {
+                **{c: getattr(d, c) for c in _COLUMNS},
+                "external_id": natural_key(d),
+                "certifications": list(d.certifications),
+                "created_at": now,
+                "updated_at": now,
+            }
             for d in part
-        ]  # fmt: skip
+        ]
         stmt = insert(suppliers_t).returning(suppliers_t.c.id, sort_by_parameter_order=True)
         ids = session.execute(stmt, rows).scalars().all()
         links = [
@@ -87,8 +92,11 @@ def update(*, session: Session, supplier_id: int, data: SupplierUpdate) -> Suppl
     session.add(supplier)
     session.flush()
     if mats is None:
-        mats = list(session.exec(select(SupplierMaterial.material).where(
-            SupplierMaterial.supplier_id == supplier_id)).all())  # fmt: skip
+        mats = list(
+            session.exec(
+                select(SupplierMaterial.material).where(SupplierMaterial.supplier_id == supplier_id)
+            ).all()
+        )
     _replace_links(session, supplier, mats, buyers)
     return supplier
 
@@ -109,8 +117,12 @@ def material_row(sid: int, material: str, source: SupplierCreate | Supplier) -> 
     """Return a supplier_materials row: the material plus the supplier's ranking columns."""
     row = {c: getattr(source, c) for c in RANKING}
     hs = lexicon()[material].hs if material in lexicon() else None
-    return row | {"supplier_id": sid, "material": material, "hs": hs,
-                  "certifications": list(source.certifications)}  # fmt: skip
+    return row | {
+        "supplier_id": sid,
+        "material": material,
+        "hs": hs,
+        "certifications": list(source.certifications),
+    }
 
 
 def _replace_links(

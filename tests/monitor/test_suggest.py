@@ -240,17 +240,29 @@ def test_batched_ranking_equals_a_full_scan(db_settings: Settings) -> None:
         city, lat, lon = rng.choice(_cities_by_country()[country])
         rows.append(
             SupplierCreate(
-                name=f"S{i}", country=country, city=city, lat=lat, lon=lon,
+                name=f"S{i}",
+                country=country,
+                city=city,
+                lat=lat,
+                lon=lon,
                 materials=rng.choice((["cocoa"], ["cocoa", "coffee"], ["wheat"], ["corn"])),
-                capacity_monthly=rng.choice((None, 5, 20, 80)), min_order=rng.choice((None, 10)),
+                capacity_monthly=rng.choice((None, 5, 20, 80)),
+                min_order=rng.choice((None, 10)),
                 lead_time_days=rng.choice((None, 10, 30, 60)),
                 size_class=rng.choice(("micro", "small", "medium")),
                 certifications=rng.choice(([], ["organic"], ["fair trade", "organic"])),
             )
-        )  # fmt: skip
+        )
     # The best-scoring suppliers all sit near Kumasi, so a radius there hides a whole batch.
-    best = {"country": "GH", "lat": 6.69, "lon": -1.62, "materials": ["cocoa"],
-            "capacity_monthly": 80, "lead_time_days": 10, "size_class": "micro"}  # fmt: skip
+    best = {
+        "country": "GH",
+        "lat": 6.69,
+        "lon": -1.62,
+        "materials": ["cocoa"],
+        "capacity_monthly": 80,
+        "lead_time_days": 10,
+        "size_class": "micro",
+    }
     rows += [SupplierCreate(name=f"Top{i}", **best) for i in range(150)]
     with db.session_scope(db_settings) as s:
         service.bulk_insert(session=s, suppliers=rows)
@@ -268,8 +280,14 @@ def test_batched_ranking_equals_a_full_scan(db_settings: Settings) -> None:
         material = "cocoa" if i == 0 else rng.choice(("cocoa", "wheat"))
         with db.session_scope(db_settings) as s:
             got = suggest(material, areas, session=s, need=need, settings=db_settings)
-            want = full_scan(session=s, material=material, areas=areas, need=need, buyer=None,
-                             settings=db_settings)  # fmt: skip
+            want = full_scan(
+                session=s,
+                material=material,
+                areas=areas,
+                need=need,
+                buyer=None,
+                settings=db_settings,
+            )
         assert [(x.supplier.supplier_id, x.score) for x in got.suggestions] == want
         read_many += got.candidates > 100
     assert read_many  # at least one query needed a second batch

@@ -18,11 +18,14 @@ def test_upgrade_copies_ranking_columns_of_existing_rows(tmp_path: Path) -> None
     db.upgrade(settings, "0001")
     engine = db.get_engine(settings)
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO suppliers (id, name, country, size_class, is_demo, certifications, "
-            "capacity_monthly, lead_time_days, created_at, updated_at) VALUES (1, 'Coop', 'GH', "
-            "'micro', 0, '[\"organic\"]', 40, 21, '2026-01-01', '2026-01-01')"
-        ))  # fmt: skip
+        conn.execute(
+            text(
+                "INSERT INTO suppliers (id, name, country, size_class, is_demo, certifications, "
+                "capacity_monthly, lead_time_days, created_at, updated_at) "
+                "VALUES (1, 'Coop', 'GH', 'micro', 0, '[\"organic\"]', 40, 21, "
+                "'2026-01-01', '2026-01-01')"
+            )
+        )
         conn.execute(text("INSERT INTO supplier_materials VALUES (1, 'cocoa', '1801', 'GH')"))
     db.upgrade(settings)
     with engine.connect() as conn:
