@@ -47,7 +47,14 @@ CERTS = {
     "forestry": ("FSC", "PEFC"),
     "manufactured": ("FSC", "ISO 9001", "amfori BSCI"),
 }
-KINDS = ("Cooperative", "Growers", "Workshop", "Collective", "Producers", "Family Farm", "Works")
+KINDS = {
+    "agricultural": ("Cooperative", "Growers", "Family Farm", "Producers"),
+    "textiles": ("Weavers", "Collective", "Workshop", "Mill"),
+    "forestry": ("Community Forest", "Sawmill", "Cooperative"),
+    "minerals": ("Artisanal Mine", "Quarry", "Mining Cooperative"),
+    "metals": ("Foundry", "Artisanal Mine", "Metal Works"),
+}
+OTHER_KINDS = ("Workshop", "Works", "Manufacturing", "Supply")
 SIZES = (("micro", 0.4), ("small", 0.4), ("medium", 0.2))
 CAPACITY = {"micro": (2, 20), "small": (20, 200), "medium": (200, 2000)}
 
@@ -76,16 +83,18 @@ def generate(*, count: int = 400, seed: int = 7) -> Iterator[SupplierCreate]:
     for i in range(count):
         primary = rng.choice(names)
         category = materials()[primary].category
-        peers = [n for n in names if materials()[n].category == category and n != primary]
-        mats = [primary, *rng.sample(peers, k=min(len(peers), rng.choice((0, 0, 1, 2))))]
         country = rng.choice(_countries(primary))
+        # Side lines are materials of the same kind that this country also produces.
+        peers = [n for n in names if n != primary and materials()[n].category == category
+                 and country in _countries(n)]  # fmt: skip
+        mats = [primary, *rng.sample(peers, k=min(len(peers), rng.choice((0, 0, 1, 2))))]
         city, lat, lon = rng.choice(_cities_by_country()[country])
         size = rng.choices([s for s, _ in SIZES], weights=[w for _, w in SIZES])[0]
         low, high = CAPACITY[size]
         certs = CERTS.get(category, ("ISO 9001",))
         yield SupplierCreate(
             external_id=f"demo-{seed}-{i:06d}",
-            name=f"{city} {primary.title()} {rng.choice(KINDS)} (demo {i})",
+            name=f"{city} {primary.title()} {rng.choice(KINDS.get(category, OTHER_KINDS))} (demo {i})",
             country=country,
             city=city,
             lat=round(lat + rng.uniform(-0.05, 0.05), 5),

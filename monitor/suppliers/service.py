@@ -107,6 +107,7 @@ def delete_supplier(*, session: Session, supplier_id: int) -> bool:
     if supplier is None:
         return False
     session.delete(supplier)
+    session.flush()
     return True
 
 
