@@ -92,9 +92,10 @@ def generate(*, count: int = 400, seed: int = 7) -> Iterator[SupplierCreate]:
         size = rng.choices([s for s, _ in SIZES], weights=[w for _, w in SIZES])[0]
         low, high = CAPACITY[size]
         certs = CERTS.get(category, ("ISO 9001",))
+        kind = rng.choice(KINDS.get(category, OTHER_KINDS))
         yield SupplierCreate(
             external_id=f"demo-{seed}-{i:06d}",
-            name=f"{city} {primary.title()} {rng.choice(KINDS.get(category, OTHER_KINDS))} (demo {i})",
+            name=f"{city} {primary.title()} {kind} (demo {i})",
             country=country,
             city=city,
             lat=round(lat + rng.uniform(-0.05, 0.05), 5),
