@@ -2,6 +2,7 @@
 
 from monitor.suggestions.areas import AffectedArea, areas_from_tagged
 from monitor.suggestions.engine import suggest
+from monitor.suggestions.incident import for_incident
 from monitor.suggestions.result import Candidate, Suggestion, SuggestionResult
 from monitor.suggestions.scoring import Need
 
@@ -12,5 +13,6 @@ __all__ = [
     "Suggestion",
     "SuggestionResult",
     "areas_from_tagged",
+    "for_incident",
     "suggest",
 ]

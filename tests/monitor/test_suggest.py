@@ -291,3 +291,29 @@ def test_batched_ranking_equals_a_full_scan(db_settings: Settings) -> None:
         assert [(x.supplier.supplier_id, x.score) for x in got.suggestions] == want
         read_many += got.candidates > 100
     assert read_many  # at least one query needed a second batch
+
+
+def test_for_incident_takes_tagger_output_as_is(db_settings: Settings) -> None:
+    from monitor.suggestions import for_incident
+
+    add(db_settings, "Ivorian", "CI")
+    add(db_settings, "Ecuadorian", "EC")
+    add(db_settings, "Ghana coffee", "GH", materials=["coffee"])
+    tagged = {
+        "countries": ["CI"],
+        "places": [{"name": "Abidjan", "country": "CI", "kind": "port", "lat": 5.35, "lon": -4.0}],
+        "materials": [{"name": "cocoa", "hs": "1801"}, {"name": "coffee"}, {"name": "moon dust"}],
+    }
+    with db.session_scope(db_settings) as s:
+        out = for_incident(
+            session=s,
+            materials=tagged["materials"],
+            places=tagged["places"],
+            countries=tagged["countries"],
+            settings=db_settings,
+        )
+    assert [r["material"] for r in out] == ["cocoa", "coffee"]
+    # The port is a point: the rest of Côte d'Ivoire (unplaced "Ivorian") stays eligible.
+    assert {x["name"] for x in out[0]["suggestions"]} == {"Ecuadorian", "Ivorian"}
+    assert out[0]["excluded"] == ["100 km around Abidjan"]
+    assert out[1]["suggestions"][0]["name"] == "Ghana coffee"
