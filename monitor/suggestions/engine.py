@@ -167,7 +167,8 @@ def _message(r: SuggestionResult) -> str:
     what = r.material + (f" (or {', '.join(r.substitutes)})" if r.substitutes else "")
     where = f" outside {'; '.join(r.excluded)}" if r.excluded else ""
     if r.suggestions:
-        return f"{len(r.suggestions)} alternative suppliers of {what}{where}"
+        n = len(r.suggestions)
+        return f"{n} alternative supplier{'s' if n > 1 else ''} of {what}{where}"
     if r.partial_matches:
         return (
             f"no alternative supplier of {what}{where} meets every requirement; "

@@ -50,7 +50,7 @@ def test_affected_countries_are_excluded(db_settings: Settings) -> None:
     add(db_settings, "Ecuadorian", "EC")
     result = run(db_settings, areas=[AffectedArea("CI"), AffectedArea("GH")])
     assert names(result) == ["Ecuadorian"]
-    assert result.message == "1 alternative suppliers of cocoa outside CI; GH"
+    assert result.message == "1 alternative supplier of cocoa outside CI; GH"
 
 
 def test_subdivision_and_radius_are_excluded(db_settings: Settings) -> None:
