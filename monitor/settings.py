@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     api_port: int = 8000
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
 
+    # Suggestions: the weight of each score part (each part is 0..1 before weighting).
+    suggest_weight_material: float = 0.30
+    suggest_weight_capacity: float = 0.15
+    suggest_weight_lead_time: float = 0.15
+    suggest_weight_size: float = 0.15
+    suggest_weight_certifications: float = 0.10
+    suggest_weight_diversification: float = 0.15
+    suggest_substitute_factor: float = Field(0.5, description="material part of a substitute")
+    suggest_point_radius_km: float = Field(100.0, description="safety radius around a point event")
+    suggest_candidate_cap: int = Field(20000, description="most candidate rows one query reads")
+
     # Connectors: loopback/private feed addresses are refused unless listed here.
     allow_private_hosts: list[str] = Field(default_factory=list)
 

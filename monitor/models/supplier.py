@@ -38,7 +38,12 @@ class Supplier(SupplierBase, table=True):
 
 
 class SupplierMaterial(SQLModel, table=True):
-    """One material a supplier offers, denormalised with its country for indexed look-ups."""
+    """One material a supplier offers, denormalised with its country for indexed look-ups.
+
+    The supplier's ranking columns are copied here too (kept in step by
+    monitor.suppliers.service), so a suggestion query ranks candidates from this table's rows
+    alone and joins `suppliers` only for the few it returns.
+    """
 
     __tablename__ = "supplier_materials"
     __table_args__ = (Index("ix_supplier_materials_material_country", "material", "country"),)
@@ -47,6 +52,11 @@ class SupplierMaterial(SQLModel, table=True):
     material: str = Field(primary_key=True, max_length=64)
     hs: str | None = Field(default=None, max_length=6)
     country: str = Field(max_length=2)
+    capacity_monthly: float | None = None
+    min_order: float | None = None
+    lead_time_days: int | None = None
+    size_class: str = Field(default="small", max_length=8)
+    certifications: list[str] = json_list()
 
 
 class BuyerSupplier(SQLModel, table=True):

@@ -1,0 +1,1 @@
+"""The supplier directory: schemas, import/export, the demo directory and service functions."""
