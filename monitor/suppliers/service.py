@@ -49,7 +49,9 @@ def upsert(*, session: Session, data: SupplierCreate) -> tuple[Supplier, bool]:
     session.add(supplier)
     session.flush()
     assert supplier.id is not None
-    _replace_links(session, supplier, data.materials, data.buyer_ids)
+    # Buyer links change only when the input says so: a file without the column keeps them.
+    buyers = data.buyer_ids if "buyer_ids" in data.model_fields_set else None
+    _replace_links(session, supplier, data.materials, buyers)
     return supplier, created
 
 

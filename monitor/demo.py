@@ -1,0 +1,103 @@
+"""The local demo behind `make run`: sample feeds served on 127.0.0.1, demo suppliers and buyers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from sqlmodel import Session, col, select
+
+from monitor.db import session_scope
+from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial, Watch
+from monitor.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+SAMPLES = PROJECT_ROOT / "deploy" / "samples"
+# file name -> feed kind (given, so the demo does not depend on detection)
+SAMPLE_FEEDS = {
+    "demo-news.xml": "rss",
+    "gdacs-rss.xml": "gdacs",
+    "usgs-all-day.geojson": "usgs",
+    "nws-alerts.json": "nws",
+    "meteoalarm-poland.atom": "cap",
+    "nhc-atlantic.xml": "rss",
+}
+
+
+# Demo buyers and the material each buys; its watch is built from its current suppliers.
+DEMO_BUYERS = {
+    "Demo: Chocolaterie du Nord": "cocoa",
+    "Demo: Coastal Electronics": "semiconductors",
+    "Demo: Atelier Textile": "cotton",
+    "Demo: Bean & Leaf Roasters": "coffee",
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("sample feed server: " + format, *args)
+
+
+def serve_samples(host: str, port: int) -> ThreadingHTTPServer:
+    """Serve deploy/samples over HTTP in a daemon thread; return the server (port 0 = any)."""
+    handler = functools.partial(_QuietHandler, directory=str(SAMPLES))
+    server = ThreadingHTTPServer((host, port), handler)
+    threading.Thread(target=server.serve_forever, name="sample-feeds", daemon=True).start()
+    return server
+
+
+def register_feeds(*, settings: Settings, base_url: str, interval_s: int = 60) -> list[str]:
+    """Add the sample feeds that are not registered yet; return the URLs added."""
+    from monitor.feeds import add_feed, list_feeds
+
+    known = {feed.url for feed in list_feeds(settings=settings)}
+    added = []
+    for name, kind in SAMPLE_FEEDS.items():
+        url = f"{base_url}/{name}"
+        if url not in known:
+            add_feed(
+                settings=settings, url=url, kind=kind, name=f"sample: {name}", interval_s=interval_s
+            )
+            added.append(url)
+    return added
+
+
+def load_directory(*, settings: Settings, count: int = 400, seed: int = 7) -> tuple[int, int]:
+    """Load the demo suppliers and buyers (idempotent); return (suppliers, buyers) in the DB."""
+    from monitor.suppliers import demo
+
+    with session_scope(settings) as session:
+        demo.load(session=session, count=count, seed=seed)
+    with session_scope(settings) as session:
+        for name, material in DEMO_BUYERS.items():
+            if session.exec(select(Buyer).where(Buyer.name == name)).first():
+                continue
+            buyer = Buyer(name=name)
+            session.add(buyer)
+            session.flush()
+            assert buyer.id is not None
+            current = _current_suppliers(session, material)
+            countries = sorted({country for _, country in current})
+            session.add(
+                Watch(buyer_id=buyer.id, name=f"{material} from {', '.join(countries)}",
+                      materials=[material], countries=countries, min_severity="medium")
+            )  # fmt: skip
+            for supplier_id, _ in current:
+                session.add(BuyerSupplier(buyer_id=buyer.id, supplier_id=supplier_id))
+        suppliers = len(session.exec(select(Supplier.id)).all())
+        buyers = len(session.exec(select(Buyer.id)).all())
+    return suppliers, buyers
+
+
+def _current_suppliers(session: Session, material: str) -> list[tuple[int, str]]:
+    # The first three suppliers of the material stand for the buyer's current ones.
+    rows = session.exec(
+        select(SupplierMaterial.supplier_id, SupplierMaterial.country)
+        .where(SupplierMaterial.material == material)
+        .order_by(col(SupplierMaterial.supplier_id))
+        .limit(3)
+    ).all()
+    return [(supplier_id, country) for supplier_id, country in rows]
