@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -51,8 +52,14 @@ def run_all(settings: Settings, echo: Echo) -> None:
     ensure_topics(settings)
     db.upgrade(settings)
     echo(f"database migrated: {db.get_engine(settings).url.render_as_string()}")
-    children = {name: _spawn(settings, name, cmd) for name, cmd in commands(settings).items()}
-    echo(f"worker and API running (logs in {settings.data_dir / 'logs'})")
+    env = dict(os.environ)
+    if settings.demo:
+        _start_demo(settings, echo)
+        # The connectors must be allowed to poll the sample feeds on loopback.
+        allowed = sorted({*settings.allow_private_hosts, settings.api_host})
+        env["MONITOR_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
+    children = {name: _spawn(settings, name, cmd, env) for name, cmd in commands(settings).items()}
+    echo(f"{', '.join(children)} running (logs in {settings.data_dir / 'logs'})")
     echo(f"API:      http://{settings.api_host}:{settings.api_port}/api/v1/health")
     echo(f"OpenAPI:  http://{settings.api_host}:{settings.api_port}/docs")
     echo(f"Kafka:    {settings.bootstrap_servers}")
@@ -79,13 +86,28 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _spawn(settings: Settings, name: str, cmd: list[str]) -> subprocess.Popen[bytes]:
+def _start_demo(settings: Settings, echo: Echo) -> None:
+    from monitor import demo
+
+    host, port = settings.api_host, settings.demo_feeds_port
+    require_free_port(host, port, "MONITOR_DEMO_FEEDS_PORT")
+    demo.serve_samples(host, port)  # a daemon thread: it ends with this process
+    added = demo.register_feeds(settings=settings, base_url=f"http://{host}:{port}")
+    suppliers, buyers = demo.load_directory(settings=settings)
+    echo(f"sample feeds: http://{host}:{port}/ ({len(added)} newly registered)")
+    echo(f"demo directory: {suppliers} suppliers, {buyers} buyers (MONITOR_DEMO=false to skip)")
+
+
+def _spawn(
+    settings: Settings, name: str, cmd: list[str], env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     out = (logs / f"{name}.log").open("ab")
     proc = subprocess.Popen(
-        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-    )
+        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True, env=env,
+    )  # fmt: skip
     (_run_dir(settings) / f"{name}.pid").write_text(str(proc.pid))
     return proc
 

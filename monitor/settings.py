@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Database: SQLite file under data_dir unless a URL is given.
     database_url: str | None = None
 
+    # `monitor run`: serve the bundled sample feeds and load the demo directory.
+    demo: bool = True
+    demo_feeds_port: int = 8765
+
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000

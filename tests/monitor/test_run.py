@@ -39,6 +39,7 @@ def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
         "MONITOR_KAFKA_PORT": str(_free_port()),
         "MONITOR_KAFKA_CONTROLLER_PORT": str(_free_port()),
         "MONITOR_API_PORT": str(api_port),
+        "MONITOR_DEMO_FEEDS_PORT": str(_free_port()),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "run"],
@@ -52,12 +53,14 @@ def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
         assert health["status"] == "ok"
         pids = [int(p.read_text()) for p in (tmp_path / "run").glob("*.pid")]
         pids.append(int((tmp_path / "kafka" / "kafka.pid").read_text()))
-        assert len(pids) >= 3  # worker, api, broker
+        assert len(pids) >= 4  # worker, api, connectors, broker
     finally:
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, output
     assert "kafka stopped" in output
+    assert "demo directory: 400 suppliers, 4 buyers" in output
+    assert "sample feeds:" in output and "(6 newly registered)" in output
     assert not [pid for pid in pids if _alive(pid)]
 
 
