@@ -1,0 +1,301 @@
+"""Event triggers, negation, hedging and recovery cues, written once on lemmas.
+
+A phrase is a space-separated list of lemmas; `~` allows up to three tokens in between
+("ban ~ export" matches "bans palm oil exports") and `word/N` or `word/V` restricts the
+part of speech (noun or verb), so "fired 200 workers" is no fire. The same phrases compile
+to spaCy Matcher patterns (pipeline.py) and to one cheap surface regex that tells which
+items cannot hold any cue at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Triggers by event type, as "type: phrase, phrase=weight, ...". Weight 1.0 (the default):
+# the phrase names the event; lower: it usually does. Continuation lines are indented.
+_TRIGGERS = """
+strike: strike, striker, walkout, walk out, walk off, industrial action, work stoppage,
+    stoppage, go-slow, go slow, work-to-rule, work to rule, picket, picket line, labour dispute,
+    labor dispute, labor unrest, labour unrest, down tool, lockout, strike action, union action
+port_congestion: congestion, congest, backlog=0.8, bottleneck=0.7, berth delay, berthing delay,
+    waiting time=0.8, wait time=0.8, vessel ~ wait=0.8, ship ~ wait=0.8, vessel ~ queue=0.9,
+    ship ~ queue=0.9, queue=0.5, yard density=0.9, yard utilisation=0.9, yard utilization=0.9,
+    port closure=0.6, terminal closure=0.6, port ~ close/V=0.6, terminal ~ close/V=0.6,
+    container shortage=0.8, equipment shortage=0.7, at anchor=0.6, anchorage=0.5,
+    dwell time=0.8
+route_blockage: blockage, block/V=0.7, blockade=0.9, run aground, aground, collision=0.8,
+    collide=0.8, derail, derailment, canal ~ close/V, canal closure, strait ~ close/V,
+    road closure=0.9, road ~ close/V=0.8, bridge collapse, bridge ~ collapse,
+    border closure=0.9, border ~ close/V=0.9, reroute=0.7, re-route=0.7, divert=0.6,
+    diversion=0.6, detour=0.6, closure=0.4, impassable=0.9, landslide=0.9, mudslide=0.9,
+    rockfall=0.9, accident=0.5, close ~ to traffic, suspend ~ transit=0.9,
+    suspend ~ traffic=0.9, halt ~ traffic=0.9, traffic ~ halt/V=0.9, capsize=0.8, sink/V=0.5,
+    shipwreck=0.8, rail disruption=0.9, traffic ~ suspend/V=0.8, transit ~ suspend/V=0.9
+earthquake: earthquake, quake, tremor=0.9, temblor, seismic=0.8, aftershock, tsunami=0.9,
+    magnitude=0.6
+flood: flood, flooding, floodwater, flash flood, inundate, inundation, deluge=0.9, overflow=0.6,
+    heavy rain=0.7, torrential rain=0.8, downpour=0.6, monsoon=0.5, waterlog=0.8, submerge=0.8
+storm: storm=0.9, typhoon, hurricane, cyclone, tropical storm, tropical depression=0.9, tornado,
+    gale=0.9, strong wind=0.8, high wind=0.8, windstorm, thunderstorm=0.8, hailstorm=0.9,
+    storm surge, lightning strike=0.9, severe weather=0.6, squall=0.8, landfall=0.9,
+    winter storm, snowstorm, blizzard
+drought: drought, dry spell, water shortage=0.9, low water=0.9, water level=0.6,
+    water scarcity=0.9, rainfall deficit, low river=0.9, water restriction=0.8, dry weather=0.7,
+    lack of rain=0.9
+wildfire: wildfire, bushfire, bush fire, forest fire, brush fire, grass fire, wild fire,
+    peat fire
+volcano: volcano, volcanic, eruption, erupt, ash cloud, lava=0.9, ashfall, volcanic ash
+extreme_weather: heatwave, heat wave, extreme heat, cold snap, cold wave, freeze=0.7, frost=0.8,
+    extreme cold, heavy snow, snowfall=0.8, snow=0.6, fog=0.8, dense fog, hail=0.8,
+    extreme weather, polar vortex, ice storm, freezing rain=0.9, sandstorm=0.9, dust storm=0.9,
+    bad weather=0.8, adverse weather=0.8, rough sea=0.8, high temperature=0.6, swell=0.6,
+    weather=0.3
+fire_explosion: fire/N=0.9, blaze, explosion, explode, blast/N=0.9, inferno, gut/V=0.6,
+    catch fire, burn down, burn/V=0.6, gas leak=0.7, chemical leak=0.7, leak=0.4, smoke=0.4,
+    detonation=0.9
+export_restriction: export ban, ban ~ export, export restriction, restrict ~ export,
+    export curb, curb ~ export, export quota=0.9, export licence=0.8, export license=0.8,
+    export duty=0.8, export tax=0.8, export control=0.9, halt ~ export=0.5,
+    suspend ~ export=0.5, stop ~ export=0.5, import restriction=0.6, tariff=0.5, quota=0.5,
+    export halt=0.9, export suspension=0.9, export permit=0.7
+sanctions: sanction, embargo=0.9, blacklist=0.8, entity list=0.9, asset freeze=0.9,
+    restrictive measure=0.8, price cap=0.7, import ban=0.7, ban ~ import=0.7,
+    bar/V ~ russian=0.7
+conflict: war=0.9, missile, air strike, airstrike, drone strike, drone attack, missile strike,
+    bombing, bomb=0.9, shelling, invasion, invade, fighting=0.9, clash=0.9, unrest,
+    civil unrest, riot, protest=0.8, protester=0.8, demonstration=0.6, demonstrator=0.7, coup,
+    insurgent, militant=0.9, rebel=0.9, terrorist, armed group, hostility=0.8, conflict=0.8,
+    curfew=0.9, martial law, military=0.5, attack=0.7, violence=0.8, looting=0.9, roadblock=0.8,
+    gunfire, gunman
+piracy_attack: piracy, pirate, hijack, hijacking, hijacker, armed robbery=0.8,
+    board ~ armed=0.8, seize ~ vessel=0.9, seize ~ ship=0.9, seize ~ tanker=0.9,
+    attack ~ vessel=0.9, attack ~ ship=0.9, attack ~ tanker=0.9, kidnap ~ crew, houthi=0.9,
+    attack ~ commercial=0.9, attack ~ shipping, attack ~ merchant
+cyberattack: cyberattack, cyber attack, cyber-attack, cyber incident, ransomware, hack/V=0.9,
+    hacker, malware, cyber=0.8, data breach=0.8, ddos, it outage=0.8, system outage=0.8,
+    it system=0.6, computer system=0.6
+power_outage: power outage, blackout, power cut, outage=0.5, load shedding, load-shedding,
+    loadshedding, electricity shortage, power shortage, power rationing, electricity rationing,
+    power failure, grid failure, brownout, power supply=0.5, without power, without electricity
+pandemic_lockdown: lockdown, covid=0.9, covid-19=0.9, pandemic=0.8, epidemic=0.8, outbreak=0.7,
+    quarantine=0.9, coronavirus=0.9, cholera=0.9, ebola=0.9, stay-at-home=0.9, infection=0.5,
+    movement control=0.9, test positive=0.6
+insolvency: bankruptcy, bankrupt, insolvency, insolvent, receivership, liquidation, chapter 11,
+    chapter 7, creditor protection, administration=0.4, administrator=0.6, cease trading,
+    go bust, wind up=0.6, default/N=0.5
+recall_contamination: recall, contamination, contaminate, salmonella, listeria, e. coli,
+    aflatoxin, taint=0.9, adulterate=0.9, pesticide residue=0.9, defect=0.6, defective=0.7,
+    toxic=0.5, food safety=0.6, spill=0.6, oil spill=0.8, pollution=0.5
+other: swine fever, bird flu, avian influenza, avian flu, hpai, foot-and-mouth, animal disease,
+    cull=0.7, force majeure=0.5, shortage=0.4, supply disruption=0.45, shutdown=0.4,
+    shut down=0.4, collapse=0.45, halt ~ production=0.45, suspend ~ production=0.45,
+    suspend ~ operation=0.4, halt ~ operation=0.4, plant closure=0.4, mine closure=0.4,
+    production stoppage=0.45, disruption=0.3, disrupt=0.3, dam failure=0.9, tailings dam=0.9,
+    breakdown=0.4, crane collapse=0.9
+"""
+
+# Cues that change what a trigger means. impact: supply, output or transport stopped;
+# neg_*/hedge_*: negation or hedging just before or after a trigger; calm: nothing was hit;
+# context: markets, results, openings, deals, sport; figurative: "a flood of orders";
+# wildland: land words that make a fire a wildfire.
+_CUES = """
+impact: halt, suspend, shut, shut down, shutdown, close/V, closure, disrupt, disruption, stop/V,
+    cut/V, delay, strand, damage, destroy, evacuate, force majeure, idle, curtail, interrupt,
+    paralyse, paralyze, cripple, affect, hit/V, impact, shortage, cancel, divert, reduce, lose,
+    loss, kill, injure, collapse, block/V, ground/V, slash, outage, offline, knock out, severe,
+    suspension, stoppage, stall
+neg_before: no, not, never, without, avert, avoid, prevent, call off, cancel, postpone, suspend,
+    rule out, deny, end, unlikely, lift, remove
+neg_after: avert, call off, cancel, postpone, rule out, end, lift, deny, unlikely, suspend,
+    unfounded
+hedge_before: could, can, may, might, would, threaten, warn, plan, consider, vote, possible,
+    potential, risk, fear, if, prepare, brace, looming, propose, mull, weigh, prospect,
+    forecast, predict, likely, possibility, unless, should, intend, call for, ahead of, drill,
+    exercise, simulate, anniversary, ago, history, historic, since, last year, whether, discuss,
+    expect, ballot, planned, planning, in preparation for
+hedge_after: threat, risk, warning, watch, fear, loom, possible, forecast, drill, exercise,
+    simulation, anniversary, ago, preparedness, insurance, ballot, vote, season, law, reform,
+    legislation, code, planning, outlook, advisory, talk, deadline
+recovery: reopen, re-open, resume, resumption, restore, restoration, lift ~ ban,
+    lift ~ restriction, lift ~ sanction, lift ~ embargo, ease ~ restriction, end ~ strike,
+    strike ~ end, return to work, back to work, back to normal, refloat, reconnect,
+    clear ~ backlog, restart, return to normal, normalise, normalize, recover, recovery,
+    lift ~ lockdown, end ~ lockdown
+calm: no damage, no report of damage, no immediate report, no major damage,
+    no significant damage, no disruption, no impact, not affect, unaffected, operate normally,
+    normal operation, no tsunami, no casualty, no threat, business as usual,
+    no injury or damage, not expect to cause, this be a test, no tropical cyclone, no attack,
+    no decision
+context: earnings, quarterly, profit, revenue, dividend, share price, stock, futures, price,
+    investor, analyst, outlook, open ~ new, inaugurate, groundbreaking, trade deal,
+    trade agreement, sign ~ agreement, sign ~ deal, launch, unveil, partnership, acquisition,
+    acquire, merger, award, appoint, ceo, interview, opinion, review, conference, expand,
+    expansion, invest, investment, record high, rally, surge, forecast, match, league, goal,
+    coach, club, tournament, championship, draw, album, singer, film, movie, chart, critic,
+    advert, election, petition, study, model, scenario, quantify, think tank, this report,
+    player, fan, song, celebrity, recipe, game, stocks, shares
+figurative: flood of, storm of, wave of, tsunami of, avalanche of, deluge of, firestorm of,
+    hail of, explosion of, earthquake of, heat of
+wildland: hectare, acre, forest, grove, field, plantation, vegetation, bush, woodland,
+    grassland, national park, hillside
+"""
+
+
+def _table(text: str) -> dict[str, dict[str, float]]:
+    """Parse a lexicon table: `name: phrase, phrase=weight, ...`; indented lines continue it."""
+    sections: dict[str, str] = {}
+    name = ""
+    for line in text.strip().splitlines():
+        if line.startswith(" "):
+            sections[name] += " " + line.strip()
+        else:
+            name, _, rest = line.partition(":")
+            sections[name] = rest
+    table: dict[str, dict[str, float]] = {}
+    for name, body in sections.items():
+        table[name] = {}
+        for entry in filter(None, (e.strip() for e in body.split(","))):
+            phrase, _, weight = entry.partition("=")
+            table[name][phrase.strip()] = float(weight) if weight else 1.0
+    return table
+
+
+TRIGGERS = _table(_TRIGGERS)
+CUES = {kind: tuple(phrases) for kind, phrases in _table(_CUES).items()}
+
+# Irregular surface forms the cheap regex must also see.
+IRREGULAR = {"strike": ("struck",), "freeze": ("froze", "frozen"), "lose": ("lost",),
+             "sink": ("sank", "sunk"), "burn": ("burnt",), "seize": ("seized",),
+             "rise": ("rose",), "go": ("went", "gone"), "break": ("broke",)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One lexicon entry: its lemmas, optional part-of-speech tags and gap markers."""
+
+    key: str
+    words: tuple[str, ...]
+    pos: tuple[str | None, ...]
+    gaps: tuple[bool, ...]  # gaps[i]: up to three tokens may come before words[i]
+
+
+def parse_phrase(key: str) -> Phrase:
+    """Split a lexicon phrase into lemmas, part-of-speech tags and gaps."""
+    words: list[str] = []
+    pos: list[str | None] = []
+    gaps: list[bool] = []
+    gap = False
+    for part in key.split():
+        if part == "~":
+            gap = True
+            continue
+        word, _, tag = part.partition("/")
+        words.append(word)
+        pos.append(tag or None)
+        gaps.append(gap)
+        gap = False
+    return Phrase(key, tuple(words), tuple(pos), tuple(gaps))
+
+
+def all_phrases() -> Iterable[tuple[str, str, float]]:
+    """Yield (label, phrase, weight): event triggers, then cues (weight 1.0)."""
+    for event_type, phrases in TRIGGERS.items():
+        for key, weight in phrases.items():
+            yield f"trigger:{event_type}", key, weight
+    for cue, keys in CUES.items():
+        for key in keys:
+            yield f"cue:{cue}", key, 1.0
+
+
+def vocabulary() -> set[str]:
+    """Return every lemma the lexicon mentions."""
+    return {w for _, key, _ in all_phrases() for w in parse_phrase(key).words}
+
+
+def surface_regex(labels: Iterable[str] = ("trigger:", "cue:recovery")) -> re.Pattern[str]:
+    """Compile a regex over lower-case text that fires wherever a phrase could match.
+
+    It is a superset: one word per phrase (the longest) is enough, as a prefix stem when it is
+    long, as a whole word with an inflection when it is short ("war" must not fire on "warn").
+    """
+    long_stems: set[str] = set()
+    short_words: set[str] = set()
+    prefixes = tuple(labels)
+    for label, key, _ in all_phrases():
+        if not label.startswith(prefixes):
+            continue
+        word = max(parse_phrase(key).words, key=len)
+        if len(word) > 4:
+            long_stems.add(re.escape(word[:-1] if word.endswith("e") else word))
+        else:
+            short_words.add(re.escape(word))
+        long_stems.update(re.escape(form) for form in IRREGULAR.get(word, ()))
+    longs = "|".join(sorted(long_stems, key=len, reverse=True))
+    shorts = "|".join(sorted(short_words, key=len, reverse=True))
+    suffix = r"(?:[a-z]?(?:s|es|ed|d|ing|y))?(?![a-z])"
+    return re.compile(rf"(?<![a-z])(?:(?:{longs})|(?:{shorts}){suffix})")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon phrase found in a doc: token span, character span, sentence."""
+
+    label: str  # "trigger:<event type>" or "cue:<kind>"
+    key: str
+    weight: float
+    start: int  # token offsets
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    sent: int  # index of the sentence's first token
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An event trigger and what its neighbourhood says about it."""
+
+    match: Match
+    event_type: str
+    status: str  # asserted, negated, hedged, ended
+    cue: Match | None  # the negation or hedge that changed the status
+
+
+# How far (in tokens, same sentence) a cue reaches: short words only touch their neighbour.
+_REACH = {"neg_before": 4, "neg_after": 3, "hedge_before": 6, "hedge_after": 2}
+_SHORT = {"no", "not", "never", "without", "if"}
+_ENDING = {"end", "lift", "remove"}  # "ends lockdown", "ban lifted": the event is over
+
+
+def _near(trigger: Match, cue: Match, kind: str) -> bool:
+    if cue.sent != trigger.sent:
+        return False
+    reach = 2 if cue.key in _SHORT else _REACH[kind]
+    if kind.endswith("before"):
+        return 0 <= trigger.start - cue.end <= reach
+    return 0 <= cue.start - trigger.end <= reach
+
+
+def resolve(matches: Iterable[Match]) -> list[Trigger]:
+    """Mark each trigger asserted, negated ("strike averted") or hedged ("could strike")."""
+    matches = list(matches)
+    cues = [m for m in matches if m.label.startswith("cue:")]
+    out = []
+    for m in matches:
+        if not m.label.startswith("trigger:"):
+            continue
+        status, by = "asserted", None
+        figure = next((c for c in cues if c.label == "cue:figurative" and c.start == m.start), None)
+        if figure is not None:
+            out.append(Trigger(m, m.label.removeprefix("trigger:"), "negated", figure))
+            continue
+        for kind, verdict in (("neg_before", "negated"), ("neg_after", "negated"),
+                              ("hedge_before", "hedged"), ("hedge_after", "hedged")):  # fmt: skip
+            hit = next((c for c in cues if c.label == f"cue:{kind}" and _near(m, c, kind)), None)
+            if hit is not None:
+                status, by = ("ended" if hit.key in _ENDING else verdict), hit
+                break
+        out.append(Trigger(m, m.label.removeprefix("trigger:"), status, by))
+    return out

