@@ -30,7 +30,9 @@ def create_app(settings: Settings | None = None, app_id: str | None = None) -> f
         value_serializer="json",
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
-        topic_allow_declare=False,  # monitor.topics creates them, with the configured partitions
+        # The pipeline's topics are created by monitor.topics before a worker starts; Faust
+        # still needs to declare its own internal topics (the leader assignor's).
+        topic_allow_declare=True,
         web_enabled=False,
         datadir=str(settings.data_dir / "faust"),
         broker_commit_every=100,

@@ -41,11 +41,15 @@ async def test_faust_agent_relays_between_real_topics(kafka: Settings) -> None:
     worker = faust.Worker(
         app, loop=asyncio.get_running_loop(), loglevel="warning", override_logging=False
     )
-    await worker.start()
+    # Worker.start() returns only when the worker stops, so it runs beside the test.
+    running = asyncio.ensure_future(worker.start())
     try:
-        got = await asyncio.to_thread(_read, kafka.bootstrap_servers, sink, 5)
+        got = await asyncio.wait_for(
+            asyncio.to_thread(_read, kafka.bootstrap_servers, sink, 5), timeout=120
+        )
     finally:
         await worker.stop()
+        running.cancel()
     assert sorted(v["n"] for v in got) == [0, 1, 2, 3, 4]
     assert all(v["seen_by"] == "faust" for v in got)
 
