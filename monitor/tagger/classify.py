@@ -15,11 +15,19 @@ from monitor.vocab import EVENT_TYPES
 
 # Effects weigh less than causes: "typhoon closes port" is a storm, not port congestion.
 EFFECT_TYPES = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
-# A type that a cue refines: a fire among fields and forests is a wildfire.
-REFINE = {"fire_explosion": ("wildland", "wildfire")}
+CAUSE_BOOST = 1.6  # a trigger right after "due to", "after", "caused by" names the cause
+CAUSE_REACH = 6
 TITLE_BONUS = 1.5
 THRESHOLD = 0.75
-NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation"}
+# A type that a cue refines: a fire among fields and forests is a wildfire.
+REFINE = {"fire_explosion": ("wildland", "wildfire")}
+# What a recovery cue says ended, when no trigger says it: "ship refloated" ends a blockage.
+RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to work": "strike",
+             "end ~ strike": "strike", "strike ~ end": "strike", "lift ~ ban": "export_restriction",
+             "lift ~ sanction": "sanctions", "lift ~ embargo": "sanctions",
+             "lift ~ lockdown": "pandemic_lockdown", "end ~ lockdown": "pandemic_lockdown",
+             "reconnect": "power_outage"}  # fmt: skip
+NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation", "outlook"}
 MIN_MAGNITUDE = 4.0  # smaller quakes are rarely felt, let alone damaging
 
 
@@ -38,14 +46,26 @@ def _in_title(m: Match, title_len: int) -> bool:
     return m.start_char < title_len
 
 
-def _type_scores(asserted: Sequence[Trigger], title_len: int) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for t in asserted:
+def _caused(m: Match, causes: Sequence[Match]) -> bool:
+    return any(c.sent == m.sent and 0 <= m.start - c.end <= CAUSE_REACH for c in causes)
+
+
+def type_scores(
+    triggers: Sequence[Trigger], title_len: int, causes: Sequence[Match] = ()
+) -> dict[str, float]:
+    """Score each event type: its strongest trigger plus a little for every other mention."""
+    weights: dict[str, list[float]] = {}
+    for t in triggers:
         weight = t.match.weight * EFFECT_TYPES.get(t.event_type, 1.0)
-        if _in_title(t.match, title_len):
-            weight *= TITLE_BONUS
-        scores[t.event_type] = scores.get(t.event_type, 0.0) + weight
-    return scores
+        weight *= TITLE_BONUS if _in_title(t.match, title_len) else 1.0
+        weight *= CAUSE_BOOST if _caused(t.match, causes) else 1.0
+        weights.setdefault(t.event_type, []).append(weight)
+    return {k: max(w) + 0.3 * (sum(w) - max(w)) for k, w in weights.items()}
+
+
+def _best(scores: dict[str, float], triggers: Sequence[Trigger]) -> str | None:
+    first = {t.event_type: t.match.start for t in reversed(triggers)}
+    return min(scores, key=lambda k: (-scores[k], first[k]), default=None)
 
 
 def decide(
@@ -58,31 +78,30 @@ def decide(
     magnitude: float | None = None,
 ) -> Verdict:
     """Weigh triggers and cues (and the feed's hints) into a verdict."""
+    by_kind: dict[str, list[Match]] = {}
+    for c in cues:
+        by_kind.setdefault(c.label.removeprefix("cue:"), []).append(c)
     asserted = [t for t in triggers if t.status == "asserted"]
-    scores = _type_scores(asserted, title_len)
-    kinds = {c.label.removeprefix("cue:") for c in cues}
-    by_kind = {k: [c for c in cues if c.label == f"cue:{k}"] for k in kinds}
-    hint = event_hint if event_hint in EVENT_TYPES else None
-
-    strength = max((s for s in scores.values()), default=0.0)
-    score = min(strength, 1.5)
-    if "impact" in kinds and asserted:
-        score += 0.3
-    context = by_kind.get("context", [])
-    context_weight = sum(2 if _in_title(c, title_len) else 1 for c in context)
-    score -= 0.3 * min(context_weight, 4)
-    calm = bool(by_kind.get("calm"))
-    if calm:
-        score -= 0.8
-    recovery_cues = by_kind.get("recovery", []) + [t.cue for t in triggers if t.status == "ended"]
-    title_recovery = any(_in_title(c, title_len) for c in recovery_cues if c is not None)
+    scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
+    impact = bool(by_kind.get("impact")) and bool(asserted)
+    score = min(max(scores.values(), default=0.0), 1.5) + (0.3 if impact else 0.0)
+    context = sum(2 if _in_title(c, title_len) else 1 for c in by_kind.get("context", ()))
+    score -= 0.3 * min(context, 4)
+    calm = by_kind.get("calm", [])
+    if calm:  # "Zeebrugge operating normally" weighs less against a reported stoppage
+        loud = any(_in_title(c, title_len) for c in calm) or not impact
+        score -= 0.8 if loud else 0.3
+    ended = [t for t in triggers if t.status == "ended"]
+    recovery_cues = by_kind.get("recovery", []) + [t.cue for t in ended if t.cue is not None]
+    title_recovery = any(_in_title(c, title_len) for c in recovery_cues)
     recovery = bool(recovery_cues) and (title_recovery or not asserted)
     if recovery:  # a report that something is over is about its end, not a new disruption
         score = min(score, THRESHOLD - 0.3) if title_recovery else score - 0.3
 
+    hint = event_hint if event_hint in EVENT_TYPES else None
     if hint is not None:
         # A hazard feed says what happened. It hits supply unless it is out at sea, too weak
-        # to be felt, only a watch or outlook (hedged in the title), a test, or harmless.
+        # to be felt, only a watch or outlook, a test, or reported harmless.
         watch = any(
             _in_title(c, title_len) and c.key in NOT_YET for c in by_kind.get("hedge_after", ())
         )
@@ -91,35 +110,50 @@ def decide(
         score = THRESHOLD + 0.6 if is_disruption else THRESHOLD - 0.6
     else:
         is_disruption = score >= THRESHOLD
-    ranked = sorted(scores, key=lambda k: (-scores[k], _first(asserted, k)))
-    event_type = hint or (ranked[0] if ranked else None)
-    if event_type is None and recovery:
-        event_type = _recovered(triggers, title_len)
-    if is_disruption and event_type is None:
-        event_type = "other"
-    found_type = event_type
-    if event_type in REFINE and REFINE[event_type][0] in kinds:
+
+    found = hint or _best(scores, asserted)
+    if recovery and not is_disruption:
+        found = hint or _recovered(ended, recovery_cues, triggers, title_len) or found
+    if is_disruption and found is None:
+        found = "other"
+    event_type = found if is_disruption or recovery else None
+    if event_type in REFINE and REFINE[event_type][0] in by_kind:
         event_type = REFINE[event_type][1]
-    if not is_disruption and not recovery:
-        event_type = None
-    margin = abs(score - THRESHOLD)
-    confidence = round(min(0.98, 0.55 + 0.4 * margin), 2) if triggers or cues else 0.95
-    evidence = [(t.match, "event trigger") for t in asserted if t.event_type == found_type]
+    confidence = round(min(0.98, 0.55 + 0.4 * abs(score - THRESHOLD)), 2)
+    return Verdict(
+        is_disruption, recovery, event_type, confidence if triggers or cues else 0.95,
+        _evidence(asserted, triggers, by_kind, found, is_disruption or recovery),
+    )  # fmt: skip
+
+
+def _recovered(
+    ended: Sequence[Trigger], cues: Sequence[Match], triggers: Sequence[Trigger], title_len: int
+) -> str | None:
+    """Return the event a recovery report is about: what ended, else what a cue implies,
+    else the most prominent trigger of any status."""
+    if ended:
+        return _best(type_scores(ended, title_len), ended)
+    implied = [RECOVERED[c.key] for c in cues if c.key in RECOVERED]
+    if implied:
+        return implied[0]
+    return _best(type_scores(triggers, title_len), triggers)
+
+
+_WHY = (("impact", "impact"), ("calm", "no impact reported"), ("recovery", "recovery"),
+        ("context", "not an event report"))  # fmt: skip
+
+
+def _evidence(
+    asserted: Sequence[Trigger],
+    triggers: Sequence[Trigger],
+    by_kind: dict[str, list[Match]],
+    event_type: str | None,
+    reported: bool,
+) -> tuple[tuple[Match, str], ...]:
+    why = "event trigger" if reported else "trigger, outweighed"
+    evidence = [(t.match, why) for t in asserted if t.event_type == event_type]
     evidence += [(t.cue, f"{t.status}: {t.event_type}") for t in triggers if t.cue is not None]
-    for kind, why in (("impact", "impact"), ("calm", "no impact reported"),
-                      ("recovery", "recovery"), ("context", "not an event report")):  # fmt: skip
-        evidence += [(c, why) for c in by_kind.get(kind, ())]
-    unique = {(m.start_char, m.end_char, why): (m, why) for m, why in evidence if m is not None}
-    return Verdict(is_disruption, recovery, event_type, confidence, tuple(unique.values()))
-
-
-def _first(triggers: Sequence[Trigger], event_type: str) -> int:
-    return min(t.match.start for t in triggers if t.event_type == event_type)
-
-
-def _recovered(triggers: Sequence[Trigger], title_len: int) -> str | None:
-    """Return the event a recovery report is about: its most prominent trigger of any status."""
-    if not triggers:
-        return None
-    scores = _type_scores(triggers, title_len)
-    return max(scores, key=lambda k: scores[k])
+    for kind, reason in _WHY:
+        evidence += [(c, reason) for c in by_kind.get(kind, ())]
+    unique = {(m.start_char, m.end_char, why): (m, why) for m, why in evidence}
+    return tuple(unique.values())

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from monitor.tagger import classify, events, pipeline, severity
 from monitor.tagger.materials import find_materials
 from monitor.tagger.places import (
     PlaceHit,
@@ -24,8 +25,6 @@ from monitor.tagger.places import (
     find_places,
     normalize_country,
 )
-
-from monitor.tagger import classify, events, pipeline, severity
 from monitor.vocab import EVENT_TYPES
 
 log = logging.getLogger(__name__)
@@ -186,3 +185,16 @@ def _materials(text: str) -> list[dict[str, Any]]:
 
 def _evidence(start: int, end: int, text: str, why: str) -> dict[str, Any]:
     return {"text": text[start:end], "start": start, "end": end, "why": why}
+
+
+def tag_batch(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Tag a batch at once (the Faust agent's unit of work)."""
+    return list(tag_items(items))
+
+
+PASSED_ON = ("title", "url", "published", "kind", "feed_id", "lat", "lon", "language")
+
+
+def disruption_message(item: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what goes to the disruptions topic: the tags plus the item fields downstream use."""
+    return {**result, **{k: item.get(k) for k in PASSED_ON if item.get(k) is not None}}
