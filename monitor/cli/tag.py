@@ -31,7 +31,7 @@ def _open(name: str, mode: str) -> Iterator[IO[str]]:
         yield handle
 
 
-def tag_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+def tag_lines(lines: Iterable[str], *, all_places: bool = False) -> Iterator[dict[str, Any]]:
     """Tag JSON Lines: one result per non-blank line, in order; bad lines get an error."""
     from monitor.tagger.tag import error_record, tag_items
 
@@ -43,7 +43,7 @@ def tag_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
                 parsed.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 parsed.append(_BadLine(f"invalid JSON: {exc.msg} at column {exc.colno}"))
-        good = iter(tag_items(p for p in parsed if not isinstance(p, _BadLine)))
+        good = tag_items((p for p in parsed if not isinstance(p, _BadLine)), all_places=all_places)
         for p in parsed:
             yield error_record(None, p.message) if isinstance(p, _BadLine) else next(good)
 
@@ -57,10 +57,13 @@ class _BadLine:
 def tag(
     input: str = typer.Option("-", "--input", "-i", help="JSON Lines of items; - for stdin."),
     output: str = typer.Option("-", "--output", "-o", help="Where to write; - for stdout."),
+    all_places: bool = typer.Option(
+        False, "--all-places", help="Extract places and materials from non-disruptions too."
+    ),
 ) -> None:
     """Tag items (JSON Lines) with the disruption each reports, one output line per item."""
     with _open(input, "r") as src, _open(output, "w") as dst:
-        for n, result in enumerate(tag_lines(src), 1):
+        for n, result in enumerate(tag_lines(src, all_places=all_places), 1):
             dst.write(json.dumps(result, ensure_ascii=False) + "\n")
             if n % CHUNK == 0:  # a downstream reader of a pipe sees each chunk as it is done
                 dst.flush()

@@ -1,9 +1,10 @@
 """Score the tagger against a labelled set (JSON Lines: contract input + a `gold` object).
 
-is_disruption: precision, recall and F1. Countries and materials: micro-F1 over every item (a
-non-disruption names places and materials too). Event type and severity: accuracy over the
-gold disruptions only, since non-disruptions carry neither (recoveries are scored on
-`recovery` and, when gold gives one, on their event type).
+is_disruption: precision, recall and F1. Countries and materials: micro-F1 over the gold
+disruptions (where a disruption is and what it hits is what the monitor needs; the cascade
+skips place extraction for items it rules out early), and, for information, over every item.
+Event type and severity: accuracy over the gold disruptions only, since non-disruptions carry
+neither (recoveries are scored on `recovery` and, when gold gives one, on their event type).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class Report:
     disruption: Counts = field(default_factory=Counts)
     countries: Counts = field(default_factory=Counts)
     materials: Counts = field(default_factory=Counts)
+    countries_all: Counts = field(default_factory=Counts)
+    materials_all: Counts = field(default_factory=Counts)
     scored: dict[str, list[int]] = field(default_factory=dict)  # field -> [right, total]
     errors: list[tuple[str, str, Any, Any]] = field(default_factory=list)
 
@@ -79,6 +82,8 @@ class Report:
             "is_disruption P": d.precision, "is_disruption R": d.recall,
             "is_disruption F1": d.f1, "recovery": self.accuracy("recovery"),
             "country F1": self.countries.f1, "material F1": self.materials.f1,
+            "country F1, all items": self.countries_all.f1,
+            "material F1, all items": self.materials_all.f1,
             "event type": self.accuracy("event_type"), "severity": self.accuracy("severity"),
         }  # fmt: skip
 
@@ -124,14 +129,17 @@ def _score(report: Report, item_id: str, gold: dict[str, Any], out: dict[str, An
         report.score("event_type", item_id, gold.get("event_type"), out.get("event_type"))
     if expected:
         report.score("severity", item_id, gold.get("severity"), out.get("severity"))
-    for name, counts, got_set in (
-        ("countries", report.countries, set(out.get("countries") or ())),
-        ("materials", report.materials, {m["name"] for m in out.get("materials") or ()}),
-    ):
+    for name, counts, every, got_set in (
+        ("countries", report.countries, report.countries_all, set(out.get("countries") or ())),
+        ("materials", report.materials, report.materials_all,
+         {m["name"] for m in out.get("materials") or ()}),
+    ):  # fmt: skip
         want = set(gold.get(name) or ())
-        counts.add(want, got_set)
-        if want != got_set:
-            report.errors.append((item_id, name, sorted(want), sorted(got_set)))
+        every.add(want, got_set)
+        if expected:
+            counts.add(want, got_set)
+            if want != got_set:
+                report.errors.append((item_id, name, sorted(want), sorted(got_set)))
 
 
 def format_report(report: Report, *, errors: bool = True) -> str:

@@ -92,7 +92,7 @@ pandemic_lockdown: lockdown, covid=0.9, covid-19=0.9, pandemic=0.8, epidemic=0.8
     movement control=0.9, test positive=0.6
 insolvency: bankruptcy, bankrupt, insolvency, insolvent, receivership, liquidation, chapter 11,
     chapter 7, creditor protection, administration=0.6, administrator=0.6, cease trading,
-    go bust, wind up=0.6, default/N=0.5, rehabilitation=0.7, special administration
+    go bust, wind up=0.6, debt default=0.8, rehabilitation=0.7, special administration
 recall_contamination: recall, contamination, contaminate, salmonella, listeria, e. coli,
     aflatoxin, taint=0.9, adulterate=0.9, pesticide residue=0.9, defect=0.6, defective=0.7,
     toxic=0.5, food safety=0.6, spill=0.6, oil spill=0.8, pollution=0.5, trace=0.6, residue=0.8
@@ -231,28 +231,57 @@ def vocabulary() -> set[str]:
     return {w for _, key, _ in all_phrases() for w in parse_phrase(key).words}
 
 
-def surface_regex(labels: Iterable[str] = ("trigger:", "cue:recovery")) -> re.Pattern[str]:
-    """Compile a regex over lower-case text that fires wherever a phrase could match.
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
-    It is a superset: one word per phrase (the longest) is enough, as a prefix stem when it is
-    long, as a whole word with an inflection when it is short ("war" must not fire on "warn").
+
+class SurfaceFilter:
+    """A cheap test on lower-case text: could any phrase of the given labels match here?
+
+    It is a superset of the Matcher. One compiled regex finds each phrase's longest word (as a
+    prefix stem when long, as a whole word with an inflection when short, so "war" does not
+    fire on "warn"); a phrase of several words must then match as a whole, words as stems in
+    order, so "attack ~ shipping" does not let every shipping story through.
     """
-    long_stems: set[str] = set()
-    short_words: set[str] = set()
-    prefixes = tuple(labels)
-    for label, key, _ in all_phrases():
-        if not label.startswith(prefixes):
-            continue
-        word = max(parse_phrase(key).words, key=len)
-        if len(word) > 4:
-            long_stems.add(re.escape(word[:-1] if word.endswith("e") else word))
-        else:
-            short_words.add(re.escape(word))
-        long_stems.update(re.escape(form) for form in IRREGULAR.get(word, ()))
-    longs = "|".join(sorted(long_stems, key=len, reverse=True))
-    shorts = "|".join(sorted(short_words, key=len, reverse=True))
-    suffix = r"(?:[a-z]?(?:s|es|ed|d|ing|y))?(?![a-z])"
-    return re.compile(rf"(?<![a-z])(?:(?:{longs})|(?:{shorts}){suffix})")
+
+    def __init__(self, labels: Iterable[str] = ("trigger:", "cue:recovery")) -> None:
+        prefixes = tuple(labels)
+        self.phrases: dict[str, list[re.Pattern[str] | None]] = {}
+        longs: set[str] = set()
+        shorts: set[str] = set()
+        for label, key, _ in all_phrases():
+            if not label.startswith(prefixes):
+                continue
+            phrase = parse_phrase(key)
+            head = max(phrase.words, key=len)
+            whole = _phrase_regex(phrase) if len(phrase.words) > 1 else None
+            for form in (_stem(head), *IRREGULAR.get(head, ())):
+                (longs if len(head) > 4 or form != head else shorts).add(form)
+                self.phrases.setdefault(form, []).append(whole)
+        alt_long = "|".join(map(re.escape, sorted(longs, key=len, reverse=True)))
+        alt_short = "|".join(map(re.escape, sorted(shorts, key=len, reverse=True)))
+        self.regex = re.compile(rf"(?<![a-z])(?:({alt_long})|({alt_short}){_SUFFIX})")
+
+    def __call__(self, lower: str) -> bool:
+        """Return True when some phrase may match the lower-case text."""
+        for found in self.regex.finditer(lower):
+            for whole in self.phrases[found.group(1) or found.group(2)]:
+                if whole is None or whole.search(lower):
+                    return True
+        return False
+
+
+_SUFFIX = r"(?:[a-z]?(?:s|es|ed|d|ing|y))?(?![a-z])"
+
+
+def _phrase_regex(phrase: Phrase) -> re.Pattern[str]:
+    parts = []
+    for i, word in enumerate(phrase.words):
+        forms = "|".join(re.escape(f) for f in (_stem(word), *IRREGULAR.get(word, ())))
+        if i:
+            parts.append(r"(?:[\W]+[^\W]+){0,3}[\W]+" if phrase.gaps[i] else r"[\W]*")
+        parts.append(rf"(?:{forms})[a-z]*")
+    return re.compile(r"(?<![a-z])" + "".join(parts))
 
 
 @dataclass(frozen=True)

@@ -99,14 +99,14 @@ def get_matcher() -> Matcher:
 
 
 @lru_cache(maxsize=1)
-def _surface() -> re.Pattern[str]:
-    return events.surface_regex()
+def _surface() -> events.SurfaceFilter:
+    return events.SurfaceFilter()
 
 
 def needs_statistics(text: str) -> bool:
     """Return True when the cheap pass cannot rule out every trigger and recovery cue."""
     lower = text.lower()
-    return _surface().search(lower) is not None and looks_english(lower)
+    return _surface()(lower) and looks_english(lower)
 
 
 # Function words: English against the other languages news feeds most often carry. The
@@ -117,11 +117,10 @@ _ENGLISH = frozenset(
 _OTHER = frozenset(
     re.findall(
         r"\S+",
-        "der die das und ist nicht mit für von zu den ein eine auf dem le la les et est des une du "
-        "il che di della per non sono el los las y que en del por con um uma não os ao het een van "
-        "sie wir im zur zum nel una gli dei delle",
+        "der die das und ist nicht mit für zu den ein eine auf dem et est une du il che della "
+        "per non sono que por con uma não het een sie wir im zur zum nel una gli dei delle",
     )
-)
+)  # words that rarely occur in English place names ("Le Havre", "Rio de Janeiro")
 _WORD = re.compile(r"[^\W\d_]+")
 
 

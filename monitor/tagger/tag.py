@@ -1,9 +1,12 @@
 """Tag items with the disruption they report: the `monitor tag` contract of DESIGN.md.
 
 Evidence offsets (`start`, `end`) are character offsets into `title + "\\n" + body`: the one
-string the tagger reads, so a consumer can rebuild it from the item and slice it. Places and
-materials are reported for every item; `event_type` and `severity` are null for items that are
-not disruptions (a recovery keeps the event type of what ended, with a null severity).
+string the tagger reads, so a consumer can rebuild it from the item and slice it.
+`event_type` and `severity` are null for items that are not disruptions (a recovery keeps the
+event type of what ended, with a null severity). Items the cheap first pass settles (no trigger
+anywhere: most news) get no place or material extraction, only the countries their hints give:
+the monitor cares where disruptions are, and the gazetteer would cost more than the rest of
+the cascade. `all_places=True` extracts them for every item.
 Structured hints win over the text: `lat`/`lon` and `country_hint` over countries found in the
 text, `event_hint` over triggers, `severity_hint` (and the feed's `extra`) over text cues.
 """
@@ -59,14 +62,14 @@ def error_record(item: Any, message: str) -> dict[str, Any]:
     return {"id": item_id, "error": message}
 
 
-def tag_items(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+def tag_items(items: Iterable[Any], *, all_places: bool = False) -> Iterator[dict[str, Any]]:
     """Tag items in order: one output dict per input, an error dict for a bad one."""
     iterator = iter(items)
     while chunk := tuple(islice(iterator, CHUNK)):
-        yield from _tag_chunk(chunk)
+        yield from _tag_chunk(chunk, all_places=all_places)
 
 
-def _tag_chunk(chunk: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
+def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str, Any]]:
     prepared: list[Prepared | str] = []
     for item in chunk:
         try:
@@ -82,7 +85,7 @@ def _tag_chunk(chunk: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
             yield error_record(item, p)
             continue
         try:
-            yield tag_prepared(p, doc_of.get(i))
+            yield tag_prepared(p, doc_of.get(i), all_places=all_places)
         except Exception as exc:  # one bad item must not stop the others
             log.exception("tagging item %r failed", p.item.get("id"))
             yield error_record(item, f"tagging failed: {exc}")
@@ -107,14 +110,15 @@ def _analyse(texts: list[str]) -> list[Any]:
         return docs
 
 
-def tag_prepared(p: Prepared, doc: Any | None) -> dict[str, Any]:
+def tag_prepared(p: Prepared, doc: Any | None, *, all_places: bool = False) -> dict[str, Any]:
     """Tag one prepared item, given its spaCy doc when the cascade asked for one."""
     item, text = p.item, p.text
     matches = pipeline.find_matches(doc) if doc is not None else []
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
     spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else None
-    hits = find_places(text, spans)
+    settled = doc is None and not all_places  # the cheap pass ruled it out
+    hits = [] if settled else find_places(text, spans)
     countries = hint_countries(item) or affected_countries(hits)
     event_hint = item.get("event_hint") if item.get("event_hint") in EVENT_TYPES else None
     hinted = severity.from_hints(item)
@@ -139,7 +143,7 @@ def tag_prepared(p: Prepared, doc: Any | None) -> dict[str, Any]:
         "event_type": verdict.event_type,
         "countries": countries,
         "places": _places(hits),
-        "materials": _materials(text),
+        "materials": [] if settled else _materials(text),
         "severity": grade,
         "confidence": verdict.confidence,
         "evidence": evidence,

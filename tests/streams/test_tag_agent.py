@@ -46,8 +46,13 @@ async def test_tag_agent_forwards_disruptions_and_dead_letters_bad_items(kafka: 
     producer.flush()
     producer.close()
 
+    # daemon=False: start() returns once the worker runs instead of waiting until it stops.
     worker = faust.Worker(
-        app, loop=asyncio.get_running_loop(), loglevel="warning", override_logging=False
+        app,
+        loop=asyncio.get_running_loop(),
+        loglevel="warning",
+        override_logging=False,
+        daemon=False,
     )
     await worker.start()
     try:
