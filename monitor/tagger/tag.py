@@ -80,15 +80,49 @@ def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str
     wanted = [i for i, p in enumerate(prepared) if isinstance(p, Prepared) and _worth_it(p)]
     docs = _analyse([prepared[i].text for i in wanted])  # type: ignore[union-attr]
     doc_of = dict(zip(wanted, docs, strict=True))
+    hits_of = _find_places(prepared, doc_of, all_places=all_places)
     for i, (item, p) in enumerate(zip(chunk, prepared, strict=True)):
         if isinstance(p, str):
             yield error_record(item, p)
             continue
         try:
-            yield tag_prepared(p, doc_of.get(i), all_places=all_places)
+            hits = hits_of[i]
+            if isinstance(hits, Exception):
+                raise hits
+            yield tag_prepared(p, doc_of.get(i), hits)
         except Exception as exc:  # one bad item must not stop the others
             log.exception("tagging item %r failed", p.item.get("id"))
             yield error_record(item, f"tagging failed: {exc}")
+
+
+def _find_places(
+    prepared: list[Prepared | str], doc_of: dict[int, Any], *, all_places: bool
+) -> dict[int, list[PlaceHit] | Exception | None]:
+    """Find places for the items past the cheap pass (or all); NER, batched, only for the
+    docs whose place names are ambiguous ("Georgia", "Jordan")."""
+    hits_of: dict[int, list[PlaceHit] | Exception | None] = {}
+    for i, p in enumerate(prepared):
+        if isinstance(p, Prepared):
+            try:
+                hits_of[i] = find_places(p.text) if i in doc_of or all_places else None
+            except Exception as exc:
+                hits_of[i] = exc
+    unsure = [i for i, d in doc_of.items() if d is not None and _ambiguous(hits_of[i])]
+    try:
+        spans = pipeline.add_entities([doc_of[i] for i in unsure])
+    except Exception:  # NER only refines places; keep the first answer when it fails
+        log.exception("NER failed; places stay as the gazetteer found them")
+        return hits_of
+    for i, found in zip(unsure, spans, strict=True):
+        try:
+            hits_of[i] = find_places(prepared[i].text, found)  # type: ignore[union-attr]
+        except Exception as exc:
+            hits_of[i] = exc
+    return hits_of
+
+
+def _ambiguous(hits: list[PlaceHit] | Exception | None) -> bool:
+    return isinstance(hits, list) and any(h.ambiguous for h in hits)
 
 
 def _worth_it(p: Prepared) -> bool:
@@ -110,16 +144,14 @@ def _analyse(texts: list[str]) -> list[Any]:
         return docs
 
 
-def tag_prepared(p: Prepared, doc: Any | None, *, all_places: bool = False) -> dict[str, Any]:
-    """Tag one prepared item, given its spaCy doc when the cascade asked for one."""
+def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> dict[str, Any]:
+    """Tag one prepared item, given its doc when the cascade asked for one, and its places
+    (None when the cheap pass settled it and no extraction was asked for)."""
     item, text = p.item, p.text
     matches = pipeline.find_matches(doc) if doc is not None else []
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
-    spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else None
-    settled = doc is None and not all_places  # the cheap pass ruled it out
-    hits = [] if settled else find_places(text, spans)
-    countries = hint_countries(item) or affected_countries(hits)
+    countries = hint_countries(item) or affected_countries(hits or [])
     event_hint = item.get("event_hint") if item.get("event_hint") in EVENT_TYPES else None
     hinted = severity.from_hints(item)
     magnitude = severity.magnitude(item, text) if event_hint == "earthquake" else None
@@ -142,8 +174,8 @@ def tag_prepared(p: Prepared, doc: Any | None, *, all_places: bool = False) -> d
         "recovery": verdict.recovery,
         "event_type": verdict.event_type,
         "countries": countries,
-        "places": _places(hits),
-        "materials": [] if settled else _materials(text),
+        "places": _places(hits or []),
+        "materials": [] if hits is None else _materials(text),
         "severity": grade,
         "confidence": verdict.confidence,
         "evidence": evidence,
