@@ -23,6 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from monitor.tagger import events
+from monitor.tagger.attributes import use_fast_attribute_ruler
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def get_nlp() -> Language:
     """Load the English pipeline once per process, without the components the tagger skips."""
     started = time.perf_counter()
     nlp = spacy.load(MODEL, exclude=list(UNUSED), disable=list(ON_DEMAND))
+    use_fast_attribute_ruler(nlp)  # same attributes, by lookup instead of a Matcher
     log.info("loaded %s in %.2fs: %s", MODEL, time.perf_counter() - started, nlp.pipe_names)
     return nlp
 
@@ -145,8 +147,38 @@ def looks_english(lower: str) -> bool:
 
 
 def analyse(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> Iterable[Doc]:
-    """Run the statistical pipeline over candidate texts, in order."""
-    return get_nlp().pipe(texts, batch_size=batch_size)
+    """Run the statistical pipeline over candidate texts, in order, each focused first."""
+    return get_nlp().pipe((focus(t) for t in texts), batch_size=batch_size)
+
+
+# Sentences worth a parse: any trigger, recovery cue or item-level cue. Negation, hedging and
+# cause cues only matter beside a trigger, so their sentences are kept anyway.
+_KEEP = ("trigger:", "cue:recovery", "cue:impact", "cue:calm", "cue:context", "cue:wildland")
+_SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;]+|\n|$)")
+
+
+@lru_cache(maxsize=1)
+def _keep() -> events.SurfaceFilter:
+    return events.SurfaceFilter(_KEEP)
+
+
+def focus(text: str) -> str:
+    """Blank out the body sentences no phrase of the lexicon can match, keeping offsets.
+
+    The statistical pass costs per token; a blanked sentence becomes one whitespace token, so
+    long reports cost what their relevant sentences cost, and every offset stays valid.
+    """
+    title_end = text.find("\n")
+    if title_end < 0:
+        return text
+    keep = _keep()
+    parts = [text[: title_end + 1]]
+    for m in _SENTENCE.finditer(text, title_end + 1):
+        sentence = m.group(0)
+        parts.append(sentence if keep(sentence.lower()) else " " * len(sentence))
+        if m.end() == len(text):
+            break
+    return "".join(parts)
 
 
 def add_entities(docs: Sequence[Doc]) -> list[list[tuple[int, int, str]]]:
