@@ -87,6 +87,13 @@ def main() -> None:
     print(f"tokenizer alone (baseline): {len(sample) / base:,.0f} texts/s")
     print(f"find_places + find_materials: {len(sample) / took:,.0f} texts/s")
     print(f"ratio to baseline: {took / base:.1f}x the tokenizer's time")
+    articles = [" ".join(sample[i : i + 40])[:5000] for i in range(0, len(sample), 20)]
+    start = time.perf_counter()
+    for text in articles:
+        affected_countries(find_places(text))
+        find_materials(text)
+    took = time.perf_counter() - start
+    print(f"5,000-character articles: {len(articles) / took:,.0f} texts/s ({len(articles)} texts)")
 
 
 if __name__ == "__main__":

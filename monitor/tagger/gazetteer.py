@@ -74,14 +74,15 @@ class Candidate:
 
     place: Place
     demonym: bool = False  # "Ivorian": names the country's people or origin
+    agency: bool = False  # "USGS", "Eskom": says where a report comes from, weakly
     caution: str = ""  # "word" or "person" (see data/ambiguous.csv), "" when safe
     exact: bool = False  # an acronym: counts only in capitals (US, UK, DRC)
     population: int = 0
 
 
 def fold(text: str) -> str:
-    """Return text without accents ("Côte" -> "Cote")."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Return text without accents or curly apostrophes ("Côte d’Ivoire" -> "Cote d'Ivoire")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -126,8 +127,8 @@ class Gazetteer:
             key = form.lower()
             caution = candidate.caution or self.caution.get(key, "")
             exact = candidate.exact or (sum(c.isalpha() for c in form) >= 2 and form.isupper())
-            entry = Candidate(candidate.place, candidate.demonym, caution, exact,
-                              candidate.population)  # fmt: skip
+            entry = Candidate(candidate.place, candidate.demonym, candidate.agency, caution,
+                              exact, candidate.population)  # fmt: skip
             known = self.entries.setdefault(key, [])
             self._surfaces.setdefault(key, form)
             if all(c.place != entry.place or c.demonym != entry.demonym for c in known):
@@ -154,6 +155,9 @@ class Gazetteer:
                          *_split(row.get("demonyms")), country.alpha_3, code]:  # fmt: skip
                 if name:
                     self.names.setdefault(fold(name).lower(), code)
+
+        for row in _rows("agencies.csv"):
+            self._add(row["name"], Candidate(self.countries[row["country"]], agency=True))
 
     def _load_ports(self) -> None:
         for row in _rows("ports.csv"):
@@ -213,6 +217,11 @@ class Gazetteer:
             place = Place(city["name"], code, "city", subdivision, None, lat, lon)
             for name in {city["name"], SHORT_CITY.sub("", city["name"])}:
                 self._add(name, Candidate(place, population=city["population"]))
+        for row in _rows("exonyms.csv"):
+            for known in list(self.entries.get(fold(row["city"]).lower(), ())):
+                if known.place.kind == "city" and known.place.country == row["country"]:
+                    self._add(row["alias"], known)
+                    break
 
     def _order(self) -> None:
         """Sort each surface form's readings: countries, ports, waterways, subdivisions, cities."""

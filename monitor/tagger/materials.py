@@ -43,7 +43,8 @@ NEEDS_CONTEXT: dict[str, set[str]] = {
     "fabrics": TRADE | {"textile", "textiles", "cotton", "garment", "garments", "apparel"},
     "logs": TRADE | {"timber", "ban", "harvest", "raw", "hardwood", "softwood", "tropical"},
     "sand": TRADE | {"dredging", "extraction", "construction", "quarry", "quarries", "silica"},
-    "glass": TRADE | {"maker", "makers", "manufacturers", "furnace", "furnaces", "bottles"},
+    "glass": TRADE | {"maker", "makers", "manufacturers", "furnace", "furnaces", "bottle",
+                      "bottles"},
     "concrete": TRADE | {"cement", "construction", "ready-mix"},
     "olive": TRADE | {"harvest", "crop", "crops", "growers", "groves", "trees", "farmers"},
     "cpo": TRADE | {"palm", "ringgit", "malaysian", "indonesian"},
@@ -100,7 +101,21 @@ BLOCK_AFTER: dict[str, set[str]] = {
 METAL_NAMES = {"copper", "zinc", "nickel", "aluminium", "aluminum", "cobalt", "lead", "tin",
                "iron", "steel", "gold", "silver", "lithium", "manganese", "tungsten"}  # fmt: skip
 # Names written with capitals in ordinary text, so a capital says nothing about them.
-CAPITALISED = {"brent", "wti", "lng", "lpg", "cpo", "pvc", "apis", "api", "pcbs", "dram", "nand"}
+CAPITALISED = {
+    "brent",
+    "wti",
+    "lng",
+    "lpg",
+    "cpo",
+    "pvc",
+    "apis",
+    "api",
+    "teu",
+    "teus",
+    "pcbs",
+    "dram",
+    "nand",
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,7 @@ def find_materials(text: str) -> list[MaterialHit]:
         raise TypeError(f"find_materials() needs a str, not {type(text).__name__}")
     matcher, by_key = _matcher()
     doc = tokens(text)
-    ctx = Context(doc, (), gazetteer())
+    ctx = Context(text, doc, (), gazetteer())
     taken: set[int] = set()
     hits: list[MaterialHit] = []
     matches = [(doc.vocab.strings[m], s, e) for m, s, e in matcher(doc)]

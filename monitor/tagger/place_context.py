@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
-from monitor.tagger.gazetteer import Candidate, Gazetteer
+from monitor.tagger.gazetteer import Candidate, Gazetteer, Place
 
 if TYPE_CHECKING:
     from monitor.tagger.places import PlaceHit
@@ -42,6 +42,14 @@ ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", 
              "hospital", "council", "academy", "court", "order", "friends"}
 SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
 AREAS = ("country", "subdivision", "region")
+LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+CODE_LIKE = re.compile(r"\b([A-Z]{2}[A-Z2-9]{3}|[A-Z]{2})\b")
+# Acronyms in brackets that look like UN/LOCODEs ("Baltic and International Maritime Council
+# (BIMCO)") but are organisations.
+NOT_LOCODES = {"BIMCO", "COMEX", "NYMEX", "MARAD", "ASEAN", "NAFTA", "USACE", "UKMTO", "OPEC",
+               "INTERPOL", "ECOWAS", "CARICOM", "MERCOSUR", "UNCTAD", "UNECE", "UNDP", "UNICEF",
+               "FIATA", "SOLAS", "MARPOL", "ISPS", "INCOTERMS", "CBAM", "USMCA", "CPTPP",
+               "BRICS", "NATO", "CENTCOM", "NHTSA", "OSHA", "PHMSA", "APHIS", "FSIS", "CSIRO"}
 SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
 PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
 # fmt: on
@@ -61,20 +69,27 @@ def is_title(token: Token) -> bool:
 class Context:
     """The words and entities of one text, as evidence for or against place readings."""
 
-    def __init__(self, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer):
-        self.doc, self.gaz = doc, gaz
+    def __init__(
+        self, text: str, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer
+    ):
+        self.text, self.doc, self.gaz = text, doc, gaz  # doc.text would rebuild the text: slow
         self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
         # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
         # others only name landmarks.
-        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(doc.text)][1:]
+        self._landmarks = [m.span() for m in DISTANCE_OF.finditer(self.text)][1:]
 
     def code_hits(self) -> Iterator[PlaceHit]:
         """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
         from monitor.tagger.places import PlaceHit
 
         doc = self.doc
-        for tok in doc:
+        for match in CODE_LIKE.finditer(self.text):  # a regex first: walking every token is slow
+            span = doc.char_span(*match.span())
+            if span is None or len(span) != 1:
+                continue
+            tok = span[0]
             place = self.gaz.locodes.get(tok.text) if len(tok.text) == 5 else None
+            place = place or self._unlisted_port(tok)
             state = self.gaz.us_states.get(tok.text) if len(tok.text) == 2 else None
             if state is not None and not self._state_after_comma(tok):
                 state = None
@@ -82,6 +97,26 @@ class Context:
             if found is not None:
                 end = tok.idx + len(tok.text)
                 yield PlaceHit(found, tok.idx, end, tok.text, ambiguous=state is not None)
+
+    def _unlisted_port(self, tok: Token) -> Place | None:
+        """Read "Kamsar (GNKMR)": a port we do not list, placed by its UN/LOCODE's country."""
+        doc, i = self.doc, tok.i
+        if not LOCODE.fullmatch(tok.text) or tok.text in NOT_LOCODES or i < 2 or i + 1 >= len(doc):
+            return None
+        if doc[i - 1].text != "(" or doc[i + 1].text[:1] != ")":
+            return None
+        country = self.gaz.countries.get(tok.text[:2])
+        last = doc[i - 2]
+        if country is None or not (last.is_alpha and is_title(last)) or last.text.isupper():
+            return None
+        first = i - 2  # the name runs back over capitalised words: "Pointe des Galets"
+        while first > max(0, i - 6) and (
+            is_title(doc[first - 1]) or doc[first - 1].lower_ in FUNCTION
+        ):
+            first -= 1
+        while doc[first].lower_ in FUNCTION:
+            first += 1
+        return Place(doc[first : i - 1].text, country.country, "port", locode=tok.text)
 
     def _state_after_comma(self, tok: Token) -> bool:
         doc, i = self.doc, tok.i
@@ -100,7 +135,7 @@ class Context:
             if start < span.end_char and span.start_char < end:
                 if label != "ORG":
                     return label
-                if any(w in self.doc.text[start:end].lower() for w in PORT_ORGS):
+                if any(w in self.text[start:end].lower() for w in PORT_ORGS):
                     return "LOC"  # "Port of Antwerp-Bruges", "Panama Canal Authority"
                 # A place tagged ORG on its own is a tagging slip; inside a longer name it is
                 # the organisation's origin ("Bank of China").
@@ -183,7 +218,7 @@ class Context:
         after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
         if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
             return "origin"
-        if self._entity(span) == "INSIDE_ORG":
+        if candidate.agency or self._entity(span) == "INSIDE_ORG":
             return "origin"  # "Bank of China": counts only when nothing else is named
         before = self._before(span)
         if before is not None and before.lower_ == "the" and before.i > 0:
@@ -218,11 +253,10 @@ class Context:
         after = self._after(span)
         if after is None or after.i != span.end or not after.is_alpha or len(after.text) < 3:
             return False
-        return (
-            after.text.isupper()
-            and not self.headline(span)
-            and after.lower_ not in self.gaz.entries
-        )
+        if not after.text.isupper() or self.headline(span):
+            return False
+        known = self.gaz.entries.get(after.lower_, [])
+        return not known or any(c.agency for c in known)  # "US CBP", "China MOFCOM"
 
     def _before(self, span: Span) -> Token | None:
         i = span.start - 1

@@ -46,7 +46,7 @@ def find_places(
         raise TypeError(f"find_places() needs a str, not {type(text).__name__}")
     gaz = gazetteer()
     doc = tokens(text)
-    ctx = Context(doc, entity_spans or (), gaz)
+    ctx = Context(text, doc, entity_spans or (), gaz)
     spans = _longest_first(doc, [(doc.vocab.strings[m], s, e) for m, s, e in gaz.matcher(doc)])
     confident: list[PlaceHit] = [*ctx.code_hits()]
     pending: list[tuple[Span, list[Candidate]]] = []

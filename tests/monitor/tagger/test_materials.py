@@ -54,6 +54,7 @@ def test_synonyms_map_to_canonical_names_and_hs(text, expected):
         ("Gold prices hit a record.", "gold"),
         ("Karachi was without power for 12 hours.", "electricity"),
         ("Fire at an API manufacturing unit.", "pharmaceuticals"),
+        ("The port handled 2 million TEU last year.", "containers"),
         ("Jebel Ali (AEJEA): Container terminal system outage.", "containers"),
     ],
 )

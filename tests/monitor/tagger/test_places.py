@@ -55,6 +55,15 @@ def test_locode_in_a_terse_report_names_the_port():
     assert countries("Berth delays at NLRTM and DEHAM") == ["NL", "DE"]
 
 
+def test_unlisted_port_is_placed_by_its_locode():
+    hits = find_places("Berth delays at Pointe des Galets (RELPT) and Port Louis (MUPLU).")
+    assert [(h.place.name, h.place.locode, h.place.country) for h in hits] == [
+        ("Pointe des Galets", "RELPT", "RE"),
+        ("Port Louis", "MUPLU", "MU"),
+    ]
+    assert find_places("The Baltic and International Maritime Council (BIMCO) said.") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -139,6 +148,7 @@ def test_georgia_is_the_us_state_with_american_cues():
     assert ("Georgia", "US") in names("Savannah, Georgia port delays; Atlanta warehouses full.")
     assert ("Georgia", "GE") in names("Protests in Tbilisi as Georgia and Russia trade blame.")
     assert ("Georgia", "US") in names("5km N of Varnell, Georgia")
+    assert ("Georgia", "US") in names("Georgia Ports Authority reports delays at Savannah.")
 
 
 def test_congo_is_the_drc_unless_brazzaville_says_otherwise():
@@ -216,6 +226,13 @@ def test_origins_rank_below_the_affected_country():
     assert countries("German carmaker Volkswagen halts output in Mexico.") == ["MX"]
     assert countries("Bank of China reported profits.") == ["CN"]  # nothing stronger
     assert countries("Air France cancelled flights to Abidjan.") == ["CI"]
+    assert countries("Malaysia: US CBP issues withhold release order on gloves.") == ["MY"]
+
+
+def test_national_agencies_name_their_country_weakly():
+    assert countries("Kilauea Volcano Erupts; USGS says lava continues to flow.") == ["US"]
+    assert countries("Eskom moves to stage 6 load-shedding.") == ["ZA"]
+    assert countries("USGS scientists surveyed the quake near Tokyo.") == ["JP"]
 
 
 def test_affected_countries_ranks_repeated_places_first():
@@ -232,6 +249,17 @@ def test_bad_input_is_refused_clearly():
     assert find_places("") == []
     with pytest.raises(TypeError, match="needs a str"):
         find_places(b"Antwerp")  # type: ignore[arg-type]
+
+
+def test_exonyms_and_apostrophes():
+    text = "Blasts in Kiev; floods in Bangalore and Cologne; Xi'an and Xi’an."
+    assert [(h.place.name, h.place.country) for h in find_places(text)] == [
+        ("Kyiv", "UA"),
+        ("Bengaluru", "IN"),
+        ("Köln", "DE"),
+        ("Xi’an", "CN"),
+        ("Xi’an", "CN"),
+    ]
 
 
 def test_hits_carry_exact_offsets():
