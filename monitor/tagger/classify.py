@@ -19,6 +19,7 @@ CAUSE_BOOST = 1.6  # a trigger right after "due to", "after", "caused by" names 
 CAUSE_REACH = 6
 TITLE_BONUS = 1.5
 THRESHOLD = 0.75
+WEAK = 0.8  # triggers below this weight need an impact cue to count
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
 # What a recovery cue says ended, when no trigger says it: "ship refloated" ends a blockage.
@@ -85,6 +86,8 @@ def decide(
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
     score = min(max(scores.values(), default=0.0), 1.5) + (0.3 if impact else 0.0)
+    if not impact and max((t.match.weight for t in asserted), default=1.0) < WEAK:
+        score -= 0.3  # "good rains boost output": a weak word alone reports nothing
     context = sum(2 if _in_title(c, title_len) else 1 for c in by_kind.get("context", ()))
     score -= 0.3 * min(context, 4)
     calm = by_kind.get("calm", [])

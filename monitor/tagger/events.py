@@ -17,9 +17,9 @@ from dataclasses import dataclass
 # the phrase names the event; lower: it usually does. Continuation lines are indented.
 _TRIGGERS = """
 strike: strike, striker, walkout, walk out, walk off, industrial action, work stoppage,
-    stoppage, go-slow, go slow, work-to-rule, work to rule, picket, picket line, labour dispute,
+    stoppage=0.5, go-slow, go slow, work-to-rule, work to rule, picket, picket line, labour dispute,
     labor dispute, labor unrest, labour unrest, down tool, lockout, strike action, union action,
-    hartal, bandh, general strike, sit-down, overtime ban, worker ~ protest,
+    hartal, bandh, general strike, warning strike, sit-down, overtime ban, worker ~ protest,
     worker ~ blockade, union ~ protest, union ~ blockade, union ~ block/V, labour action,
     labor action
 port_congestion: congestion, congest, backlog=0.8, bottleneck=0.7, berth delay, berthing delay,
@@ -153,7 +153,9 @@ context: earnings, quarterly, profit, revenue, dividend, share price, stock, fut
     player, fan, song, celebrity, recipe, game, stocks, shares, book, museum, exhibition,
     memorial, documentary, preparedness, awareness, information statement, planning,
     new service, rate, freight index
-figurative: flood of, storm of, wave of, tsunami of, avalanche of, deluge of, firestorm of,
+figurative: be strike by, strike a deal, strike deal, strike an agreement, strike a balance,
+    strike price,
+    flood of, storm of, wave of, tsunami of, avalanche of, deluge of, firestorm of,
     hail of, explosion of, earthquake of, heat of
 wildland: hectare, acre, forest, grove, field, plantation, vegetation, bush, woodland,
     grassland, national park, hillside, fire behavior, fire behaviour, containment, rural
@@ -323,6 +325,8 @@ def _near(trigger: Match, cue: Match, kind: str, causes: list[Match]) -> bool:
         return False
     reach = 2 if cue.key in _SHORT else _REACH[kind]
     gap = (cue.end, trigger.start) if kind.endswith("before") else (trigger.end, cue.start)
+    if cue.key in _ACTION_VERBS and kind == "neg_after":
+        reach = 1  # "strike (was) suspended", not "lockdown, factories suspended"
     if not 0 <= gap[1] - gap[0] <= reach:
         return False
     # "suspended due to high winds": a cause in between means the cue is about the effect.
@@ -341,7 +345,9 @@ def resolve(matches: Iterable[Match]) -> list[Trigger]:
             continue
         event_type = m.label.removeprefix("trigger:")
         status, by = "asserted", None
-        figure = next((c for c in cues if c.label == "cue:figurative" and c.start == m.start), None)
+        figure = next(
+            (c for c in cues if c.label == "cue:figurative" and c.start <= m.start < c.end), None
+        )
         if figure is not None:
             out.append(Trigger(m, event_type, "negated", figure))
             continue

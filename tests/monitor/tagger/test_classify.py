@@ -16,6 +16,13 @@ import pytest
         ("Ransomware attack stops container loading at Nagoya", "", "cyberattack"),
         ("Shipping line files for bankruptcy", "Ships were stranded.", "insolvency"),
         ("Vessel queue grows as yard density tops 90%", "", "port_congestion"),
+        ("Port of Durban: berthing delays due to strong winds", "Operations suspended.", "storm"),
+        (
+            "Bridge collapses after being struck by a ship",
+            "The channel is closed.",
+            "route_blockage",
+        ),
+        ("Jebel Ali: terminal system outage", "Gate transactions suspended for 9 hrs.", "other"),
     ],
 )
 def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
@@ -36,6 +43,8 @@ def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  #
         ("Union threatens strike at ports next month", "Members could strike if talks fail."),
         ("Rail strike averted as unions accept pay offer", ""),
         ("Late strike earns Santos a draw", "A stunning strike in the 89th minute of the match."),
+        ("Good rains boost Kenya's tea output", "Production rose 12% thanks to rainfall."),
+        ("Port of Durban: operations normal", "No weather delays; berth waiting time under 24h."),
     ],
 )
 def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
