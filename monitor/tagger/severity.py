@@ -29,23 +29,31 @@ _FATALITIES = re.compile(
 _SHARE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent)\s+of\s+(?:the\s+)?(?:world'?s?|global|worldwide)", re.I
 )
-# Each kind of sign that a disruption is big adds a point: medium, high (1-2), critical (3+).
+# Signs of a big disruption, each kind counted once: one makes it high, three critical.
+# (The project's scale: low = local, hours to two days; medium = regional or days; high =
+# national, weeks, a major site closed, force majeure, deaths; critical = world supply.)
 _SIGNS = {
-    "stopped": r"halt\w*|shut\w*|suspend\w*|stopp?\w*|clos(?:ed|es|ing|ure)|idled?|paraly[sz]\w*",
-    "scale": r"nationwide|national|largest|biggest|major|entire|all (?:its|of|the)|massive|"
-    r"record|hundreds of|thousands of|dozens of|across (?:the )?(?:country|region)|"
-    r"state of emergency|catastroph\w*|unprecedented|most important|busiest",
-    "duration": r"indefinite\w*|until further notice|for (?:at least )?(?:a|one|two|several) "
-    r"(?:weeks?|months?)|\d+-(?:day|week|month)|\d+ (?:days|weeks|months)",
+    "scale": r"nationwide|national|largest|biggest|busiest|major|main|entire|all (?:its|of)|"
+    r"massive|hundreds of|thousands of|across (?:the )?(?:country|region)|state of emergency|"
+    r"catastroph\w*|unprecedented|most important|record",
+    "duration": r"indefinite\w*|until further notice|(?:for|at least|up to) (?:a|one|two|"
+    r"several|\d+) (?:weeks?|months?)|weeks|months|\d+-(?:week|month)|\d+ (?:weeks|months)",
     "force majeure": r"force majeure",
+    "site stopped": r"(?:halt\w*|shut\w*|suspend\w*|stopp\w*|closed|clos(?:es|ure of)|idled?) "
+    r"(?:\w+ ){0,3}(?:port|ports|terminals?|plants?|mines?|canal|strait|refiner\w*|"
+    r"smelters?|factories|factory|fabs?|operations|production|output|exports|loading)|"
+    r"(?:port|terminals?|plants?|mines?|canal|strait|factories|production|operations) "
+    r"(?:\w+ ){0,2}(?:halted|shut|suspended|stopped|closed)",
+    "deaths": r"killed|dead|deaths|fatalit\w+|died",
 }
 _SIGN_RES = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _SIGNS.items()}
+_WORLD = re.compile(r"\bworld'?s (?:largest|biggest|top|main|leading|most important)\b", re.I)
 _DOWN = re.compile(
     r"\b(?:minor|partial\w*|limited|brief\w*|short-lived|temporar\w+|small|precaution\w*|"
-    r"slight\w*|localised|localized|some delays|(?:up ?to|few|two|several|\d+) hours)\b",
+    r"slight\w*|localised|localized|local|some delays|\d+ ?(?:h|hrs?|hours)|"
+    r"(?:few|two|several|\d+) hours|(?:one|1|a) day|overnight|by (?:afternoon|evening))\b",
     re.I,
 )
-LEVEL_BY_POINTS = ("medium", "high", "high", "critical")
 
 
 def from_hints(item: Mapping[str, Any]) -> str | None:
@@ -98,31 +106,32 @@ def magnitude_severity(value: float) -> str:
 
 
 def from_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """Grade by what the text says: stoppage, scale, duration, deaths and share of world supply.
+    """Grade by what the text says: scale, duration, force majeure, deaths, world share.
 
     Return the severity and the (start, end, why) spans that raised or lowered it.
     """
-    points, spans = 0, []
+    points, critical, spans = 0, False, []
     for kind, pattern in _SIGN_RES.items():
         found = pattern.search(text)
         if found is not None:
             points += 1
             spans.append((found.start(), found.end(), f"severity: {kind}"))
     for m in _FATALITIES.finditer(text):
-        deaths = int((m.group(1) or m.group(2)).replace(",", ""))
-        if deaths >= 10:
-            points += 2 if deaths >= 100 else 1
-            spans.append((m.start(), m.end(), "severity: fatalities"))
+        if int((m.group(1) or m.group(2)).replace(",", "")) >= 100:
+            critical = True
+            spans.append((m.start(), m.end(), "severity: mass fatalities"))
             break
-    for m in _SHARE.finditer(text):
-        if float(m.group(1)) >= 5:
-            points += 2 if float(m.group(1)) >= 20 else 1
+    for m in [*_SHARE.finditer(text), *_WORLD.finditer(text)]:
+        if m.re is _WORLD or float(m.group(1)) >= 15:
+            critical = True
             spans.append((m.start(), m.end(), "severity: share of world supply"))
             break
+    if critical or points >= 3:
+        return "critical", spans
+    if points:
+        return "high", spans
     down = _DOWN.search(text)
     if down is not None:
-        points -= 1
         spans.append((down.start(), down.end(), "severity: limited scale"))
-    if points < 0:
         return "low", spans
-    return LEVEL_BY_POINTS[min(points, 3)], spans
+    return DEFAULT, spans
