@@ -28,6 +28,11 @@ RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to w
              "lift ~ sanction": "sanctions", "lift ~ embargo": "sanctions",
              "lift ~ lockdown": "pandemic_lockdown", "end ~ lockdown": "pandemic_lockdown",
              "reconnect": "power_outage"}  # fmt: skip
+# Context cues that mark the whole item's genre (sport, culture, politics), wherever they are.
+GENRE = {"match", "league", "goal", "coach", "club", "tournament", "championship", "draw",
+         "album", "singer", "film", "movie", "chart", "critic", "player", "fan", "song",
+         "celebrity", "recipe", "game", "book", "museum", "exhibition", "memorial",
+         "documentary", "review", "election", "petition"}  # fmt: skip
 NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation", "outlook"}
 MIN_MAGNITUDE = 4.0  # smaller quakes are rarely felt, let alone damaging
 
@@ -88,7 +93,14 @@ def decide(
     score = min(max(scores.values(), default=0.0), 1.5) + (0.3 if impact else 0.0)
     if not impact and max((t.match.weight for t in asserted), default=1.0) < WEAK:
         score -= 0.3  # "good rains boost output": a weak word alone reports nothing
-    context = sum(2 if _in_title(c, title_len) else 1 for c in by_kind.get("context", ()))
+    # Market or results talk counts in the title, or beside a trigger: a price remark three
+    # sentences away does not undo a reported closure.
+    sentences = {t.match.sent for t in asserted}
+    context = sum(
+        2 if _in_title(c, title_len) else 1
+        for c in by_kind.get("context", ())
+        if _in_title(c, title_len) or c.sent in sentences or c.key in GENRE
+    )
     score -= 0.3 * min(context, 4)
     calm = by_kind.get("calm", [])
     if calm:  # "Zeebrugge operating normally" weighs less against a reported stoppage

@@ -23,6 +23,11 @@ import pytest
             "route_blockage",
         ),
         ("Jebel Ali: terminal system outage", "Gate transactions suspended for 9 hrs.", "other"),
+        (
+            "Typhoon shuts Busan port",
+            "Cranes stopped. Analysts said shipping stocks rose.",
+            "storm",
+        ),
     ],
 )
 def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
