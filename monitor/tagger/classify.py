@@ -127,6 +127,12 @@ def decide(
         is_disruption = score >= THRESHOLD
 
     found = hint or _best(scores, asserted)
+    if (
+        found == "extreme_weather"
+        and "flood" in scores
+        and all("rain" in t.match.key for t in asserted if t.event_type == found)
+    ):
+        found = "flood"  # rain that floods is a flood; rain alone stops work as weather
     if recovery and not is_disruption:
         found = hint or _recovered(ended, recovery_cues, triggers, title_len) or found
     if is_disruption and found is None:

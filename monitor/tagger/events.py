@@ -19,8 +19,9 @@ _TRIGGERS = """
 strike: strike, striker, walkout, walk out, walk off, industrial action, work stoppage,
     stoppage=0.5, go-slow, go slow, work-to-rule, work to rule, picket, picket line, labour dispute,
     labor dispute, labor unrest, labour unrest, down tool, lockout, strike action, union action,
-    hartal, bandh, general strike, warning strike, sit-down, overtime ban, worker ~ protest,
-    worker ~ blockade, union ~ protest, union ~ blockade, union ~ block/V, labour action,
+    hartal, bandh, general strike, warning strike, walk-out, stop-work, industrial dispute,
+    work slowdown=0.8, sit-down, overtime ban, worker ~ protest,
+    worker ~ blockade, union ~ protest, labour ~ protest, labor ~ protest, union ~ blockade, union ~ block/V, labour action,
     labor action
 port_congestion: congestion, congest, backlog=0.8, bottleneck=0.7, berth delay, berthing delay,
     waiting time=0.8, wait time=0.8, vessel ~ wait=0.8, ship ~ wait=0.8, vessel ~ queue=0.9,
@@ -28,6 +29,7 @@ port_congestion: congestion, congest, backlog=0.8, bottleneck=0.7, berth delay, 
     port closure=0.6, terminal closure=0.6, port ~ close/V=0.6, terminal ~ close/V=0.6,
     container shortage=0.8, equipment shortage=0.7, chassis shortage=0.9, at anchor=0.6,
     anchorage=0.5, dwell time=0.8, gridlock, traffic jam=0.8, turn time=0.7, line-up=0.6,
+    customs delay=0.6,
     berth waiting=0.9
 route_blockage: blockage, block/V=0.7, blockade=0.9, run aground, aground, collision=0.8,
     collide=0.8, derail, derailment, canal ~ close/V, canal closure, strait ~ close/V,
@@ -37,12 +39,12 @@ route_blockage: blockage, block/V=0.7, blockade=0.9, run aground, aground, colli
     rockfall=0.9, accident=0.5, close ~ to traffic, suspend ~ transit=0.9,
     suspend ~ traffic=0.9, halt ~ traffic=0.9, traffic ~ halt/V=0.9, capsize=0.8, sink/V=0.5,
     shipwreck=0.8, rail disruption=0.9, traffic ~ suspend/V=0.8, transit ~ suspend/V=0.9,
-    engine failure=0.9, disabled vessel=0.9, convoy ~ delay=0.8, grounding=0.9
+    engine failure=0.9, disabled vessel=0.9, convoy ~ delay=0.8, grounding=0.9,
+    airport ~ close/V=0.8, airport closure=0.8, airspace closure=0.8, avalanche=0.8
 earthquake: earthquake, quake, tremor=0.9, temblor, seismic=0.8, aftershock, tsunami=0.9,
     magnitude=0.6
 flood: flood, flooding, floodwater, flash flood, inundate, inundation, deluge=0.9, overflow=0.6,
-    heavy rain=0.7, torrential rain=0.8, downpour=0.6, monsoon=0.5, waterlog=0.8, submerge=0.8,
-    high river level=0.9, river level=0.6
+    monsoon=0.5, waterlog=0.8, submerge=0.8, high river level, river level=0.6
 storm: storm=0.9, typhoon, hurricane, cyclone, tropical storm, tropical depression=0.9, tornado,
     gale=0.9, strong wind=0.9, high wind=0.9, wind=0.6, gust=0.7, wind-bound, windstorm,
     thunderstorm=0.8, hailstorm=0.9, storm surge, lightning strike=0.9, severe weather=0.6,
@@ -57,9 +59,10 @@ volcano: volcano, volcanic, eruption, erupt, ash cloud, lava=0.9, ashfall, volca
 extreme_weather: heatwave, heat wave, extreme heat, cold snap, cold wave, freeze=0.7, frost=0.8,
     extreme cold, heavy snow, snowfall=0.8, snow=0.6, fog=0.8, dense fog, hail=0.8,
     extreme weather, polar vortex, ice storm, freezing rain=0.9, sandstorm=0.9, dust storm=0.9,
-    bad weather=0.8, adverse weather=0.8, high temperature=0.6, rain=0.6, weather=0.3
+    bad weather=0.8, adverse weather=0.8, high temperature=0.6, rain=0.6, weather=0.3,
+    heavy rain=0.8, torrential rain=0.8, downpour=0.7
 fire_explosion: fire/N=0.9, blaze, explosion, explode, blast/N=0.9, inferno, gut/V=0.6,
-    catch fire, burn down, burn/V=0.6, gas leak=0.7, chemical leak=0.7, leak=0.4, smoke=0.4,
+    catch fire, burn down, burn/V=0.6, smoke=0.4,
     detonation=0.9
 export_restriction: export ban, ban ~ export, export restriction, restrict ~ export,
     export curb, curb ~ export, export quota=0.9, export licence=0.8, export license=0.8,
@@ -75,7 +78,7 @@ conflict: war=0.9, missile, air strike, airstrike, drone strike, drone attack, m
     civil unrest, riot, protest=0.7, protester=0.7, demonstration=0.6, demonstrator=0.7, coup,
     insurgent, militant=0.9, rebel=0.9, terrorist, armed group, hostility=0.8, conflict=0.8,
     curfew=0.9, martial law, military=0.5, attack=0.7, violence=0.8, looting=0.9, roadblock=0.8,
-    gunfire, gunman, gang=0.9, armed attack
+    gunfire, gunman, gang=0.9, armed attack, terror=0.9, terrorism, sabotage=0.8
 piracy_attack: piracy, pirate, hijack, hijacking, hijacker, armed robbery=0.8, robber=0.9,
     board ~ armed=0.8, seize ~ vessel=0.9, seize ~ ship=0.9, seize ~ tanker=0.9,
     vessel ~ seize/V=0.9, ship ~ seize/V=0.9, tanker ~ seize/V=0.9, kidnap ~ crew,
@@ -89,7 +92,8 @@ power_outage: power outage, blackout, power cut, outage=0.5, load shedding, load
     rolling cut
 pandemic_lockdown: lockdown, covid=0.9, covid-19=0.9, pandemic=0.8, epidemic=0.8, outbreak=0.7,
     quarantine=0.9, coronavirus=0.9, cholera=0.9, ebola=0.9, stay-at-home=0.9, infection=0.5,
-    movement control=0.9, test positive=0.6
+    movement control=0.9, test positive=0.6, dengue=0.7, mpox=0.7, measles=0.6,
+    disease outbreak=0.8
 insolvency: bankruptcy, bankrupt, insolvency, insolvent, receivership, liquidation, chapter 11,
     chapter 7, creditor protection, administration=0.6, administrator=0.6, cease trading,
     go bust, wind up=0.6, debt default=0.8, rehabilitation=0.7, special administration
@@ -103,7 +107,9 @@ other: swine fever, bird flu, avian influenza, avian flu, hpai, foot-and-mouth, 
     production stoppage=0.45, disruption=0.3, disrupt=0.3, dam failure=0.9, tailings dam=0.9,
     breakdown=0.4, crane collapse=0.9, system outage=0.8, system failure=0.8, it outage=0.8,
     it failure=0.8, it problem=0.8, it system=0.6, computer system=0.6, downtime=0.7,
-    glitch=0.7, fuel shortage=0.8, gas shortage=0.8, fuel rationing=0.8
+    glitch=0.7, fuel shortage=0.8, gas shortage=0.8, fuel rationing=0.8, gas leak=0.7,
+    chemical leak=0.7, pipeline leak=0.8, leak=0.4, equipment failure=0.7,
+    mechanical failure=0.7, overboard=0.8, cargo theft=0.7, vandalism=0.6
 """
 
 # Cues that change what a trigger means. impact: supply, output or transport stopped;
