@@ -20,9 +20,9 @@ strike: strike, striker, walkout, walk out, walk off, industrial action, work st
     stoppage=0.5, go-slow, go slow, work-to-rule, work to rule, picket, picket line, labour dispute,
     labor dispute, labor unrest, labour unrest, down tool, lockout, strike action, union action,
     hartal, bandh, general strike, warning strike, walk-out, stop-work, industrial dispute,
-    work slowdown=0.8, sit-down, overtime ban, worker ~ protest,
-    worker ~ blockade, union ~ protest, labour ~ protest, labor ~ protest, union ~ blockade, union ~ block/V, labour action,
-    labor action
+    work slowdown=0.8, sit-down, overtime ban, worker ~ protest, worker ~ blockade,
+    union ~ protest, labour ~ protest, labor ~ protest, union ~ blockade, union ~ block/V,
+    labour action, labor action
 port_congestion: congestion, congest, backlog=0.8, bottleneck=0.7, berth delay, berthing delay,
     waiting time=0.8, wait time=0.8, vessel ~ wait=0.8, ship ~ wait=0.8, vessel ~ queue=0.9,
     ship ~ queue=0.9, queue=0.5, yard density=0.9, yard utilisation=0.9, yard utilization=0.9,
