@@ -19,7 +19,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to `app`; the order here is the order in `--help`.
-    from monitor.cli import db, feeds, feeds_parse, kafka, run, suppliers  # noqa: F401
+    from monitor.cli import db, feeds, feeds_parse, kafka, run, suppliers, tag  # noqa: F401
 
 
 def main() -> None:

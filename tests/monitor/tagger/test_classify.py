@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "event_type"),
+    [
+        ("Antwerp dockworkers strike halts container terminals", "", "strike"),
+        ("Grounded container ship blocks Suez Canal", "Traffic was halted.", "route_blockage"),
+        ("Typhoon forces closure of Busan port", "Container handling was suspended.", "storm"),
+        ("Floods inundate Thai industrial estates", "Factories had to close.", "flood"),
+        ("Fire at chip fab halts output", "The fire damaged equipment.", "fire_explosion"),
+        ("Fires sweep through sugarcane fields", "Fires burned 230,000 hectares.", "wildfire"),
+        ("India bans exports of white rice", "", "export_restriction"),
+        ("Ransomware attack stops container loading at Nagoya", "", "cyberattack"),
+        ("Shipping line files for bankruptcy", "Ships were stranded.", "insolvency"),
+        ("Vessel queue grows as yard density tops 90%", "", "port_congestion"),
+        ("Port of Durban: berthing delays due to strong winds", "Operations suspended.", "storm"),
+        (
+            "Bridge collapses after being struck by a ship",
+            "The channel is closed.",
+            "route_blockage",
+        ),
+        ("Jebel Ali: terminal system outage", "Gate transactions suspended for 9 hrs.", "other"),
+        (
+            "Typhoon shuts Busan port",
+            "Cranes stopped. Analysts said shipping stocks rose.",
+            "storm",
+        ),
+    ],
+)
+def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = decide(title, body)
+    assert verdict.is_disruption and not verdict.recovery
+    assert verdict.event_type == event_type
+    assert any(why == "event trigger" for _, why in verdict.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Miner reports higher quarterly profit", "Revenue rose and the dividend was raised."),
+        ("Cocoa prices rise on fears of dry weather", "Futures climbed as traders worried."),
+        ("New battery plant opens in Hungary", "The factory was inaugurated on Monday."),
+        ("EU and Mercosur conclude trade agreement", "The deal cuts tariffs."),
+        ("Smartphone maker launches new flagship model", ""),
+        ("Union threatens strike at ports next month", "Members could strike if talks fail."),
+        ("Rail strike averted as unions accept pay offer", ""),
+        ("Late strike earns Santos a draw", "A stunning strike in the 89th minute of the match."),
+        ("Good rains boost Kenya's tea output", "Production rose 12% thanks to rainfall."),
+        ("Port of Durban: operations normal", "No weather delays; berth waiting time under 24h."),
+    ],
+)
+def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = decide(title, body)
+    assert not verdict.is_disruption
+    assert verdict.event_type is None
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "event_type"),
+    [
+        (
+            "Suez Canal traffic resumes",
+            "The ship that blocked the canal was refloated.",
+            "route_blockage",
+        ),
+        ("Port of Santos reopens after strike", "", "strike"),
+        ("India lifts ban on rice exports", "", "export_restriction"),
+        ("Strike ends at Escondida copper mine", "", "strike"),
+    ],
+)
+def test_recoveries(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
+    verdict = decide(title, body)
+    assert verdict.recovery and not verdict.is_disruption
+    assert verdict.event_type == event_type
+
+
+def test_hazard_hint_decides_the_type(decide) -> None:  # type: ignore[no-untyped-def]
+    verdict = decide("Green earthquake alert in Japan", "", event_hint="earthquake")
+    assert verdict.is_disruption and verdict.event_type == "earthquake"
+
+
+@pytest.mark.parametrize(
+    ("title", "hints"),
+    [
+        ("M 1.1 - 16km NE of Borrego Springs, CA", {"magnitude": 1.1}),
+        ("Green earthquake alert in Pacific-Antarctic Ridge", {"has_country": False}),
+        ("Flash Flood Watch issued for Cascade County", {}),
+        ("Earthquake felt in Tokyo", {}),
+    ],
+)
+def test_hazards_that_hit_nothing(decide, title: str, hints: dict) -> None:  # type: ignore[no-untyped-def]
+    body = "No damage was reported." if "Tokyo" in title else ""
+    event_hint = "flood" if "Flood" in title else "earthquake"
+    verdict = decide(title, body, event_hint=event_hint, **hints)
+    assert not verdict.is_disruption

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from monitor.tagger import events, pipeline
+from monitor.vocab import EVENT_TYPES
+
+
+def test_every_event_type_has_triggers() -> None:
+    assert set(events.TRIGGERS) == set(EVENT_TYPES)
+    assert all(events.TRIGGERS.values())
+
+
+def test_parse_phrase_reads_gaps_and_parts_of_speech() -> None:
+    phrase = events.parse_phrase("ban ~ export/N")
+    assert phrase.words == ("ban", "export")
+    assert phrase.gaps == (False, True)
+    assert phrase.pos == (None, "N")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dockworkers at the port went on strike on Monday.", True),
+        ("Typhoon Hinnamnor struck the coast.", True),
+        ("India bans rice exports", True),
+        ("Quarterly earnings rose and the dividend was raised.", False),
+        ("The warehouse manager gave an interview.", False),
+        (
+            "Die Arbeiter sind für zwei Tage im Streik und der Lockdown geht weiter.",
+            False,
+        ),
+    ],
+)
+def test_cheap_pass_only_keeps_texts_that_may_hold_a_trigger(text: str, expected: bool) -> None:
+    assert pipeline.needs_statistics(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "status"),
+    [
+        ("Dockworkers went on strike at Antwerp.", "strike", "asserted"),
+        ("Dockers Strike At Antwerp, Halting Cocoa Exports", "strike", "asserted"),
+        ("A rail strike was averted on Sunday.", "strike", "negated"),
+        ("The union called off the strike.", "strike", "negated"),
+        ("The minister ruled out an export ban.", "export_restriction", "negated"),
+        ("Workers could strike next month.", "strike", "hedged"),
+        ("The union threatens to strike at all ports.", "strike", "hedged"),
+        ("Forecasters warned of flooding in the delta.", "flood", "hedged"),
+        ("The strike ends after a deal on wages.", "strike", "ended"),
+        ("Indonesia bans palm oil exports.", "export_restriction", "asserted"),
+        ("Missile strikes hit the grain terminal.", "conflict", "asserted"),
+        ("A fire broke out at the chip plant.", "fire_explosion", "asserted"),
+        ("The toy maker reports a flood of orders.", "flood", "negated"),
+    ],
+)
+def test_triggers_and_their_status(analyse, text: str, event_type: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    triggers, _ = analyse(text)
+    assert (event_type, status) in {(t.event_type, t.status) for t in triggers}
+
+
+def test_verbs_are_not_noun_triggers(analyse) -> None:  # type: ignore[no-untyped-def]
+    triggers, _ = analyse("The club fired its manager on Monday.")
+    assert triggers == []
+
+
+def test_matches_carry_character_offsets(analyse) -> None:  # type: ignore[no-untyped-def]
+    text = "Port closed.\nA walkout by dockers halted traffic."
+    triggers, _ = analyse(text)
+    walkout = next(t for t in triggers if t.event_type == "strike").match
+    assert text[walkout.start_char : walkout.end_char] == "walkout"

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+
+from monitor.tagger import pipeline
+from monitor.tagger.tag import tag_items
+
+KEYS = {"id", "is_disruption", "recovery", "event_type", "countries", "places", "materials",
+        "severity", "confidence", "evidence"}  # fmt: skip
+STRIKE = {
+    "id": "antwerp",
+    "title": "Dockworkers strike halts Antwerp container terminals",
+    "body": "Dockers at the Port of Antwerp in Belgium went on strike, halting cocoa shipments.",
+}
+
+
+@pytest.fixture(scope="module")
+def strike(nlp) -> dict:  # type: ignore[no-untyped-def]
+    return next(tag_items([STRIKE]))
+
+
+def test_output_follows_the_contract(strike: dict) -> None:
+    assert set(strike) == KEYS
+    assert strike["is_disruption"] is True and strike["recovery"] is False
+    assert strike["event_type"] == "strike"
+    assert strike["countries"] == ["BE"]
+    assert {"name": "cocoa", "hs": "1801"} in strike["materials"]
+    assert strike["severity"] in {"low", "medium", "high", "critical"}
+    assert 0 < strike["confidence"] <= 1
+    place_keys = {"name", "country", "kind", "locode", "lat", "lon"}
+    assert strike["places"] and all(set(p) == place_keys for p in strike["places"])
+
+
+def test_evidence_offsets_index_title_newline_body(strike: dict) -> None:
+    text = STRIKE["title"] + "\n" + STRIKE["body"]
+    assert any(e["why"] == "event trigger" for e in strike["evidence"])
+    for e in strike["evidence"]:
+        assert text[e["start"] : e["end"]] == e["text"]
+        assert set(e) == {"text", "start", "end", "why"}
+
+
+def test_order_is_kept_and_bad_items_get_an_error(nlp) -> None:  # type: ignore[no-untyped-def]
+    items = [STRIKE, {"title": "no id"}, "a string", {"id": "x", "title": 3}, {"id": "ok"}]
+    out = list(tag_items(items))
+    assert [o.get("id") for o in out] == ["antwerp", None, None, "x", "ok"]
+    assert [("error" in o) for o in out] == [False, True, True, True, False]
+    assert out[1]["error"] == "missing id"
+    assert out[4]["is_disruption"] is False and out[4]["event_type"] is None
+    assert out[4]["severity"] is None
+
+
+def test_structured_hints_win_over_text(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {
+        "id": "gdacs-1",
+        "title": "Orange earthquake alert in Japan",
+        "body": "An earthquake occurred. Officials in France said nothing.",
+        "country_hint": ["JP"],
+        "event_hint": "earthquake",
+        "severity_hint": "high",
+    }
+    out = next(tag_items([item]))
+    assert out["is_disruption"] and out["event_type"] == "earthquake"
+    assert out["countries"] == ["JP"] and out["severity"] == "high"
+
+
+def test_hazard_at_sea_with_no_country_is_not_a_disruption(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "ridge", "title": "M 5.1 - Pacific-Antarctic Ridge",
+            "body": "Magnitude 5.1 earthquake Pacific-Antarctic Ridge, depth 10 km.",
+            "event_hint": "earthquake"}  # fmt: skip
+    assert next(tag_items([item]))["is_disruption"] is False
+
+
+def test_cascade_skips_the_statistical_pass_for_plain_news(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    real = pipeline.analyse
+
+    def spy(texts, **kwargs):  # type: ignore[no-untyped-def]
+        seen.extend(texts)
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyse", spy)
+    plain = {"id": "p", "title": "Bakery wins regional award", "body": "Customers were delighted."}
+    out = list(tag_items([plain, STRIKE]))
+    assert [o["id"] for o in out] == ["p", "antwerp"]
+    assert len(seen) == 1 and seen[0].startswith(STRIKE["title"])
+    assert out[0]["is_disruption"] is False and out[0]["confidence"] >= 0.9
