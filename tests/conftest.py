@@ -78,10 +78,10 @@ def postgres_url() -> str:
     from monitor.errors import MonitorError
 
     try:
-        db.check_connection(db.make_engine(PG_URL))
+        db.check_connection(db.make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres"))
     except MonitorError as exc:
         pytest.fail(f"{exc} (run `bash deploy/postgres.sh`)")
-    _reset_postgres(PG_URL)
+    _reset_postgres(PG_URL)  # creates the database first when it is missing
     db.upgrade(Settings(database_url=PG_URL))
     return PG_URL
 
