@@ -33,6 +33,7 @@ def commands(settings: Settings) -> dict[str, list[str]]:
     return {
         "worker": [*me, "worker"],
         "api": [*me, "api"],
+        "connectors": [*me, "connectors", "run"],
     }
 
 
