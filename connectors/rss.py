@@ -34,9 +34,7 @@ class RssConnector(Connector):
         screen_entities(body)
         headers = {"content-type": content_type} if content_type else {}
         # Always a stream, never a str: feedparser would fetch a string that looks like a URL.
-        result = feedparser.parse(
-            io.BytesIO(body), response_headers=headers, sanitize_html=False
-        )
+        result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
         entries = result.get("entries") or []
         if not entries:
             if not result.get("version"):

@@ -17,7 +17,9 @@ _ROOT = re.compile(rb"<[A-Za-z_]")
 _ENTITY = re.compile(rb"<!ENTITY([^>]*)>?", re.IGNORECASE)
 # An entity feedparser may keep: one character reference or a short literal without references.
 # Anything else (external, parameter, nested or large) is how XML bombs and XXE begin.
-_SAFE_ENTITY = re.compile(rb"""\s+[\w.-]+\s+(?:"(?:&#\w+;|[^&"%]{0,64})"|'(?:&#\w+;|[^&'%]{0,64})')\s*""")
+_SAFE_ENTITY = re.compile(
+    rb"""\s+[\w.-]+\s+(?:"(?:&#\w+;|[^&"%]{0,64})"|'(?:&#\w+;|[^&'%]{0,64})')\s*"""
+)
 
 
 def check_size(body: bytes) -> None:
