@@ -46,7 +46,7 @@ def valid_point(lat: float | None, lon: float | None) -> tuple[float | None, flo
 
 
 def centroid(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
-    """Return the area centroid (lat, lon) of a ring of (lat, lon) points; the mean if degenerate."""
+    """Return the centroid (lat, lon) of a ring of (lat, lon) points; the mean if degenerate."""
     if not points:
         return None, None
     ring = points[:-1] if len(points) > 1 and points[0] == points[-1] else points

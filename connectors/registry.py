@@ -13,8 +13,8 @@ log = logging.getLogger(__name__)
 # kind -> "module:Class" (Faust's FactoryMapping style). The order is the detection order:
 # specific formats first, RSS/Atom last because feedparser accepts almost any markup.
 KINDS: dict[str, str] = {
-    "usgs": "connectors.usgs:UsgsConnector",
     "nws": "connectors.nws:NwsConnector",
+    "usgs": "connectors.usgs:UsgsConnector",
     "jsonfeed": "connectors.jsonfeed:JsonFeedConnector",
     "gdacs": "connectors.gdacs:GdacsConnector",
     "cap": "connectors.cap:CapConnector",

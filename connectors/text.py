@@ -47,7 +47,7 @@ def squash(text: str) -> str:
 
 
 def html_to_text(value: str | None) -> str:
-    """Return the plain text of an HTML fragment: tags dropped, entities decoded, spaces squashed."""
+    """Return the plain text of HTML: tags dropped, entities decoded, whitespace squashed."""
     if not value:
         return ""
     if "<" not in value and "&" not in value:
