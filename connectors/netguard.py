@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -106,11 +107,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport with its connection pool on a `GuardedBackend`."""
 
-    def __init__(self, allow: Allowlist, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
+    def __init__(self, allow: Allowlist, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(limits=limits, verify=ssl_context, trust_env=False)
         # httpx does not take a network backend, so the pool is rebuilt with the same limits.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

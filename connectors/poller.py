@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import zlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +32,14 @@ class RoundStats:
     polled: int = 0
     failed: int = 0
     produced: int = 0
+
+
+@dataclass
+class Lane:
+    """One HTTP client and the slots that keep its pool from queueing requests."""
+
+    client: httpx.AsyncClient
+    slots: asyncio.Semaphore
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -91,9 +101,9 @@ class Poller:
 
     async def run(self, *, once: bool = False) -> None:
         """Poll rounds until `stop` is set (or once); in-flight fetches finish first."""
-        async with make_client(self.settings) as client:
+        async with self.lanes() as lanes:
             while not self.stop.is_set():
-                stats = await self.poll_round(client)
+                stats = await self.poll_round(lanes)
                 log.info(
                     "round: %d feeds polled, %d failed, %d items produced",
                     stats.polled, stats.failed, stats.produced,
@@ -104,32 +114,51 @@ class Poller:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), timeout=max(wait, 0.5))
 
-    async def poll_round(self, client: httpx.AsyncClient | None = None) -> RoundStats:
+    @contextlib.asynccontextmanager
+    async def lanes(self) -> AsyncIterator[list[Lane]]:
+        """Open the HTTP clients a run polls with, and close them at the end."""
+        # httpx's pool scans its connections and waiting requests on every request, so the
+        # fetches are spread over many small clients, each never asked for more than its
+        # connections, a host always on the same one (keep-alive reuse).
+        size = self.settings.poll_pool_size
+        count = max(1, -(-self.settings.poll_concurrency // size))
+        async with contextlib.AsyncExitStack() as stack:
+            yield [
+                Lane(
+                    await stack.enter_async_context(make_client(self.settings, connections=size)),
+                    asyncio.Semaphore(size),
+                )
+                for _ in range(count)
+            ]
+
+    async def poll_round(self, lanes: list[Lane] | None = None) -> RoundStats:
         """Fetch every due feed concurrently and hand the results over in batches."""
-        if client is None:
-            async with make_client(self.settings) as own:
+        if lanes is None:
+            async with self.lanes() as own:
                 return await self.poll_round(own)
         feeds = await asyncio.to_thread(self.due, datetime.now(UTC))
         queue: asyncio.Queue[Fetched | None] = asyncio.Queue()
         drain = asyncio.create_task(self._drain(queue))
         try:
-            await asyncio.gather(*(self._fetch_one(client, feed, queue) for feed in feeds))
+            await asyncio.gather(*(self._fetch_one(lanes, feed, queue) for feed in feeds))
         finally:
             queue.put_nowait(None)
         return await drain
 
     async def _fetch_one(
-        self, client: httpx.AsyncClient, feed: Feed, queue: asyncio.Queue[Fetched | None]
+        self, lanes: list[Lane], feed: Feed, queue: asyncio.Queue[Fetched | None]
     ) -> None:
-        host = urlsplit(feed.url).hostname or ""
-        # The host slot is taken first, so feeds waiting on a busy host hold no global slot.
-        async with self._hosts[host], self._slots:
+        parts = urlsplit(feed.url)
+        host = parts.hostname or ""
+        lane = lanes[zlib.crc32(parts.netloc.encode()) % len(lanes)]
+        # Narrow slots first: a feed waiting on a busy host or client holds no global slot.
+        async with self._hosts[host], lane.slots, self._slots:
             if self.stop.is_set():
                 return  # stays due; the next run picks it up
             fetched = Fetched(feed=feed)
             try:
                 fetched.result = await fetch(
-                    client, feed.url, settings=self.settings,
+                    lane.client, feed.url, settings=self.settings,
                     etag=feed.etag, last_modified=feed.last_modified,
                 )  # fmt: skip
             except FetchError as exc:

@@ -56,6 +56,7 @@ class ItemProducer:
                     bootstrap_servers=self.settings.bootstrap_servers,
                     acks="all",
                     linger_ms=20,
+                    batch_size=256 * 1024,  # a poll batch's items go out in few requests
                     max_block_ms=timeout_ms,
                     bootstrap_timeout_ms=timeout_ms,
                     client_id="monitor-connectors",

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = 5
     poll_concurrency: int = 200  # fetches in flight at once, per connector process
     poll_per_host: int = 4  # fetches in flight to one host, to stay polite
+    poll_pool_size: int = 8  # connections per HTTP client; many small pools beat one big one
     poll_idle_s: float = 30.0  # longest sleep between rounds when no feed is due
     poll_batch: int = 200  # fetched feeds handled per database/Kafka batch
     poll_backoff_max_s: int = 6 * 3600  # longest wait after repeated failures
