@@ -316,3 +316,40 @@ async def test_stop_leaves_due_feeds_due(
     poller.stop.set()
     await poller.run()
     assert feed_server.requests[p] == [] and reload(poll_settings, feed).next_poll_at is None
+
+
+async def test_cache_control_max_age_delays_the_next_poll(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+) -> None:
+    url = feed_server.serve(
+        path(), fixture=KIND_FIXTURES["rss"], headers={"Cache-Control": "public, max-age=5400"}
+    )
+    feed = add(poll_settings, url)  # interval 600 s, shorter than max-age
+    await poll(poll_settings, RecordingProducer())
+    after = reload(poll_settings, feed)
+    assert after.last_fetch_at and after.next_poll_at
+    assert after.next_poll_at - after.last_fetch_at == timedelta(seconds=5400)
+
+
+async def test_bad_items_go_to_dead_letters_and_good_ones_through(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+) -> None:
+    feed = add(poll_settings, feed_server.serve(path(), fixture="gdacs/gdacs-1.xml"))
+    producer = RecordingProducer()
+    poller = Poller(poll_settings, engine=get_engine(poll_settings), producer=producer)
+    real_parse = poller.handler.parse
+
+    def parse_with_a_blank_item(f: Feed, r: object) -> tuple[str, list]:
+        kind, items = real_parse(f, r)  # type: ignore[arg-type]
+        items[0].title, items[0].body = "", " "
+        return kind, items
+
+    poller.handler.parse = parse_with_a_blank_item  # type: ignore[assignment]
+    await poller.poll_round()
+    assert len(producer.produced) == 3
+    [letter] = producer.dead_letters
+    assert letter["error"] == "item has neither title nor body"
+    assert letter["feed_id"] == feed.id and letter["item"]["title"] == ""
+    assert reload(poll_settings, feed).items_produced == 3
