@@ -115,6 +115,7 @@ def alert_dict(root: ET.Element) -> dict[str, Any]:
 
 def _info_dict(node: ET.Element) -> dict[str, Any]:
     info: dict[str, Any] = {name: text(node, name) for name in _INFO_FIELDS}
+    info["language"] = info["language"] or "en-US"  # CAP's default when <language> is absent
     info["category"] = texts(node, "category")
     info["parameter"] = [_pair(p) for p in children(node, "parameter")]
     info["area"] = [

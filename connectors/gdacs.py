@@ -9,7 +9,7 @@ from connectors.base import Connector, Item, ParseError, item_id
 from connectors.fields import alpha2_list, clip_raw, number, scope, valid_point
 from connectors.hazards import GDACS_EVENT, GDACS_SEVERITY
 from connectors.text import html_to_text, to_utc_iso
-from connectors.xmlsafe import children, local, parse_xml, text
+from connectors.xmlsafe import children, local, namespace, parse_xml, text
 
 GDACS_NS = "http://www.gdacs.org"
 
@@ -88,7 +88,7 @@ def _gdacs_fields(node: ET.Element) -> dict[str, str]:
     """Return the text of each direct gdacs:* child by local name (the first one wins)."""
     fields: dict[str, str] = {}
     for child in node:
-        if child.tag.startswith("{" + GDACS_NS) and (value := text(child)):
+        if namespace(child.tag) == GDACS_NS and (value := text(child)):
             fields.setdefault(local(child.tag), value)
     return fields
 

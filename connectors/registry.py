@@ -31,7 +31,10 @@ def get(kind: str) -> Connector:
     if kind not in KINDS:
         raise ParseError(f"unknown feed kind {kind!r}; known: {', '.join(sorted(KINDS))}")
     module_name, _, class_name = KINDS[kind].partition(":")
-    connector = getattr(importlib.import_module(module_name), class_name)()
+    try:
+        connector = getattr(importlib.import_module(module_name), class_name)()
+    except (ImportError, AttributeError) as exc:
+        raise ParseError(f"feed kind {kind!r} cannot be loaded: {exc}") from None
     _instances[kind] = connector
     return connector
 
@@ -42,8 +45,8 @@ def detect_kind(body: bytes, content_type: str | None = None) -> str:
         try:
             if type(get(kind)).sniff(body, content_type):
                 return kind
-        except ImportError as exc:  # a broken kind is logged and skipped, not fatal to the rest
-            log.warning("feed kind %s cannot be loaded: %s", kind, exc)
+        except ParseError as exc:  # a broken kind is logged and skipped, not fatal to the rest
+            log.warning("%s", exc)
     raise ParseError("not a recognised feed (no RSS/Atom, CAP, GDACS, GeoJSON or JSON Feed)")
 
 

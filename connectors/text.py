@@ -40,6 +40,11 @@ class _TextParser(HTMLParser):
         if not self._skipping:
             self.parts.append(data)
 
+    def unknown_decl(self, data: str) -> None:
+        # CDATA sections left inside HTML (double-wrapped feeds) still hold the text.
+        if data.startswith("CDATA[") and not self._skipping:
+            self.parts.append(data[6:])
+
 
 def squash(text: str) -> str:
     """Collapse every run of whitespace to one space and trim the ends."""

@@ -19,7 +19,7 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to `app`; the order here is the order in `--help`.
-    from monitor.cli import connectors, db, feeds, feeds_manage, kafka, run  # noqa: F401
+    from monitor.cli import connectors, db, feeds, feeds_manage, feeds_parse, kafka, run  # noqa: F401
 
 
 def main() -> None:

@@ -68,3 +68,13 @@ def test_unexpected_parser_errors_become_parse_errors(monkeypatch: pytest.Monkey
     monkeypatch.setattr(type(registry.get("rss")), "parse", explode)
     with pytest.raises(ParseError, match="rss: cannot parse"):
         registry.parse(b"<rss/>", kind="rss")
+
+
+def test_a_kind_that_cannot_be_imported_is_skipped_by_detection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "KINDS", {"broken": "connectors.nothing_here:Nope",
+                                            **registry.KINDS})  # fmt: skip
+    with pytest.raises(ParseError, match="feed kind 'broken' cannot be loaded"):
+        registry.get("broken")
+    assert registry.detect_kind(fixture_bytes("gdacs/gdacs-1.xml")) == "gdacs"

@@ -14,6 +14,11 @@ def test_html_is_stripped_and_entities_decoded() -> None:
     assert html_to_text(html) == "Port of Antwerp & Rotterdam closed"
 
 
+def test_text_survives_cdata_and_stray_brackets() -> None:
+    assert html_to_text("<![CDATA[Port closed]]> today") == "Port closed today"
+    assert html_to_text("a < b and AT&T") == "a < b and AT&T"
+
+
 def test_plain_text_whitespace_is_squashed() -> None:
     assert html_to_text("  two\n\n lines\t here ") == "two lines here"
     assert html_to_text(None) == ""
