@@ -31,6 +31,9 @@ def run(
         shard_of = parse_shard(shard)
     except ValueError as exc:
         raise MonitorError(str(exc)) from exc
+    # One INFO line per request or Kafka connection is noise at thousands of feeds.
+    for noisy in ("httpx", "kafka"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = get_settings()
     engine = get_engine(settings)
     check_connection(engine)

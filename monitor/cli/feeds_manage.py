@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 
 import typer
@@ -91,6 +92,7 @@ def check(
     kind: str | None = typer.Option(None, help="parse as this kind (default: detect)"),
 ) -> None:
     """Fetch a URL once and show what would be produced; change nothing."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the report says what was fetched
     report = feeds.check_feed(settings=get_settings(), url=url, kind=kind)
     typer.echo(f"status: {report.status if report.status is not None else 'no response'}")
     if report.moved_to:
