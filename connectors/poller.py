@@ -103,14 +103,21 @@ class Poller:
         """Poll rounds until `stop` is set (or once); in-flight fetches finish first."""
         async with self.lanes() as lanes:
             while not self.stop.is_set():
-                stats = await self.poll_round(lanes)
-                log.info(
-                    "round: %d feeds polled, %d failed, %d items produced",
-                    stats.polled, stats.failed, stats.produced,
-                )  # fmt: skip
-                if once:
-                    break
-                wait = await asyncio.to_thread(self.seconds_to_next, datetime.now(UTC))
+                try:
+                    stats = await self.poll_round(lanes)
+                except Exception:  # the database or Kafka went away: log, wait, try again
+                    log.exception("poll round failed; retrying in %.0fs", self.settings.poll_idle_s)
+                    if once:
+                        raise
+                    wait = self.settings.poll_idle_s
+                else:
+                    log.info(
+                        "round: %d feeds polled, %d failed, %d items produced",
+                        stats.polled, stats.failed, stats.produced,
+                    )  # fmt: skip
+                    if once:
+                        break
+                    wait = await asyncio.to_thread(self.seconds_to_next, datetime.now(UTC))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), timeout=max(wait, 0.5))
 

@@ -73,19 +73,22 @@ class ItemProducer:
             return [], None
         try:
             client = self._client()
-            futures = [
-                (item, client.send(self.topic, key=item.id.encode(), value=encode(item.to_dict())))
-                for item in items
-            ]
-            client.flush(timeout=self.settings.produce_timeout_s)
         except ProduceError as exc:
             return [], str(exc)
-        except Exception as exc:  # a send that failed before the broker answered: nothing acked
-            log.warning("producing %d items failed: %s", len(items), exc)
-            return [], f"Kafka did not acknowledge: {exc or type(exc).__name__}"
+        futures, error = [], None
+        for item in items:
+            try:
+                value = encode(item.to_dict())
+                futures.append((item, client.send(self.topic, key=item.id.encode(), value=value)))
+            except Exception as exc:  # one bad record (too large, say) must not sink the rest
+                log.warning("item %s not sent: %s", item.id, exc)
+                error = error or f"Kafka refused item {item.id}: {exc or type(exc).__name__}"
+        try:
+            client.flush(timeout=self.settings.produce_timeout_s)
+        except Exception as exc:  # not everything was acknowledged in time; futures tell which
+            log.warning("flushing %d items failed: %s", len(futures), exc)
         acked = [item for item, future in futures if future.succeeded()]
         failed = [future for _item, future in futures if not future.succeeded()]
-        error = None
         if failed:
             reason = failed[0].exception or "no acknowledgement in time"
             error = f"Kafka did not acknowledge {len(failed)} of {len(items)} items: {reason}"

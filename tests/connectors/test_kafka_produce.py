@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, TopicPartition
 from sqlmodel import Session
 
 from connectors import registry
+from connectors.base import Item
 from connectors.dedup import SeenIndex
 from connectors.poller import Poller
 from connectors.producer import ItemProducer
@@ -139,3 +140,16 @@ async def test_unreachable_kafka_marks_nothing_seen(
     got = read_all(run_settings, run_settings.topic_items)
     after = feeds.get_feed(settings=run_settings, feed_id=feed.id or 0)
     assert len(got) == after.items_produced == 16 and after.etag == '"g"'
+
+
+def test_an_oversize_record_does_not_sink_the_others(run_settings: Settings) -> None:
+    small = Item(id="a" * 64, feed_id=None, kind="rss", title="fits", body="")
+    big = Item(id="b" * 64, feed_id=None, kind="rss", title="too big", body="x" * 2_000_000)
+    producer = ItemProducer(run_settings)
+    try:
+        acked, error = producer.produce([big, small])
+    finally:
+        producer.close()
+    assert acked == [small]
+    assert (error or "").startswith(f"Kafka refused item {big.id}")
+    assert [key for key, _ in read_all(run_settings, run_settings.topic_items)] == [small.id]

@@ -353,3 +353,33 @@ async def test_bad_items_go_to_dead_letters_and_good_ones_through(
     assert letter["error"] == "item has neither title nor body"
     assert letter["feed_id"] == feed.id and letter["item"]["title"] == ""
     assert reload(poll_settings, feed).items_produced == 3
+
+
+async def test_polling_works_on_sqlite_and_postgresql(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+    db_settings: Settings,
+) -> None:
+    settings = poll_settings.model_copy(update={"database_url": db_settings.database_url})
+    feeds_added = [
+        add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES[kind], etag='"1"'))
+        for kind in ("gdacs", "usgs")
+    ]
+    producer = RecordingProducer()
+    shards = [
+        Poller(settings, engine=get_engine(settings), producer=producer, shard=(i, 2))
+        for i in range(2)
+    ]
+    for poller in shards:
+        await poller.poll_round()
+    assert len(producer.produced) == 4 + 3
+    for feed in feeds_added:
+        make_due(settings, feed)
+    for poller in shards:
+        await poller.poll_round()  # 304s now
+    after = [reload(settings, f) for f in feeds_added]
+    assert [(f.last_status, f.items_produced, f.kind) for f in after] == [
+        (304, 4, "gdacs"),
+        (304, 3, "usgs"),
+    ]
+    assert len(producer.produced) == 7
