@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -85,6 +85,8 @@ async def fetch(
         raise FetchError(f"timed out ({type(exc).__name__}) fetching {url}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"network error fetching {url}: {exc or type(exc).__name__}") from exc
+    except (httpx.InvalidURL, ValueError, OverflowError) as exc:
+        raise FetchError(f"invalid URL {url}: {exc}") from exc
 
 
 async def _follow(
@@ -103,6 +105,7 @@ async def _follow(
     for _ in range(settings.fetch_max_redirects + 1):
         if not url.startswith(("http://", "https://")):
             raise FetchError(f"not an http(s) URL: {url}")
+        urlsplit(url).port  # noqa: B018  (raises ValueError for a port out of range)
         async with client.stream("GET", url, headers=headers) as resp:
             if resp.status_code in REDIRECTS and "location" in resp.headers:
                 await _drain(resp)

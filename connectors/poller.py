@@ -170,6 +170,9 @@ class Poller:
                 )  # fmt: skip
             except FetchError as exc:
                 fetched.error = str(exc)
+            except Exception as exc:  # one feed's surprise must not end the round for the rest
+                log.exception("fetching feed %s failed unexpectedly", feed.id)
+                fetched.error = f"unexpected error: {type(exc).__name__}: {exc}"
         await queue.put(fetched)
 
     async def _drain(self, queue: asyncio.Queue[Fetched | None]) -> RoundStats:

@@ -33,6 +33,10 @@ class CheckReport:
 
 def _valid_url(url: str) -> str:
     parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018  (raises ValueError for a port out of range)
+    except ValueError as exc:
+        raise MonitorError(f"not a feed URL: {url!r} ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise MonitorError(f"not a feed URL: {url!r}; give an http:// or https:// address")
     return url.strip()

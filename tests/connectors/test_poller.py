@@ -383,3 +383,21 @@ async def test_polling_works_on_sqlite_and_postgresql(
         (304, 3, "usgs"),
     ]
     assert len(producer.produced) == 7
+
+
+async def test_a_broken_url_fails_alone(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+) -> None:
+    broken = add(poll_settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"]))
+    with Session(get_engine(poll_settings)) as session:  # as stored before URLs were checked
+        row = session.get(Feed, broken.id)
+        assert row is not None
+        row.url = "http://127.0.0.1:99999/feed.xml"
+        session.add(row)
+        session.commit()
+    fine = add(poll_settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"]))
+    stats = await poll(poll_settings, RecordingProducer())
+    assert (stats.polled, stats.failed) == (2, 1)
+    assert "Port out of range" in (reload(poll_settings, broken).last_error or "")
+    assert reload(poll_settings, fine).items_produced == 1

@@ -41,6 +41,7 @@ def test_add_list_get_remove(poll_settings: Settings) -> None:  # noqa: F811
     ("kwargs", "message"),
     [
         ({"url": "ftp://a.example/feed"}, "not a feed URL"),
+        ({"url": "http://a.example:99999/feed"}, "Port out of range"),
         ({"url": "https://a.example/x", "kind": "nope"}, "unknown feed kind"),
         ({"url": "https://a.example/x", "interval_s": 5}, "too short"),
     ],
