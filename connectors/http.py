@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import re
 import ssl
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -15,15 +13,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from connectors.body import FetchError, drain, read_limited
 from connectors.netguard import Allowlist, GuardedTransport, RefusedAddress
 from monitor.settings import Settings
 
 PERMANENT = {301, 308}
 REDIRECTS = {301, 302, 303, 307, 308}
-
-
-class FetchError(Exception):
-    """A fetch that failed; the message says why in words an operator can act on."""
 
 
 @dataclass
@@ -108,7 +103,7 @@ async def _follow(
         urlsplit(url).port  # noqa: B018  (raises ValueError for a port out of range)
         async with client.stream("GET", url, headers=headers) as resp:
             if resp.status_code in REDIRECTS and "location" in resp.headers:
-                await _drain(resp)
+                await drain(resp)
                 permanent = permanent and resp.status_code in PERMANENT
                 url = urljoin(url, resp.headers["location"])
                 continue
@@ -125,65 +120,10 @@ async def _follow(
             if resp.status_code == 200:
                 result.body = await read_limited(resp, settings.fetch_max_bytes)
             else:
-                await _drain(resp)
+                await drain(resp)
             return result
         # Only reached after a redirect; the loop goes on with the new URL.
     raise FetchError(f"more than {settings.fetch_max_redirects} redirects, last to {url}")
-
-
-async def _drain(resp: httpx.Response) -> None:
-    # A response read to its end leaves the connection reusable (keep-alive); a large error
-    # page is not worth it, the connection is dropped instead.
-    with contextlib.suppress(FetchError):
-        await read_limited(resp, 64 * 1024)
-
-
-async def read_limited(resp: httpx.Response, limit: int) -> bytes:
-    """Read and decode the body, stopping as soon as the decoded size passes `limit`."""
-    decoder = Decoder(resp.headers.get("content-encoding", ""), limit)
-    parts = [decoder.feed(chunk) async for chunk in resp.aiter_raw()]
-    parts.append(decoder.flush())
-    return b"".join(parts)
-
-
-class Decoder:
-    """Decompress gzip/deflate incrementally, never producing more than `limit` bytes."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        encoding = encoding.strip().lower()
-        self.limit, self.size = limit, 0
-        if encoding in ("", "identity"):
-            self.z = None
-        elif encoding in ("gzip", "x-gzip"):
-            self.z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self.z = zlib.decompressobj()
-        else:
-            raise FetchError(f"unsupported Content-Encoding {encoding!r}")
-
-    def feed(self, chunk: bytes) -> bytes:
-        """Return the decoded bytes of `chunk`; raise FetchError past the limit."""
-        if self.z is None:
-            return self._count(chunk)
-        out, data = [], chunk
-        try:
-            while data:
-                # max_length caps what one call may inflate, so a bomb never fills memory.
-                out.append(self._count(self.z.decompress(data, self.limit - self.size + 1)))
-                data = self.z.unconsumed_tail
-        except zlib.error as exc:
-            raise FetchError(f"corrupt compressed body: {exc}") from exc
-        return b"".join(out)
-
-    def flush(self) -> bytes:
-        """Return whatever the decompressor still holds."""
-        return self._count(self.z.flush()) if self.z is not None else b""
-
-    def _count(self, data: bytes) -> bytes:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise FetchError(f"body larger than {self.limit} bytes (decoded); not read further")
-        return data
 
 
 def max_age(header: str | None) -> int | None:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.http import Decoder, FetchError, fetch, make_client, max_age, retry_after
+from connectors.body import Decoder, FetchError
+from connectors.http import fetch, make_client, max_age, retry_after
 from monitor.settings import Settings
 from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
 
