@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -19,7 +18,7 @@ from connectors import schedule
 from connectors.base import Item, ParseError
 from connectors.dedup import SeenIndex
 from connectors.http import FetchResult
-from connectors.producer import problem
+from connectors.producer import Producer, problem
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -77,7 +76,7 @@ def http_error(result: FetchResult) -> str:
 class Handler:
     """Parse, dedup, produce and record health for batches of fetched feeds."""
 
-    def __init__(self, settings: Settings, engine: Engine, producer: Any) -> None:
+    def __init__(self, settings: Settings, engine: Engine, producer: Producer) -> None:
         self.settings = settings
         self.engine = engine
         self.producer = producer

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, or_, select
 
 from connectors.handler import Fetched, Handler
 from connectors.http import FetchError, fetch, make_client
+from connectors.producer import Producer
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -61,7 +62,7 @@ class Poller:
         settings: Settings,
         *,
         engine: Engine,
-        producer: Any,
+        producer: Producer,
         shard: tuple[int, int] = (0, 1),
     ) -> None:
         self.settings = settings

@@ -7,12 +7,26 @@ import logging
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from connectors.base import Item
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class Producer(Protocol):
+    """What the poller needs from a producer (tests pass a recording stand-in)."""
+
+    def produce(self, items: Sequence[Item]) -> tuple[list[Item], str | None]:
+        """Send `items`; return those Kafka acknowledged, and the first error."""
+        ...
+
+    def dead_letter(
+        self, *, feed_id: int | None, url: str | None, error: str, **extra: Any
+    ) -> None:
+        """Record something that could not become an item."""
+        ...
 
 
 class ProduceError(Exception):
