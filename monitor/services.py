@@ -34,6 +34,7 @@ def commands(settings: Settings) -> dict[str, list[str]]:
     return {
         "worker": [*me, "worker"],
         "api": [*me, "api"],
+        "connectors": [*me, "connectors", "run"],
     }
 
 

@@ -68,6 +68,21 @@ class Settings(BaseSettings):
 
     # Connectors: loopback/private feed addresses are refused unless listed here.
     allow_private_hosts: list[str] = Field(default_factory=list)
+    user_agent: str = "sourcing-monitor/0.1 (feed poller; contact the operator of this instance)"
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0
+    fetch_total_timeout: float = 120.0  # one whole fetch, slow-drip servers included
+    fetch_max_bytes: int = 10 * 1024 * 1024  # decoded body, so a gzip bomb stops here too
+    fetch_max_redirects: int = 5
+    poll_concurrency: int = 200  # fetches in flight at once, per connector process
+    poll_per_host: int = 4  # fetches in flight to one host, to stay polite
+    poll_pool_size: int = 8  # connections per HTTP client; many small pools beat one big one
+    poll_idle_s: float = 30.0  # longest sleep between rounds when no feed is due
+    poll_batch: int = 200  # fetched feeds handled per database/Kafka batch
+    poll_backoff_max_s: int = 6 * 3600  # longest wait after repeated failures
+    poll_max_age_cap_s: int = 24 * 3600  # a Cache-Control max-age longer than this is ignored
+    dedup_chunk: int = 500  # ids per IN query on the seen-items index
+    produce_timeout_s: float = 30.0  # how long to wait for Kafka to acknowledge a batch
 
     @property
     def bootstrap_servers(self) -> str:

@@ -19,7 +19,17 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each module adds its commands to `app`; the order here is the order in `--help`.
-    from monitor.cli import db, feeds, feeds_parse, kafka, run, suppliers, tag  # noqa: F401
+    from monitor.cli import (  # noqa: F401
+        connectors,
+        db,
+        feeds,
+        feeds_manage,
+        feeds_parse,
+        kafka,
+        run,
+        suppliers,
+        tag,
+    )
 
 
 def main() -> None:

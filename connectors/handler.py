@@ -1,0 +1,189 @@
+"""Turn a batch of fetches into produced items and updated feed health (blocking code).
+
+The poller calls `Handler.handle` in a worker thread with feeds fetched together, so one
+dedup look-up, one Kafka flush and one database transaction serve the whole batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from connectors import schedule
+from connectors.base import Item, ParseError
+from connectors.dedup import SeenIndex
+from connectors.http import FetchResult
+from connectors.producer import Producer, problem
+from monitor.models import Feed
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+GONE = "HTTP 410 Gone: the server removed this feed; polling stopped (re-add it to resume)"
+
+
+@dataclass
+class Fetched:
+    """One feed's fetch: the feed as it was loaded, and a result or an error in words."""
+
+    feed: Feed
+    result: FetchResult | None = None
+    error: str | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class Outcome:
+    """What happened to one feed in a batch."""
+
+    ok: bool
+    error: str | None = None
+    items: list[Item] = field(default_factory=list)
+    produced: int = 0
+
+
+def parse_body(feed: Feed, result: FetchResult) -> tuple[str, list[Item]]:
+    """Parse a 200 body with the feed's kind, detecting it when the feed has none."""
+    from connectors import registry
+
+    kind = feed.kind or registry.detect_kind(result.body or b"", result.content_type)
+    items = registry.parse(
+        result.body or b"",
+        kind=kind,
+        feed_id=feed.id,
+        url=result.url,
+        content_type=result.content_type,
+    )
+    return kind, items
+
+
+def http_error(result: FetchResult) -> str:
+    """Describe a non-success status in words."""
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(result.status).phrase
+    except ValueError:
+        phrase = "unknown status"
+    wait = f"; server asks to retry after {result.retry_after:.0f}s" if result.retry_after else ""
+    return f"HTTP {result.status} {phrase} from {result.url}{wait}"
+
+
+class Handler:
+    """Parse, dedup, produce and record health for batches of fetched feeds."""
+
+    def __init__(self, settings: Settings, engine: Engine, producer: Producer) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.producer = producer
+        self.seen = SeenIndex(engine, chunk=settings.dedup_chunk)
+        self.parse: Callable[[Feed, FetchResult], tuple[str, list[Item]]] = parse_body
+
+    def handle(self, batch: Sequence[Fetched]) -> dict[int, Outcome]:
+        """Handle one batch; return each feed's outcome by feed id."""
+        outcomes = {f.feed.id or 0: self._classify(f) for f in batch}
+        self._produce(batch, outcomes)
+        self._record(batch, outcomes)
+        return outcomes
+
+    def _classify(self, fetched: Fetched) -> Outcome:
+        result, feed = fetched.result, fetched.feed
+        if result is None:
+            return Outcome(ok=False, error=fetched.error or "fetch failed")
+        if result.status == 304:
+            return Outcome(ok=True)
+        if result.status != 200:
+            return Outcome(ok=False, error=http_error(result))
+        try:
+            kind, items = self.parse(feed, result)
+        except ParseError as exc:
+            error = f"cannot parse the feed: {exc}"
+        except Exception as exc:  # a parser bug must not stop the other feeds
+            log.exception("parser crashed on feed %s", feed.id)
+            error = f"parser crashed: {type(exc).__name__}: {exc}"
+        else:
+            feed.kind = feed.kind or kind
+            return Outcome(ok=True, items=self._valid(feed, items))
+        self.producer.dead_letter(feed_id=feed.id, url=feed.url, error=error)
+        return Outcome(ok=False, error=error)
+
+    def _valid(self, feed: Feed, items: list[Item]) -> list[Item]:
+        good, ids = [], set()
+        for item in items:
+            why = problem(item)
+            if why:
+                self.producer.dead_letter(
+                    feed_id=feed.id, url=feed.url, error=why, item=item.to_dict()
+                )
+            elif item.id not in ids:
+                ids.add(item.id)
+                good.append(item)
+        return good
+
+    def _produce(self, batch: Sequence[Fetched], outcomes: dict[int, Outcome]) -> None:
+        candidates = [item for out in outcomes.values() for item in out.items]
+        if not candidates:
+            return
+        fresh = set(self.seen.unseen(item.id for item in candidates))
+        new = [item for item in candidates if item.id in fresh]
+        acked, error = self.producer.produce(new)
+        # Only what Kafka acknowledged is marked seen; the rest is produced again next poll.
+        self.seen.mark([(item.id, item.feed_id) for item in acked])
+        acked_ids = {item.id for item in acked}
+        for fid, out in outcomes.items():
+            out.produced = sum(1 for item in out.items if item.id in acked_ids)
+            if any(item.id in fresh and item.id not in acked_ids for item in out.items):
+                out.ok, out.error = False, error or "Kafka did not acknowledge every item"
+                log.warning("feed %s: %s", fid, out.error)
+
+    def _record(self, batch: Sequence[Fetched], outcomes: dict[int, Outcome]) -> None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            rows = session.exec(
+                select(Feed).where(col(Feed.id).in_([f.feed.id for f in batch]))
+            ).all()
+            by_id = {row.id: row for row in rows}
+            for fetched in batch:
+                row = by_id.get(fetched.feed.id)
+                if row is not None:  # removed while it was being fetched
+                    self._update(session, row, fetched, outcomes[row.id or 0])
+            session.commit()
+
+    def _update(self, session: Session, row: Feed, fetched: Fetched, out: Outcome) -> None:
+        s, result, now = self.settings, fetched.result, fetched.at
+        row.last_fetch_at = now
+        row.last_status = result.status if result else None
+        row.items_produced += out.produced
+        row.kind = row.kind or fetched.feed.kind
+        if result is not None and result.status == 410:
+            row.enabled, row.disabled_reason = False, GONE
+        if out.ok and result is not None:
+            row.last_success_at, row.consecutive_failures, row.last_error = now, 0, None
+            # New validators only once the items they cover are safely in Kafka.
+            if result.status == 200:
+                row.etag, row.last_modified = result.etag, result.last_modified
+            row.next_poll_at = schedule.after_success(
+                now, interval_s=row.interval_s, max_age=result.max_age,
+                max_age_cap_s=s.poll_max_age_cap_s,
+            )  # fmt: skip
+        else:
+            row.consecutive_failures += 1
+            row.last_error = (out.error or "failed")[:2000]
+            row.next_poll_at = schedule.after_failure(
+                now, interval_s=row.interval_s, failures=row.consecutive_failures,
+                retry_after=result.retry_after if result else None,
+                backoff_max_s=s.poll_backoff_max_s,
+            )  # fmt: skip
+        if result is not None and result.moved_to and result.moved_to != row.url:
+            self._move(session, row, result.moved_to)
+
+    def _move(self, session: Session, row: Feed, url: str) -> None:
+        taken = session.exec(select(Feed.id).where(Feed.url == url)).first()
+        if taken is not None:
+            log.warning("feed %s moved to %s, which feed %s already polls", row.id, url, taken)
+            return
+        log.info("feed %s moved permanently: %s -> %s", row.id, row.url, url)
+        row.url = url

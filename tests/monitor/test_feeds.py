@@ -1,0 +1,125 @@
+"""Feed operations as library functions and as `monitor feeds …` commands."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from monitor import feeds
+from monitor.cli import _register, app
+from monitor.errors import MonitorError
+from monitor.settings import Settings, get_settings
+from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+
+RSS = "rss/rss_2.0_nbcny.xml"
+
+
+@pytest.fixture
+def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:  # noqa: F811
+    """A CLI runner whose settings are the poll settings."""
+    monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
+    monkeypatch.setenv("MONITOR_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.allow_private_hosts))
+    get_settings.cache_clear()
+    _register()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_add_list_get_remove(poll_settings: Settings) -> None:  # noqa: F811
+    feed = feeds.add_feed(settings=poll_settings, url="https://a.example/feed", kind="gdacs")
+    assert [f.url for f in feeds.list_feeds(settings=poll_settings)] == ["https://a.example/feed"]
+    assert feeds.get_feed(settings=poll_settings, feed_id=feed.id or 0).kind == "gdacs"
+    feeds.remove_feed(settings=poll_settings, feed_id=feed.id or 0)
+    assert feeds.list_feeds(settings=poll_settings) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"url": "ftp://a.example/feed"}, "not a feed URL"),
+        ({"url": "http://a.example:99999/feed"}, "Port out of range"),
+        ({"url": "https://a.example/x", "kind": "nope"}, "unknown feed kind"),
+        ({"url": "https://a.example/x", "interval_s": 5}, "too short"),
+    ],
+)
+def test_add_refuses_bad_input(poll_settings: Settings, kwargs: dict, message: str) -> None:  # noqa: F811
+    with pytest.raises(MonitorError, match=message):
+        feeds.add_feed(settings=poll_settings, **kwargs)
+    assert feeds.list_feeds(settings=poll_settings) == []
+
+
+def test_duplicate_and_missing_feeds_are_clear_errors(poll_settings: Settings) -> None:  # noqa: F811
+    feeds.add_feed(settings=poll_settings, url="https://a.example/feed")
+    with pytest.raises(MonitorError, match="already exists"):
+        feeds.add_feed(settings=poll_settings, url="https://a.example/feed")
+    with pytest.raises(MonitorError, match="no feed with id 99"):
+        feeds.get_feed(settings=poll_settings, feed_id=99)
+
+
+def test_check_reports_items_and_changes_nothing(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+) -> None:
+    url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
+    report = feeds.check_feed(settings=poll_settings, url=url)
+    assert report.status == 200 and report.kind == "rss" and report.items
+    assert report.new_ids == [i.id for i in report.items]
+    assert feeds.list_feeds(settings=poll_settings) == []
+
+
+def test_cli_add_list_show_check_remove(
+    cli: CliRunner,
+    feed_server: FeedServer,  # noqa: F811
+) -> None:
+    url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
+    out = cli.invoke(app, ["feeds", "add", url, "--name", "NBC NY", "--interval", "300"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("added feed 1:")
+    listed = cli.invoke(app, ["feeds", "list"]).output
+    assert "new" in listed and url in listed
+    shown = cli.invoke(app, ["feeds", "show", "1"]).output
+    for line in ("last fetch:         never", "failures in a row:  0", "items produced:     0"):
+        assert line in shown
+    checked = cli.invoke(app, ["feeds", "check", url])
+    assert checked.exit_code == 0 and "would be produced" in checked.output
+    assert "\nnew  {" in checked.output
+    assert cli.invoke(app, ["feeds", "remove", "1"]).exit_code == 0
+    assert "no feeds yet" in cli.invoke(app, ["feeds", "list"]).output
+
+
+def test_cli_check_shows_an_error_in_words(cli: CliRunner, feed_server: FeedServer) -> None:  # noqa: F811
+    url = feed_server.serve(f"/{uuid.uuid4().hex}", status=404)
+    out = cli.invoke(app, ["feeds", "check", url])
+    assert out.exit_code == 1 and "error: HTTP 404 Not Found" in out.output
+
+
+def test_cli_once_polls_into_the_health_record(
+    cli: CliRunner,
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from connectors import producer
+
+    produced: list[str] = []
+    monkeypatch.setattr(
+        producer.ItemProducer,
+        "produce",
+        lambda self, items: (produced.extend(i.id for i in items) or list(items), None),
+    )
+    url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
+    feed = feeds.add_feed(settings=poll_settings, url=url)
+    out = cli.invoke(app, ["connectors", "run", "--once"])
+    assert out.exit_code == 0, out.output
+    after = feeds.get_feed(settings=poll_settings, feed_id=feed.id or 0)
+    assert after.items_produced == len(produced) > 0 and after.last_status == 200
+    assert "status code:        200" in cli.invoke(app, ["feeds", "show", str(feed.id)]).output
+
+
+def test_cli_refuses_a_bad_shard(cli: CliRunner) -> None:
+    out = cli.invoke(app, ["connectors", "run", "--shard", "3/2"])
+    assert out.exit_code != 0 and "need 0 <= i < n" in str(out.exception)
