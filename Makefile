@@ -10,7 +10,7 @@ run: venv kafka-jars  ## Run the whole pipeline locally until Ctrl-C
 	$(BIN)/monitor run
 
 test: setup lint typecheck compose-check  ## Set everything up and run the whole suite
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=$${COVERAGE_FLOOR:-80}
+	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=$${COVERAGE_FLOOR:-90}
 
 stop:  ## Stop what `make run` or the tests left running
 	@[ -x $(BIN)/monitor ] && $(BIN)/monitor stop || true
