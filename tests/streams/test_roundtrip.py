@@ -6,13 +6,13 @@ import asyncio
 import json
 import uuid
 
-import faust
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from monitor.settings import Settings
 from monitor.topics import ensure_topics
 from streams.app import create_app
+from tests.streams.helpers import read_topic, running_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -38,34 +38,7 @@ async def test_faust_agent_relays_between_real_topics(kafka: Settings) -> None:
     producer.flush()
     producer.close()
 
-    worker = faust.Worker(
-        app, loop=asyncio.get_running_loop(), loglevel="warning", override_logging=False
-    )
-    # Worker.start() returns only when the worker stops, so it runs beside the test.
-    running = asyncio.ensure_future(worker.start())
-    try:
-        got = await asyncio.wait_for(
-            asyncio.to_thread(_read, kafka.bootstrap_servers, sink, 5), timeout=120
-        )
-    finally:
-        await worker.stop()
-        running.cancel()
+    async with running_worker(app):
+        got = await asyncio.to_thread(read_topic, kafka.bootstrap_servers, sink, 5)
     assert sorted(v["n"] for v in got) == [0, 1, 2, 3, 4]
     assert all(v["seen_by"] == "faust" for v in got)
-
-
-def _read(bootstrap: str, topic: str, count: int) -> list[dict]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=60_000,
-        value_deserializer=json.loads,
-    )
-    out = []
-    for message in consumer:
-        out.append(message.value)
-        if len(out) == count:
-            break
-    consumer.close()
-    return out

@@ -6,13 +6,13 @@ import asyncio
 import json
 import uuid
 
-import faust
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from monitor.settings import Settings
 from monitor.topics import ensure_topics
 from streams.app import Topics, create_app
+from tests.streams.helpers import read_topic, running_worker
 
 pytestmark = pytest.mark.kafka
 
@@ -46,20 +46,9 @@ async def test_tag_agent_forwards_disruptions_and_dead_letters_bad_items(kafka: 
     producer.flush()
     producer.close()
 
-    # daemon=False: start() returns once the worker runs instead of waiting until it stops.
-    worker = faust.Worker(
-        app,
-        loop=asyncio.get_running_loop(),
-        loglevel="warning",
-        override_logging=False,
-        daemon=False,
-    )
-    await worker.start()
-    try:
-        disruptions = await asyncio.to_thread(_read, kafka.bootstrap_servers, names[1], 2)
-        dead = await asyncio.to_thread(_read, kafka.bootstrap_servers, names[4], 1)
-    finally:
-        await worker.stop()
+    async with running_worker(app):
+        disruptions = await asyncio.to_thread(read_topic, kafka.bootstrap_servers, names[1], 2)
+        dead = await asyncio.to_thread(read_topic, kafka.bootstrap_servers, names[4], 1)
 
     by_id = {d["id"]: d for d in disruptions}
     assert set(by_id) == {"strike", "typhoon"}
@@ -68,20 +57,3 @@ async def test_tag_agent_forwards_disruptions_and_dead_letters_bad_items(kafka: 
     assert by_id["strike"]["title"] == ITEMS[0]["title"]  # type: ignore[index]
     assert dead[0]["stage"] == "tag" and dead[0]["item"] == ["not", "an", "object"]
     assert TAGGED["not_disruption"] == before + 1
-
-
-def _read(bootstrap: str, topic: str, count: int) -> list[dict]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=60_000,
-        value_deserializer=json.loads,
-    )
-    out = []
-    for message in consumer:
-        out.append(message.value)
-        if len(out) == count:
-            break
-    consumer.close()
-    return out
