@@ -7,7 +7,7 @@ body (all items already produced, so dedup drops them). Printed for each run: fe
 second, items produced to Kafka per second, and the peak memory of this process so far.
 The serial baseline is the same poller with one fetch at a time and one feed per batch.
 
-Run: .venv/bin/python bench/connectors.py [--feeds 1000 10000] [--baseline 500]
+Run: .venv/bin/python bench/polling.py [--feeds 1000 10000] [--baseline 500]
 """
 
 from __future__ import annotations
