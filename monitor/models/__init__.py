@@ -1,22 +1,48 @@
 """SQLModel tables; importing this package registers all of them on the metadata."""
 
-from monitor.models.buyer import SEVERITIES, Alert, Buyer, Watch
+from monitor.models.alert import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.models.apikey import ROLES, ApiKey
+from monitor.models.buyer import (
+    SEVERITIES,
+    Buyer,
+    BuyerCreate,
+    BuyerCreated,
+    BuyerPublic,
+    BuyerUpdate,
+)
 from monitor.models.feed import Feed, FeedCreate, FeedPublic
-from monitor.models.incident import Incident
+from monitor.models.incident import INCIDENT_STATUSES, Incident, IncidentPublic, incident_document
 from monitor.models.item import SeenItem
 from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
+from monitor.models.watch import Site, Watch, WatchCreate, WatchPublic, WatchUpdate
 
 __all__ = [
+    "ALERT_STATUSES",
+    "INCIDENT_STATUSES",
+    "ROLES",
     "SEVERITIES",
     "Alert",
+    "AlertPublic",
+    "ApiKey",
     "Buyer",
+    "BuyerCreate",
+    "BuyerCreated",
+    "BuyerPublic",
     "BuyerSupplier",
+    "BuyerUpdate",
+    "Delivery",
     "Feed",
     "FeedCreate",
     "FeedPublic",
     "Incident",
+    "IncidentPublic",
     "SeenItem",
+    "Site",
     "Supplier",
     "SupplierMaterial",
     "Watch",
+    "WatchCreate",
+    "WatchPublic",
+    "WatchUpdate",
+    "incident_document",
 ]

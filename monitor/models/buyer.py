@@ -1,52 +1,52 @@
-"""Buyers, what they watch, and the alerts they receive."""
+"""Buyers: who is alerted, and where (webhook, e-mail, digest)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import json_dict, json_list, utcnow
+from monitor.models._types import utcnow
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
 
-class Buyer(SQLModel, table=True):
+class BuyerBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=300)
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    digest_minutes: int = Field(
+        default=0, ge=0, le=10080, description="0: alert at once; N: one digest every N minutes"
+    )
+
+
+class Buyer(BuyerBase, table=True):
     __tablename__ = "buyers"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
+    webhook_secret: str | None = Field(
+        default=None, max_length=200, description="Standard Webhooks secret: whsec_ + base64"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BuyerCreate(BuyerBase):
+    pass
+
+
+class BuyerUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=300)
     webhook_url: str | None = Field(default=None, max_length=2048)
-    created_at: datetime = Field(default_factory=utcnow)
+    digest_minutes: int | None = Field(default=None, ge=0, le=10080)
 
 
-class Watch(SQLModel, table=True):
-    """What a buyer depends on: materials from countries, alerted from a minimum severity."""
-
-    __tablename__ = "watches"
-
-    id: int | None = Field(default=None, primary_key=True)
-    buyer_id: int = Field(foreign_key="buyers.id", index=True, ondelete="CASCADE")
-    name: str = Field(default="", max_length=200)
-    materials: list[str] = json_list()
-    countries: list[str] = json_list()
-    min_severity: str = Field(default="medium", max_length=16)
-    created_at: datetime = Field(default_factory=utcnow)
+class BuyerPublic(BuyerBase):
+    id: int
+    created_at: datetime
 
 
-class Alert(SQLModel, table=True):
-    __tablename__ = "alerts"
+class BuyerCreated(BuyerPublic):
+    """A buyer as returned once, on creation or secret rotation: with its webhook secret."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    buyer_id: int = Field(foreign_key="buyers.id", index=True, ondelete="CASCADE")
-    watch_id: int | None = Field(default=None, foreign_key="watches.id", ondelete="SET NULL")
-    incident_id: str = Field(foreign_key="incidents.id", index=True)
-    severity: str = Field(max_length=16)
-    status: str = Field(
-        default="new", max_length=16, index=True, description="new, acknowledged or false_alarm"
-    )
-    payload: dict[str, Any] = json_dict(description="why it matched, and suggested suppliers")
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    acknowledged_at: datetime | None = None
+    webhook_secret: str

@@ -3,32 +3,59 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import json_dict, json_list, utcnow
+from monitor.models._types import json_list, utcnow
+
+INCIDENT_STATUSES = ("open", "closed", "expired")
+IncidentStatus = Literal["open", "closed", "expired"]
 
 
 class IncidentBase(SQLModel):
     title: str = Field(max_length=500)
     event_type: str = Field(max_length=32, index=True)
     severity: str = Field(max_length=16, index=True)
-    recovery: bool = False
+    status: str = Field(
+        default="open", max_length=16, index=True, description="open, closed, expired"
+    )
+    version: int = Field(default=1, ge=1, description="bumped on every material change")
     lat: float | None = None
     lon: float | None = None
+    confidence: float = 0.0
+    first_seen: datetime = Field(default_factory=utcnow, index=True)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    closed_at: datetime | None = None
 
 
 class Incident(IncidentBase, table=True):
     __tablename__ = "incidents"
 
     id: str = Field(primary_key=True, max_length=64)
+    cluster_key: str = Field(default="", max_length=200, index=True)
     countries: list[str] = json_list()
     materials: list[dict[str, Any]] = json_list()
     places: list[dict[str, Any]] = json_list()
-    sources: list[dict[str, Any]] = json_list(description="items that reported it: id, url, title")
-    evidence: dict[str, Any] = json_dict()
-    confidence: float = 0.0
-    status: str = Field(default="active", max_length=16, index=True)
-    first_seen: datetime = Field(default_factory=utcnow, index=True)
-    last_seen: datetime = Field(default_factory=utcnow)
+    sources: list[dict[str, Any]] = json_list(
+        description="items that reported it: item_id, url, title, published, feed_id"
+    )
+    evidence: list[dict[str, Any]] = json_list()
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IncidentPublic(IncidentBase):
+    id: str
+    countries: list[str]
+    materials: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+
+
+def incident_document(incident: Incident) -> dict[str, Any]:
+    """Return the incident as DESIGN.md's JSON shape (what alerts and webhooks embed)."""
+    return IncidentPublic.model_validate(incident).model_dump(mode="json")
+
+
+__all__ = ["INCIDENT_STATUSES", "Incident", "IncidentPublic", "IncidentStatus", "incident_document"]

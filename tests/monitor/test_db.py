@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect
 from sqlmodel import select
@@ -24,9 +26,23 @@ def test_migrations_create_every_table(db_settings: Settings) -> None:
         "buyers",
         "watches",
         "alerts",
+        "deliveries",
+        "api_keys",
         "alembic_version",
     }
     assert expected <= tables
+
+
+def test_migrations_match_the_models(db_settings: Settings) -> None:
+    """What Alembic would still generate is empty: the models and the migrations agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with db.get_engine(db_settings).connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
 
 
 def test_upgrade_is_idempotent(db_settings: Settings) -> None:
@@ -61,7 +77,7 @@ def test_round_trip_of_core_entities(db_settings: Settings) -> None:
                 buyer_id=buyer.id,
                 incident_id="inc-1",
                 severity="high",
-                payload={"suggestions": [{"supplier_id": 1, "score": 0.9}]},
+                suggestions=[{"material": "cocoa", "suppliers": [{"id": 1, "score": 0.9}]}],
             )
         )
     with db.session_scope(db_settings) as s:
@@ -72,7 +88,8 @@ def test_round_trip_of_core_entities(db_settings: Settings) -> None:
         assert incident.materials == [{"name": "cocoa", "hs": "1801"}]
         alert = s.exec(select(Alert)).one()
         assert alert.status == "new"
-        assert alert.payload["suggestions"][0]["score"] == 0.9
+        assert alert.suggestions[0]["suppliers"][0]["score"] == 0.9
+        assert alert.incident_version == 1 and alert.kind == "new"
 
 
 def test_supplier_materials_are_removed_with_their_supplier(db_settings: Settings) -> None:
@@ -110,3 +127,44 @@ def test_unreachable_database_names_the_fix() -> None:
     engine = db.make_engine("postgresql+psycopg://u:p@127.0.0.1:1/none")
     with pytest.raises(MonitorError, match="MONITOR_DATABASE_URL"):
         db.check_connection(engine)
+
+
+def test_an_alert_exists_once_per_buyer_incident_and_version(db_settings: Settings) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with db.session_scope(db_settings) as s:
+        buyer = Buyer(name="Tannery Sud")
+        s.add(buyer)
+        s.flush()
+        assert buyer.id is not None
+        buyer_id = buyer.id
+        s.add(Alert(buyer_id=buyer_id, incident_id="inc-9", severity="high"))
+        s.add(
+            Alert(buyer_id=buyer_id, incident_id="inc-9", incident_version=2, severity="critical")
+        )
+    with pytest.raises(IntegrityError), db.session_scope(db_settings) as s:
+        s.add(Alert(buyer_id=buyer_id, incident_id="inc-9", severity="high"))
+
+
+def test_watches_written_before_0003_survive_the_upgrade(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade(settings, "0002")
+    with db.get_engine(settings).begin() as conn:
+        conn.execute(
+            text("INSERT INTO buyers (id, name, created_at) VALUES (1, 'Old', '2026-01-01')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO watches"
+                " (buyer_id, name, materials, countries, min_severity, created_at)"
+                " VALUES (1, 'w', '[\"cocoa\"]', '[\"GH\"]', 'high', '2026-01-01')"
+            )
+        )
+    db.upgrade(settings)
+    with db.session_scope(settings) as s:
+        watch = s.exec(select(Watch)).one()
+        buyer = s.exec(select(Buyer)).one()
+    assert (watch.materials, watch.sites, watch.lanes) == (["cocoa"], [], [])
+    assert buyer.digest_minutes == 0 and buyer.webhook_secret is None

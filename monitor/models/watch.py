@@ -1,0 +1,74 @@
+"""Watches: what a buyer depends on (materials, places, lanes) and from which severity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Field, SQLModel
+
+from monitor.models._types import json_list, utcnow
+
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class Site(BaseModel):
+    """A supplier site or plant: alerted when an incident lies within `radius_km` of it."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    lat: float = pydantic.Field(ge=-90, le=90)
+    lon: float = pydantic.Field(ge=-180, le=180)
+    radius_km: float = pydantic.Field(default=50.0, gt=0, le=2000)
+    label: str = pydantic.Field(default="", max_length=200)
+
+
+class WatchFields(SQLModel):
+    """The fields a client sends (create) and reads back (public)."""
+
+    name: str = Field(default="", max_length=200)
+    materials: list[str] = Field(default_factory=list, description="material ids (DESIGN vocab)")
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
+    subdivisions: list[str] = Field(default_factory=list, description="ISO 3166-2")
+    sites: list[Site] = Field(default_factory=list)
+    lanes: list[str] = Field(default_factory=list, description="UN/LOCODE or waterway name")
+    min_severity: Severity = "medium"
+
+
+class Watch(SQLModel, table=True):
+    __tablename__ = "watches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="buyers.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    materials: list[str] = json_list()
+    countries: list[str] = json_list()
+    subdivisions: list[str] = json_list()
+    sites: list[dict[str, Any]] = json_list(description="[{lat, lon, radius_km, label}]")
+    lanes: list[str] = json_list()
+    min_severity: str = Field(default="medium", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WatchCreate(WatchFields):
+    pass
+
+
+class WatchUpdate(SQLModel):
+    name: str | None = Field(default=None, max_length=200)
+    materials: list[str] | None = None
+    countries: list[str] | None = None
+    subdivisions: list[str] | None = None
+    sites: list[Site] | None = None
+    lanes: list[str] | None = None
+    min_severity: Severity | None = None
+
+
+class WatchPublic(WatchFields):
+    id: int
+    buyer_id: int
+    created_at: datetime
+    updated_at: datetime
