@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from connectors import schedule
-from connectors.base import Item, ParseError
+from connectors.base import Item, Items, ParseError
 from connectors.dedup import SeenIndex
 from connectors.http import FetchResult
 from connectors.producer import Producer, problem
@@ -107,6 +107,8 @@ class Handler:
             error = f"parser crashed: {type(exc).__name__}: {exc}"
         else:
             feed.kind = feed.kind or kind
+            if isinstance(items, Items) and items.skipped:
+                log.info("feed %s: %s", feed.id, items.note())
             return Outcome(ok=True, items=self._valid(feed, items))
         self.producer.dead_letter(feed_id=feed.id, url=feed.url, error=error)
         return Outcome(ok=False, error=error)
