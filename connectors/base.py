@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 RAW_LIMIT = 4096  # characters of the source record kept in `Item.raw`
+# One parse keeps at most this many entries and stops after this long, so a huge or hostile
+# body cannot stall a poller. Real feeds stay far below both (USGS's month: ~10,000 entries).
+MAX_ITEMS = 20_000
+PARSE_SECONDS = 30.0
+
+log = logging.getLogger(__name__)
+Entry = TypeVar("Entry")
 
 
 class ParseError(Exception):
@@ -41,6 +52,53 @@ class Item:
         return asdict(self)
 
 
+class Items(list[Item]):
+    """The items of one parse, and how many entries were skipped for each reason."""
+
+    def __init__(self, items: Iterable[Item] = (), skipped: Counter[str] | None = None) -> None:
+        super().__init__(items)
+        self.skipped: Counter[str] = Counter(skipped or {})
+
+    def note(self) -> str | None:
+        """Return one line saying what was skipped, or None when nothing was."""
+        if not self.skipped:
+            return None
+        return "skipped " + "; ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
+
+
+def build_items(
+    entries: Iterable[Entry],
+    build: Callable[[Entry], Item | None],
+    *,
+    limit: int = MAX_ITEMS,
+    seconds: float = PARSE_SECONDS,
+) -> Items:
+    """Build one item per entry; a malformed entry is skipped and counted, not fatal to the rest.
+
+    Stops at `limit` items or after `seconds`, counting what was left unread.
+    """
+    items = Items()
+    deadline = time.monotonic() + seconds
+    iterator = iter(entries)
+    for entry in iterator:
+        if time.monotonic() > deadline:
+            items.skipped[f"entries or more left unread at the {seconds:g}s time limit"] += 1
+            break
+        if len(items) >= limit:
+            # Counting the rest is cheap next to building items; the reader is still bounded.
+            items.skipped[f"entries over the {limit:,}-item limit"] += 1 + sum(1 for _ in iterator)
+            break
+        try:
+            item = build(entry)
+        except Exception as exc:  # one bad entry (a wrong type anywhere) must not sink the feed
+            log.debug("skipping a malformed entry: %s: %s", type(exc).__name__, exc)
+            items.skipped["malformed entries"] += 1
+            continue
+        if item is not None:
+            items.append(item)
+    return items
+
+
 def item_id(
     feed_scope: str | int | None,
     *,
@@ -67,4 +125,8 @@ class Connector(ABC):
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
     ) -> list[Item]:
-        """Parse a fetched body into items; raise `ParseError` when it is not this kind."""
+        """Parse a fetched body into items; raise `ParseError` when it is not this kind.
+
+        Connectors build their items with `build_items`, so the list they return is an `Items`
+        that also counts what was skipped.
+        """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from connectors.base import Connector, Item, ParseError
+from connectors.base import Connector, Item, Items, ParseError, build_items
 from connectors.capinfo import cap_item
 from connectors.fields import clip_raw
 from connectors.jsonbody import json_head, load_json, require_object
@@ -34,14 +34,14 @@ class CapConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
+    ) -> Items:
         """Parse a CAP alert, an Atom/RSS index of alerts, or a MeteoAlarm warnings document."""
         if json_head(body) is not None:
             return self._meteoalarm(body, feed_id=feed_id, url=url)
         root = parse_xml(body)
         name = local(root.tag)
         if name == "alert":
-            return [self._alert(root, feed_id=feed_id, url=url)]
+            return build_items([root], lambda node: self._alert(node, feed_id=feed_id, url=url))
         if name == "feed":
             entries = list(children(root, "entry"))
         elif name in ("rss", "RDF"):
@@ -49,7 +49,7 @@ class CapConnector(Connector):
             entries = list(children(channel, "item")) + list(children(root, "item"))
         else:
             raise ParseError(f"not CAP: root element <{name}> is neither <alert> nor a CAP index")
-        return [self._entry(entry, feed_id=feed_id, url=url) for entry in entries]
+        return build_items(entries, lambda entry: self._entry(entry, feed_id=feed_id, url=url))
 
     def _alert(
         self, root: ET.Element, *, feed_id: int | None, url: str | None, link: str | None = None
@@ -89,21 +89,21 @@ class CapConnector(Connector):
             alert, kind=self.kind, feed_id=feed_id, url=url, raw=raw, link=link, guid=guid
         )
 
-    def _meteoalarm(self, body: bytes, *, feed_id: int | None, url: str | None) -> list[Item]:
+    def _meteoalarm(self, body: bytes, *, feed_id: int | None, url: str | None) -> Items:
         data = require_object(load_json(body, what="MeteoAlarm"), what="MeteoAlarm warnings")
         warnings = data.get("warnings")
         if not isinstance(warnings, list):
             raise ParseError("not MeteoAlarm JSON: no 'warnings' list")
-        items = []
-        for warning in warnings:
-            alert = warning.get("alert") if isinstance(warning, dict) else None
-            if isinstance(alert, dict):
-                guid = warning.get("uuid") or alert.get("identifier")
-                raw = clip_raw(warning)
-                items.append(
-                    cap_item(alert, kind=self.kind, feed_id=feed_id, url=url, raw=raw, guid=guid)
-                )
-        return items
+
+        def build(warning: Any) -> Item:
+            alert = warning.get("alert")
+            if not isinstance(alert, dict):
+                raise ValueError("a warning without an alert object")
+            guid = warning.get("uuid") or alert.get("identifier")
+            raw = clip_raw(warning)
+            return cap_item(alert, kind=self.kind, feed_id=feed_id, url=url, raw=raw, guid=guid)
+
+        return build_items(warnings, build)
 
 
 def alert_dict(root: ET.Element) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from connectors.base import Connector, Item, ParseError, item_id
+from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
 from connectors.fields import alpha2_list, clip_raw, number, scope, valid_point
 from connectors.hazards import GDACS_EVENT, GDACS_SEVERITY
 from connectors.text import html_to_text, to_utc_iso
@@ -27,13 +27,15 @@ class GdacsConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
+    ) -> Items:
         """Parse every <item> of the channel."""
         root = parse_xml(body)
         channel = next(children(root, "channel"), None)
         if local(root.tag) != "rss" or channel is None:
             raise ParseError(f"not GDACS RSS: root element is <{local(root.tag)}>, not <rss>")
-        return [self._item(node, feed_id=feed_id, url=url) for node in children(channel, "item")]
+        return build_items(
+            children(channel, "item"), lambda node: self._item(node, feed_id=feed_id, url=url)
+        )
 
     def _item(self, node: ET.Element, *, feed_id: int | None, url: str | None) -> Item:
         g = _gdacs_fields(node)

@@ -15,10 +15,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from connectors import schedule
-from connectors.base import Item, ParseError
+from connectors.base import Item, Items, ParseError
 from connectors.dedup import SeenIndex
 from connectors.http import FetchResult
 from connectors.producer import Producer, problem
+from connectors.redact import redact, redact_url
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -70,7 +71,7 @@ def http_error(result: FetchResult) -> str:
     except ValueError:
         phrase = "unknown status"
     wait = f"; server asks to retry after {result.retry_after:.0f}s" if result.retry_after else ""
-    return f"HTTP {result.status} {phrase} from {result.url}{wait}"
+    return f"HTTP {result.status} {phrase} from {redact_url(result.url)}{wait}"
 
 
 class Handler:
@@ -107,8 +108,11 @@ class Handler:
             error = f"parser crashed: {type(exc).__name__}: {exc}"
         else:
             feed.kind = feed.kind or kind
+            if isinstance(items, Items) and items.skipped:
+                log.info("feed %s: %s", feed.id, items.note())
             return Outcome(ok=True, items=self._valid(feed, items))
-        self.producer.dead_letter(feed_id=feed.id, url=feed.url, error=error)
+        error = redact(error)
+        self.producer.dead_letter(feed_id=feed.id, url=redact_url(feed.url), error=error)
         return Outcome(ok=False, error=error)
 
     def _valid(self, feed: Feed, items: list[Item]) -> list[Item]:
@@ -117,7 +121,7 @@ class Handler:
             why = problem(item)
             if why:
                 self.producer.dead_letter(
-                    feed_id=feed.id, url=feed.url, error=why, item=item.to_dict()
+                    feed_id=feed.id, url=redact_url(feed.url), error=why, item=item.to_dict()
                 )
             elif item.id not in ids:
                 ids.add(item.id)
@@ -171,7 +175,7 @@ class Handler:
             )  # fmt: skip
         else:
             row.consecutive_failures += 1
-            row.last_error = (out.error or "failed")[:2000]
+            row.last_error = redact(out.error or "failed")[:2000]
             row.next_poll_at = schedule.after_failure(
                 now, interval_s=row.interval_s, failures=row.consecutive_failures,
                 retry_after=result.retry_after if result else None,
@@ -183,7 +187,11 @@ class Handler:
     def _move(self, session: Session, row: Feed, url: str) -> None:
         taken = session.exec(select(Feed.id).where(Feed.url == url)).first()
         if taken is not None:
-            log.warning("feed %s moved to %s, which feed %s already polls", row.id, url, taken)
+            log.warning(
+                "feed %s moved to %s, which feed %s already polls", row.id, redact_url(url), taken
+            )
             return
-        log.info("feed %s moved permanently: %s -> %s", row.id, row.url, url)
+        log.info(
+            "feed %s moved permanently: %s -> %s", row.id, redact_url(row.url), redact_url(url)
+        )
         row.url = url

@@ -15,6 +15,7 @@ import httpx
 
 from connectors.body import FetchError, drain, read_limited
 from connectors.netguard import Allowlist, GuardedTransport, RefusedAddress
+from connectors.redact import redact
 from monitor.settings import Settings
 
 PERMANENT = {301, 308}
@@ -68,20 +69,27 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> FetchResult:
-    """Fetch `url` once; raise FetchError for network, size, time or address problems."""
+    """Fetch `url` once; raise FetchError for network, size, time or address problems.
+
+    Error messages show URLs without their credentials (`user:password@` becomes `***@`).
+    """
     try:
         async with asyncio.timeout(settings.fetch_total_timeout):
             return await _follow(client, url, settings, etag, last_modified)
-    except TimeoutError as exc:
-        raise FetchError(f"timed out after {settings.fetch_total_timeout:.0f}s in total") from exc
+    except TimeoutError:
+        message = f"timed out after {settings.fetch_total_timeout:.0f}s in total"
+    except FetchError as exc:
+        message = str(exc)
     except RefusedAddress as exc:
-        raise FetchError(f"refused: {exc}") from exc
+        message = f"refused: {exc}"
     except httpx.TimeoutException as exc:
-        raise FetchError(f"timed out ({type(exc).__name__}) fetching {url}") from exc
+        message = f"timed out ({type(exc).__name__}) fetching {url}"
     except httpx.HTTPError as exc:
-        raise FetchError(f"network error fetching {url}: {exc or type(exc).__name__}") from exc
+        message = f"network error fetching {url}: {exc or type(exc).__name__}"
     except (httpx.InvalidURL, ValueError, OverflowError) as exc:
-        raise FetchError(f"invalid URL {url}: {exc}") from exc
+        message = f"invalid URL {url}: {exc}"
+    # No `from exc`: the cause's own text may hold the URL with its credentials.
+    raise FetchError(redact(message)) from None
 
 
 async def _follow(

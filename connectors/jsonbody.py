@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from connectors.base import ParseError
 from connectors.xmlsafe import check_size
+from monitor import strictjson
 
 
 def load_json(body: bytes, *, what: str) -> Any:
-    """Decode a JSON body (UTF-8/16/32, BOM allowed) or raise `ParseError` naming the format."""
+    """Decode a JSON body (UTF-8/16/32, BOM allowed) or raise `ParseError` naming the format.
+
+    NaN, Infinity and numbers too large for a float read as null: a feed's one odd value
+    should cost that value, not the feed.
+    """
     check_size(body)
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return strictjson.loads(body, non_finite="null")
+    except strictjson.JsonError as exc:
         raise ParseError(f"not valid {what} JSON: {exc}") from None
-    except RecursionError:
-        raise ParseError(f"not usable {what} JSON: nested too deeply") from None
 
 
 def json_head(body: bytes, size: int = 4096) -> bytes | None:

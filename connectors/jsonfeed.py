@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.base import Connector, Item, ParseError, item_id
+from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
 from connectors.fields import clip_raw, scope
 from connectors.jsonbody import json_head, load_json, require_object
 from connectors.text import html_to_text, language_tag, squash, to_utc_iso
@@ -23,21 +23,20 @@ class JsonFeedConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
+    ) -> Items:
         """Return one item per entry of `items`."""
         data = require_object(load_json(body, what="JSON Feed"), what="a JSON Feed")
         entries = data.get("items")
         if not isinstance(entries, list):
             raise ParseError("not a JSON Feed: no 'items' list")
         language = language_tag(data.get("language"))
-        items = (self._item(e, language, feed_id=feed_id, url=url) for e in entries)
-        return [item for item in items if item is not None]
+        return build_items(entries, lambda e: self._item(e, language, feed_id=feed_id, url=url))
 
     def _item(
         self, entry: Any, language: str | None, *, feed_id: int | None, url: str | None
     ) -> Item | None:
         if not isinstance(entry, dict):
-            return None
+            raise ValueError("an entry that is not an object")
         title = html_to_text(_str(entry.get("title")))
         content = _str(entry.get("content_html")) or _str(entry.get("content_text"))
         body = html_to_text(content or _str(entry.get("summary")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import Iterable
@@ -25,28 +26,80 @@ class RefusedAddress(Exception):
 
 
 class Allowlist:
-    """Hosts and networks the operator explicitly allows (`settings.allow_private_hosts`)."""
+    """Hosts, `host:port` pairs and networks the operator allows (`allow_private_hosts`).
+
+    A bare host or network allows every port; `host:port` (`[v6]:port` for IPv6) allows that
+    one port only, which is what a local sample server needs and no more.
+    """
 
     def __init__(self, entries: Iterable[str]) -> None:
         self.hosts: set[str] = set()
+        self.host_ports: set[tuple[str, int]] = set()
         self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-        for entry in entries:
+        for raw in entries:
+            entry = raw.strip()
             try:
-                self.networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+                self.networks.append(ipaddress.ip_network(entry, strict=False))
+                continue
             except ValueError:
-                self.hosts.add(entry.strip().lower().rstrip("."))
+                pass
+            match = _HOST_PORT.fullmatch(entry)
+            if match:
+                host = match.group("v6") or match.group("host")
+                self.host_ports.add((_norm(host), int(match.group("port"))))
+            else:
+                self.hosts.add(_norm(entry))
 
-    def allows(self, host: str, address: IPAddress) -> bool:
-        """Return True when `host` or `address` was listed by the operator."""
-        return host.lower().rstrip(".") in self.hosts or any(
-            address in net for net in self.networks
-        )
+    def allows(self, host: str, address: IPAddress, port: int) -> bool:
+        """Return True when `host` (or `address`), on `port`, was listed by the operator."""
+        name = _norm(host)
+        if name in self.hosts or any(address in net for net in self.networks):
+            return True
+        return (name, port) in self.host_ports or (_norm(str(address)), port) in self.host_ports
+
+
+_HOST_PORT = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^:\[\]]+)):(?P<port>\d{1,5})")
+
+
+def _norm(host: str) -> str:
+    host = host.lower().rstrip(".")
+    try:
+        return str(ipaddress.ip_address(host))  # one spelling per address (`::1`, not `0::1`)
+    except ValueError:
+        return host
+
+
+# Networks whose addresses carry an IPv4 address in their last 32 bits: IPv4-compatible
+# (deprecated, ::a.b.c.d), IPv4-mapped, IPv4-translated (RFC 2765) and the well-known NAT64
+# prefix. Python's `is_global` calls most of them public whatever the IPv4 inside is.
+_IPV4_IN_LOW_BITS = tuple(
+    ipaddress.IPv6Network(net)
+    for net in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+# Networks that cannot be judged: local-use NAT64 (RFC 8215) puts the IPv4 address at a place
+# that depends on a prefix length we cannot know, and site-local (fec0::/10) is deprecated.
+_UNJUDGEABLE = tuple(ipaddress.IPv6Network(net) for net in ("64:ff9b:1::/48", "fec0::/10"))
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 transition address leads to (none for a plain one)."""
+    if any(address in net for net in _IPV4_IN_LOW_BITS):
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    if address.sixtofour is not None:  # 2002:a.b.c.d::/48
+        return [address.sixtofour]
+    if address.teredo is not None:  # 2001::/32: the Teredo server and the client behind NAT
+        return list(address.teredo)
+    return []
 
 
 def is_public(address: IPAddress) -> bool:
-    """Return True for a globally routable unicast address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """Return True for a globally routable unicast address, judging embedded IPv4 too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in net for net in _UNJUDGEABLE):
+            return False
+        inner = embedded_ipv4(address)
+        if inner:
+            return all(is_public(v4) for v4 in inner)
     return address.is_global and not address.is_multicast
 
 
@@ -60,7 +113,7 @@ async def resolve(host: str, port: int, allow: Allowlist) -> str:
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     # Every answer must pass: one private address in a round-robin set is enough to refuse.
     for address in addresses:
-        if not is_public(address) and not allow.allows(host, address):
+        if not is_public(address) and not allow.allows(host, address, port):
             raise RefusedAddress(
                 f"{host} resolves to {address}, a loopback/private/link-local/reserved address; "
                 "add the host to MONITOR_ALLOW_PRIVATE_HOSTS to allow it"

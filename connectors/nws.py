@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.base import Connector, Item, ParseError
+from connectors.base import Connector, Item, Items, ParseError, build_items
 from connectors.capinfo import cap_item
 from connectors.fields import clip_raw
 from connectors.jsonbody import json_head, load_json, require_object
@@ -25,7 +25,7 @@ class NwsConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
+    ) -> Items:
         """Parse a FeatureCollection of alerts or a single alert Feature."""
         data = require_object(load_json(body, what="NWS alerts"), what="NWS alerts")
         if data.get("type") == "Feature":
@@ -34,24 +34,23 @@ class NwsConnector(Connector):
             features = data["features"]
         else:
             raise ParseError("not NWS alerts: neither a Feature nor a FeatureCollection")
-        items = []
-        for feature in features:
-            props = feature.get("properties") if isinstance(feature, dict) else None
-            if isinstance(props, dict):
-                alert = _alert(props, feature.get("geometry"))
-                link = props.get("@id") or props.get("uri") or feature.get("id")
-                items.append(
-                    cap_item(
-                        alert,
-                        kind=self.kind,
-                        feed_id=feed_id,
-                        url=url,
-                        raw=clip_raw(feature),
-                        link=link if isinstance(link, str) else None,
-                        guid=str(props.get("id") or feature.get("id") or "") or None,
-                    )
-                )
-        return items
+
+        def build(feature: Any) -> Item:
+            props = feature.get("properties")
+            if not isinstance(props, dict):
+                raise ValueError("a feature without a properties object")
+            link = props.get("@id") or props.get("uri") or feature.get("id")
+            return cap_item(
+                _alert(props, feature.get("geometry")),
+                kind=self.kind,
+                feed_id=feed_id,
+                url=url,
+                raw=clip_raw(feature),
+                link=link if isinstance(link, str) else None,
+                guid=str(props.get("id") or feature.get("id") or "") or None,
+            )
+
+        return build_items(features, build)
 
 
 def _alert(props: dict[str, Any], geometry: Any) -> dict[str, Any]:

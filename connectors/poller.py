@@ -20,6 +20,7 @@ from sqlmodel import Session, col, or_, select
 from connectors.handler import Fetched, Handler
 from connectors.http import FetchError, fetch, make_client
 from connectors.producer import Producer
+from connectors.redact import redact
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -173,7 +174,7 @@ class Poller:
                 fetched.error = str(exc)
             except Exception as exc:  # one feed's surprise must not end the round for the rest
                 log.exception("fetching feed %s failed unexpectedly", feed.id)
-                fetched.error = f"unexpected error: {type(exc).__name__}: {exc}"
+                fetched.error = redact(f"unexpected error: {type(exc).__name__}: {exc}")
         await queue.put(fetched)
 
     async def _drain(self, queue: asyncio.Queue[Fetched | None]) -> RoundStats:

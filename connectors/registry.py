@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from connectors.base import Connector, Item, ParseError
+from connectors.base import Connector, Items, ParseError
+from connectors.clean import clean_items
 from connectors.xmlsafe import check_size
 
 log = logging.getLogger(__name__)
@@ -57,13 +58,19 @@ def parse(
     feed_id: int | None = None,
     url: str | None = None,
     content_type: str | None = None,
-) -> list[Item]:
-    """Parse a body into items, detecting its kind when none is given; fail with `ParseError`."""
+) -> Items:
+    """Parse a body into safe items, detecting its kind when none is given; fail with `ParseError`.
+
+    The result's `skipped` counts the entries left out (malformed, over the limits) and the
+    links dropped because they were not http(s).
+    """
     check_size(body)
     kind = kind or detect_kind(body, content_type)
     connector = get(kind)
     try:
-        return connector.parse(body, feed_id=feed_id, url=url, content_type=content_type)
+        return clean_items(
+            connector.parse(body, feed_id=feed_id, url=url, content_type=content_type)
+        )
     except ParseError:
         raise
     except (RecursionError, MemoryError) as exc:

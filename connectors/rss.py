@@ -7,7 +7,7 @@ from typing import Any
 
 import feedparser
 
-from connectors.base import Connector, Item, ParseError, item_id
+from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
 from connectors.fields import bbox_of, centroid, clip_raw, number, scope, valid_point
 from connectors.text import html_to_text, language_tag, squash, struct_to_iso, to_utc_iso
 from connectors.xmlsafe import check_size, prologue, screen_entities
@@ -28,7 +28,7 @@ class RssConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
+    ) -> Items:
         """Parse the feed; a document that is not a feed at all raises `ParseError`."""
         check_size(body)
         screen_entities(body)
@@ -39,10 +39,9 @@ class RssConnector(Connector):
         if not entries:
             if not result.get("version"):
                 raise ParseError(_reason(result, body))
-            return []
+            return Items()
         feed = result.get("feed") or {}
-        items = (self._item(e, feed, feed_id=feed_id, url=url) for e in entries)
-        return [item for item in items if item is not None]
+        return build_items(entries, lambda e: self._item(e, feed, feed_id=feed_id, url=url))
 
     def _item(self, entry: Any, feed: Any, *, feed_id: int | None, url: str | None) -> Item | None:
         title = html_to_text(entry.get("title"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import time
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -63,9 +64,34 @@ def html_to_text(value: str | None) -> str:
     return squash("".join(parser.parts))
 
 
+# C0/C1 controls (whitespace aside, which `squash` folds) and the bidi overrides and isolates
+# that make text display in another order than it reads ("Trojan Source").
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_MARKUP = re.compile(r"<[A-Za-z!?/]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
+
+
+def plain_text(value: object, limit: int | None = None) -> str:
+    """Return text safe to show anywhere: no markup, no control characters, cut to `limit`."""
+    if not isinstance(value, str):
+        return ""
+    text = html_to_text(value)
+    # Escaped markup (`&lt;script&gt;`, common in double-encoded feeds) decodes to markup;
+    # read it again, a bounded number of times, so what is left is text and no tag.
+    for _ in range(3):
+        if not _MARKUP.search(text):
+            break
+        text = html_to_text(text)
+    text = _INVISIBLE.sub("", text)
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8}){0,7}")
+
+
 def language_tag(value: object) -> str | None:
     """Return a BCP 47-style tag from feed spellings (`en_US`, `IT-it` → `en-US`, `it-IT`)."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value.strip()):
         return None
     primary, *rest = value.strip().replace("_", "-").split("-")
     return "-".join([primary.lower(), *(part.upper() if len(part) == 2 else part for part in rest)])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pycountry
 
-from connectors.base import Connector, Item, ParseError, item_id
+from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
 from connectors.fields import alpha2, clip_raw, number, scope, valid_point
 from connectors.hazards import PAGER_SEVERITY
 from connectors.jsonbody import json_head, load_json, require_object
@@ -30,22 +30,21 @@ class UsgsConnector(Connector):
 
     def parse(
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
-    ) -> list[Item]:
-        """Return one item per earthquake feature."""
+    ) -> Items:
+        """Return one item per earthquake feature; a malformed feature is skipped and counted."""
         data = require_object(load_json(body, what="USGS GeoJSON"), what="USGS GeoJSON")
         features = data.get("features")
         if data.get("type") != "FeatureCollection" or not isinstance(features, list):
             raise ParseError("not USGS GeoJSON: no FeatureCollection with a features list")
-        items = (self._item(f, feed_id=feed_id, url=url) for f in features if isinstance(f, dict))
-        return [item for item in items if item is not None]
+        return build_items(features, lambda f: self._item(f, feed_id=feed_id, url=url))
 
-    def _item(
-        self, feature: dict[str, Any], *, feed_id: int | None, url: str | None
-    ) -> Item | None:
+    def _item(self, feature: Any, *, feed_id: int | None, url: str | None) -> Item | None:
         props = feature.get("properties")
         if not isinstance(props, dict):
-            return None
+            raise ValueError("a feature without a properties object")
         coords = (feature.get("geometry") or {}).get("coordinates") or []
+        if not isinstance(coords, list):
+            raise ValueError("coordinates that are not a list")
         lon, lat, depth = (number(c) for c in [*coords[:3], None, None, None][:3])
         lat, lon = valid_point(lat, lon)
         mag = number(props.get("mag"))

@@ -14,6 +14,7 @@ from connectors.base import ParseError
 MAX_BYTES = 16 * 1024 * 1024  # the largest body parsed; real hazard feeds stay under a few MB
 
 _ROOT = re.compile(rb"<[A-Za-z_]")
+_COMMENT_OR_PI = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
 _ENTITY = re.compile(rb"<!ENTITY([^>]*)>?", re.IGNORECASE)
 # An entity feedparser may keep: one character reference or a short literal without references.
 # Anything else (external, parameter, nested or large) is how XML bombs and XXE begin.
@@ -29,8 +30,12 @@ def check_size(body: bytes) -> None:
 
 
 def prologue(body: bytes) -> bytes:
-    """Return what precedes the root element, NULs dropped so UTF-16/32 reads like ASCII."""
-    plain = body[: 1024 * 1024].replace(b"\x00", b"")
+    """Return what precedes the root element, NULs dropped so UTF-16/32 reads like ASCII.
+
+    Comments and processing instructions are cut out first: a `<b>` inside one, before the
+    DOCTYPE, would otherwise look like the root and hide the declarations after it.
+    """
+    plain = _COMMENT_OR_PI.sub(b" ", body[: 1024 * 1024].replace(b"\x00", b""))
     match = _ROOT.search(plain)
     return plain[: match.start()] if match else plain
 

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from connectors.base import Item, ParseError
 from connectors.dedup import SeenIndex
 from connectors.http import FetchError, FetchResult, fetch, make_client
+from connectors.redact import redact_url
 from monitor.db import get_engine, session_scope
 from monitor.errors import MonitorError
 from monitor.models import Feed
@@ -36,9 +37,9 @@ def _valid_url(url: str) -> str:
     try:
         parts.port  # noqa: B018  (raises ValueError for a port out of range)
     except ValueError as exc:
-        raise MonitorError(f"not a feed URL: {url!r} ({exc})") from exc
+        raise MonitorError(f"not a feed URL: {redact_url(url)!r} ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MonitorError(f"not a feed URL: {url!r}; give an http:// or https:// address")
+        raise MonitorError(f"not a feed URL: {redact_url(url)!r}; give an http(s):// address")
     return url.strip()
 
 
@@ -67,7 +68,7 @@ def add_feed(
             session.flush()
             session.refresh(feed)
     except IntegrityError as exc:
-        raise MonitorError(f"a feed with URL {url} already exists") from exc
+        raise MonitorError(f"a feed with URL {redact_url(url)} already exists") from exc
     return feed
 
 

@@ -56,8 +56,8 @@ def run_all(settings: Settings, echo: Echo) -> None:
     env = dict(os.environ)
     if settings.demo:
         _start_demo(settings, echo)
-        # The connectors must be allowed to poll the sample feeds on loopback.
-        allowed = sorted({*settings.allow_private_hosts, settings.api_host})
+        # The connectors may poll the sample server on loopback: that host and port, no other.
+        allowed = sorted({*settings.allow_private_hosts, settings.demo_feeds_allow})
         env["MONITOR_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
     children = {name: _spawn(settings, name, cmd, env) for name, cmd in commands(settings).items()}
     echo(f"{', '.join(children)} running (logs in {settings.data_dir / 'logs'})")

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'monitor.db'}"
 
     @property
+    def demo_feeds_allow(self) -> str:
+        """Return the allowlist entry of the demo's sample server: its host and port, no other."""
+        host = f"[{self.api_host}]" if ":" in self.api_host else self.api_host
+        return f"{host}:{self.demo_feeds_port}"
+
+    @property
     def topics(self) -> list[str]:
         """Return every topic the project owns, in pipeline order."""
         return [

@@ -34,9 +34,12 @@ def _register() -> None:
 
 def main() -> None:
     """Run the CLI; operator errors print one line and exit 1 instead of a traceback."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from connectors.redact import RedactingFormatter
+
+    line = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=line)
+    for handler in logging.getLogger().handlers:  # no feed credentials in any log line
+        handler.setFormatter(RedactingFormatter(line))
     for noisy in ("kafka", "alembic.runtime.plugins", "aiokafka"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # connection chatter, not news
     _register()

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import typer
 
+from connectors.redact import redact_url
 from monitor import feeds
 from monitor.cli.feeds import feeds_app
 from monitor.models import Feed
@@ -39,7 +40,8 @@ def add(
     feed = feeds.add_feed(
         settings=get_settings(), url=url, kind=kind, name=name, interval_s=interval
     )
-    typer.echo(f"added feed {feed.id}: {feed.url} (kind {feed.kind or 'auto'}, every {interval}s)")
+    shown = redact_url(feed.url)
+    typer.echo(f"added feed {feed.id}: {shown} (kind {feed.kind or 'auto'}, every {interval}s)")
 
 
 @feeds_app.command("list")
@@ -53,7 +55,8 @@ def list_() -> None:
     for feed in rows:
         kind = feed.kind or "auto"
         typer.echo(
-            f"{feed.id:>5}  {_state(feed):8}  {kind:8}  {feed.items_produced:>7}  {feed.url}"
+            f"{feed.id:>5}  {_state(feed):8}  {kind:8}  {feed.items_produced:>7}  "
+            + redact_url(feed.url)
         )
 
 
@@ -63,7 +66,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     feed = feeds.get_feed(settings=get_settings(), feed_id=feed_id)
     lines = [
         ("feed", f"{feed.id} {feed.name}".strip()),
-        ("url", feed.url),
+        ("url", redact_url(feed.url)),
         ("kind", feed.kind or "auto (detected on first fetch)"),
         ("state", _state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else "")),
         ("interval", f"{feed.interval_s}s"),
@@ -83,7 +86,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
 def remove(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Remove a feed (and its record of items already produced)."""
     feed = feeds.remove_feed(settings=get_settings(), feed_id=feed_id)
-    typer.echo(f"removed feed {feed_id}: {feed.url}")
+    typer.echo(f"removed feed {feed_id}: {redact_url(feed.url)}")
 
 
 @feeds_app.command("check")
@@ -96,7 +99,7 @@ def check(
     report = feeds.check_feed(settings=get_settings(), url=url, kind=kind)
     typer.echo(f"status: {report.status if report.status is not None else 'no response'}")
     if report.moved_to:
-        typer.echo(f"moved permanently to: {report.moved_to}")
+        typer.echo(f"moved permanently to: {redact_url(report.moved_to)}")
     if report.error:
         typer.echo(f"error: {report.error}")
         raise typer.Exit(1)

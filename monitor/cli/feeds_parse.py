@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -12,24 +12,28 @@ from connectors import registry
 from connectors.base import ParseError
 from connectors.xmlsafe import MAX_BYTES
 from monitor.cli.feeds import feeds_app
+from monitor.strictjson import dumps
 
 
-def _fail(path: Path, reason: str) -> None:
+def _fail(path: Path, reason: str) -> NoReturn:
     # One line, whatever the parser said: operators grep these and scripts split on newlines.
     print(f"error: {path}: {' '.join(reason.split())}", file=sys.stderr)
     raise typer.Exit(1)
 
 
 def _read(path: Path) -> bytes:
+    # The cap is on what is read, not on what stat says: a device or a pipe reports size 0
+    # and may never end.
     try:
-        if path.stat().st_size > MAX_BYTES:
-            _fail(path, f"file larger than the {MAX_BYTES:,}-byte limit")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            body = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         _fail(path, "is a directory, not a feed file")
     except OSError as exc:
         _fail(path, exc.strerror or str(exc))
-    raise AssertionError("unreachable")  # _fail always exits
+    if len(body) > MAX_BYTES:
+        _fail(path, f"file larger than the {MAX_BYTES:,}-byte limit")
+    return body
 
 
 @feeds_app.command("parse")
@@ -46,4 +50,7 @@ def parse_file(
     except ParseError as exc:
         _fail(file, str(exc))
     for item in items:
-        sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(item.to_dict()) + "\n")
+    note = items.note()
+    if note:
+        print(f"note: {file}: {note}", file=sys.stderr)

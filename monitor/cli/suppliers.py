@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -75,7 +76,14 @@ def load_demo(
     typer.echo(f"demo directory loaded: {new} new, {updated} updated (seed {seed})")
 
 
+def _finite(option: str, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise MonitorError(f"{option} {value} is not a finite number")
+    return value
+
+
 def _point(near: str | None, radius_km: float | None) -> list[AffectedArea]:
+    _finite("--radius-km", radius_km)
     if near is None:
         if radius_km is not None:
             raise MonitorError("--radius-km needs --near LAT,LON")
@@ -84,6 +92,8 @@ def _point(near: str | None, radius_km: float | None) -> list[AffectedArea]:
         lat, lon = (float(x) for x in near.split(","))
     except ValueError:
         raise MonitorError(f"--near {near!r} is not LAT,LON (e.g. 5.35,-4.00)") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise MonitorError(f"--near {near!r} is not LAT,LON of finite numbers")
     return [AffectedArea(None, lat=lat, lon=lon, radius_km=radius_km, name=f"{lat:g},{lon:g}")]
 
 
@@ -107,7 +117,9 @@ def suggest_cmd(
     areas += _point(near, radius_km)
     settings = get_settings()
     db.upgrade(settings)
-    need = Need(quantity=quantity, max_lead_days=max_lead_days, certifications=cert)
+    need = Need(
+        quantity=_finite("--quantity", quantity), max_lead_days=max_lead_days, certifications=cert
+    )
     with db.session_scope(settings) as session:
         result = suggest(material, areas, buyer, limit, session=session, need=need)
     if as_json:

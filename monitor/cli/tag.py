@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,45 +12,98 @@ from typing import IO, Any
 
 import typer
 
+from monitor import strictjson
 from monitor.cli import app
 from monitor.errors import MonitorError
 
 CHUNK = 256  # lines tagged together; output is written and flushed after each chunk
+MAX_LINE = 1024 * 1024  # bytes in one item line; a longer one gets an error, not our memory
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
-def _open(name: str, mode: str) -> Iterator[IO[str]]:
+def _open(name: str, mode: str) -> Iterator[IO[Any]]:
     if name == "-":
-        yield sys.stdin if "r" in mode else sys.stdout
+        std = sys.stdin if "r" in mode else sys.stdout
+        yield std.buffer if "b" in mode else std
         return
     try:
-        handle = open(name, mode, encoding="utf-8")  # noqa: SIM115 - closed below
+        encoding = None if "b" in mode else "utf-8"
+        handle = open(name, mode, encoding=encoding)  # noqa: SIM115 - closed below
     except OSError as exc:
         raise MonitorError(f"cannot open {name}: {exc.strerror}") from exc
     with handle:
         yield handle
 
 
-def tag_lines(lines: Iterable[str], *, all_places: bool = False) -> Iterator[dict[str, Any]]:
-    """Tag JSON Lines: one result per non-blank line, in order; bad lines get an error."""
-    from monitor.tagger.tag import error_record, tag_items
+class _BadLine:
+    def __init__(self, message: str) -> None:
+        self.message = message
 
-    stream = (line for line in lines if line.strip())
+
+def read_lines(stream: IO[bytes]) -> Iterator[bytes | _BadLine]:
+    """Yield each line of a byte stream, or a `_BadLine` for one longer than `MAX_LINE`."""
+    while line := stream.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # skip to the end of the over-long line, never holding more than MAX_LINE
+            yield _BadLine(f"line longer than {MAX_LINE:,} bytes")
+        else:
+            yield line
+
+
+def _item(line: bytes | str | _BadLine) -> Any:
+    """Return the JSON value of one line, or a `_BadLine` saying why there is none."""
+    if isinstance(line, _BadLine):
+        return line
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return _BadLine(f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    try:
+        return strictjson.loads(line.lstrip("\ufeff"))
+    except strictjson.JsonError as exc:
+        return _BadLine(f"invalid JSON: {exc}")
+
+
+def tag_lines(
+    lines: Iterable[bytes | str | _BadLine], *, all_places: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Tag JSON Lines: one result per non-blank line, in order; bad lines get an error."""
+    from monitor.tagger.tag import error_record
+
+    stream = (line for line in lines if isinstance(line, _BadLine) or line.strip())
     while chunk := list(islice(stream, CHUNK)):
-        parsed: list[Any] = []
-        for line in chunk:
-            try:
-                parsed.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                parsed.append(_BadLine(f"invalid JSON: {exc.msg} at column {exc.colno}"))
-        good = tag_items((p for p in parsed if not isinstance(p, _BadLine)), all_places=all_places)
+        parsed = [_item(line) for line in chunk]
+        good = iter(_tag_safely([p for p in parsed if not isinstance(p, _BadLine)], all_places))
         for p in parsed:
             yield error_record(None, p.message) if isinstance(p, _BadLine) else next(good)
 
 
-class _BadLine:
-    def __init__(self, message: str) -> None:
-        self.message = message
+def _tag_safely(items: list[Any], all_places: bool) -> list[dict[str, Any]]:
+    """Tag a chunk; if the tagger fails on the chunk, tag one by one so one item costs itself."""
+    from monitor.tagger.tag import error_record, tag_items
+
+    try:
+        return list(tag_items(items, all_places=all_places))
+    except Exception:
+        log.debug("tagging a chunk failed; tagging its items one by one", exc_info=True)
+    results: list[dict[str, Any]] = []
+    for item in items:
+        try:
+            results.extend(tag_items([item], all_places=all_places))
+        except Exception as exc:  # an input the tagger cannot take: one error line, not a crash
+            results.append(error_record(item, f"tagging failed: {type(exc).__name__}"))
+    return results
+
+
+def _line(result: dict[str, Any]) -> str:
+    try:
+        return strictjson.dumps(result)
+    except (ValueError, TypeError, RecursionError) as exc:
+        return strictjson.dumps({"id": None, "error": f"result cannot be written as JSON: {exc}"})
 
 
 @app.command("tag")
@@ -62,9 +115,9 @@ def tag(
     ),
 ) -> None:
     """Tag items (JSON Lines) with the disruption each reports, one output line per item."""
-    with _open(input, "r") as src, _open(output, "w") as dst:
-        for n, result in enumerate(tag_lines(src, all_places=all_places), 1):
-            dst.write(json.dumps(result, ensure_ascii=False) + "\n")
+    with _open(input, "rb") as src, _open(output, "w") as dst:
+        for n, result in enumerate(tag_lines(read_lines(src), all_places=all_places), 1):
+            dst.write(_line(result) + "\n")
             if n % CHUNK == 0:  # a downstream reader of a pipe sees each chunk as it is done
                 dst.flush()
 

@@ -6,11 +6,16 @@ from datetime import datetime
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
 
 from monitor.models._types import json_list, utcnow
 
 
 class SupplierBase(SQLModel):
+    # inf and NaN are no capacity, order size or coordinate, and would be written as
+    # `Infinity`/`NaN`, which is not JSON: every float of the family must be finite.
+    model_config = SQLModelConfig(allow_inf_nan=False)
+
     name: str = Field(max_length=300)
     country: str = Field(max_length=2, index=True, description="ISO 3166-1 alpha-2")
     subdivision: str | None = Field(default=None, max_length=6, description="ISO 3166-2")

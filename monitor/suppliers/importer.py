@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,11 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from monitor.errors import MonitorError
 from monitor.geo import geocode
 from monitor.models import Supplier
 from monitor.suppliers import osh, service
-from monitor.suppliers.formats import guess_format, read_records
+from monitor.suppliers.formats import guess_format, read_records, read_text
 from monitor.suppliers.schema import SupplierCreate
 
 log = logging.getLogger(__name__)
@@ -66,10 +68,18 @@ def import_file(
     *, session: Session, path: Path, fmt: str | None = None, dry_run: bool = False
 ) -> ImportReport:
     """Import a CSV or JSON supplier file (project or Open Supply Hub format)."""
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return import_stream(
-            session=session, stream=stream, fmt=guess_format(path, fmt), dry_run=dry_run
-        )
+    kind = guess_format(path, fmt)
+    try:
+        with path.open("rb") as raw:
+            text, note = read_text(raw)
+    except OSError as exc:
+        raise MonitorError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    report = import_stream(
+        session=session, stream=io.StringIO(text, newline=""), fmt=kind, dry_run=dry_run
+    )
+    if note:
+        report.warnings.insert(0, Problem(path.name, note))
+    return report
 
 
 def import_stream(

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
 
 from monitor.models.supplier import SupplierBase
 from monitor.suppliers.vocab import (
@@ -89,6 +90,8 @@ class SupplierCreate(SupplierBase):
 class SupplierUpdate(SQLModel):
     """A partial change: only the fields given are applied."""
 
+    model_config = SQLModelConfig(allow_inf_nan=False)  # as SupplierBase: finite floats only
+
     name: str | None = Field(default=None, max_length=300)
     country: str | None = Field(default=None, max_length=2)
     subdivision: str | None = Field(default=None, max_length=6)
@@ -118,6 +121,9 @@ class SupplierUpdate(SQLModel):
 
 class SupplierPublic(SupplierBase):
     """A supplier as the API and the exporter show it."""
+
+    # Rows stored before non-finite numbers were refused must still read; writers drop them.
+    model_config = SQLModelConfig(allow_inf_nan=True)
 
     id: int
     materials: list[str]

@@ -91,3 +91,26 @@ def test_undecodable_cap_is_a_parse_error() -> None:
     body += b'<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>'
     with pytest.raises(ParseError, match=r"cannot decode XML|malformed XML"):
         registry.parse(body, kind="cap")
+
+
+DECOYS = [
+    b"<!-- <a> looks like a root -->",
+    b"<!--<rss version='2.0'>-->",
+    b"<?xml-stylesheet href='x.xsl'?><!-- <b> -->",
+    b"<?php <a> ?>",
+    b"<?pi <x>?>\n<!-- --><!--<y>-->",
+]
+
+
+@pytest.mark.parametrize("decoy", DECOYS)
+@pytest.mark.parametrize("body", [RSS_BOMB, CAP_BOMB, QUADRATIC], ids=["rss", "cap", "quadratic"])
+def test_a_comment_or_pi_before_the_doctype_does_not_hide_the_declarations(
+    body: bytes, decoy: bytes
+) -> None:
+    declaration, _, rest = body.partition(b"?>")
+    hidden = declaration + b"?>" + decoy + rest
+    with pytest.raises(ParseError, match="refusing XML with an external, parameter or nested"):
+        screen_entities(hidden)
+    # and the same with no XML declaration at all, the decoy first
+    with pytest.raises(ParseError, match="refusing XML with an external, parameter or nested"):
+        screen_entities(decoy + rest)
