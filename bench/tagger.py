@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the brief says
 
-DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
+DEVSET = ROOT / "tests" / "data" / "dev.jsonl"
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 
 FILLER = (
