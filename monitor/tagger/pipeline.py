@@ -100,6 +100,9 @@ _DETERMINERS = frozenset(
         "another",
     )
 )
+_OBJECTS = frozenset(
+    re.findall(r"\S+", "all traffic production operations road roads access highway entrance")
+)
 _NOT_VERB_AFTER = frozenset(re.findall(r"\S+", "to of by call range proximity watch eye look"))
 
 
