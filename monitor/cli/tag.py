@@ -126,9 +126,23 @@ def tag(
 def evaluate(
     file: Path = typer.Argument(..., help="Labelled JSON Lines (items with a `gold` object)."),
     errors: bool = typer.Option(True, "--errors/--no-errors", help="List every error."),
+    only: str = typer.Option(
+        "all", "--only", help="Score only 'real' items (source not 'written'), 'written', or 'all'."
+    ),
 ) -> None:
-    """Score the tagger on a labelled set: P/R/F1, micro-F1, accuracies, and the errors."""
+    """Score the tagger on a labelled set: each measure with its 95% interval, and the errors."""
     from monitor.tagger.evaluate import evaluate as run
     from monitor.tagger.evaluate import format_report, read_labelled
 
-    typer.echo(format_report(run(read_labelled(file)), errors=errors))
+    if only not in ("all", "real", "written"):
+        raise MonitorError(f"--only must be all, real or written, not {only!r}")
+    meta: dict[str, Any] = {}
+    rows = list(read_labelled(file, meta))
+    if only != "all":
+        rows = [r for r in rows if (r.get("source") == "written") == (only == "written")]
+    split = str(meta.get("split") or file.stem)
+    if meta.get("frozen"):
+        split += " (frozen: never tuned on)"
+    if only != "all":
+        split += f", {only} items only"
+    typer.echo(format_report(run(rows, split=split), errors=errors))

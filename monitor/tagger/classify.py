@@ -27,7 +27,10 @@ RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to w
              "end ~ strike": "strike", "strike ~ end": "strike", "lift ~ ban": "export_restriction",
              "lift ~ sanction": "sanctions", "lift ~ embargo": "sanctions",
              "lift ~ lockdown": "pandemic_lockdown", "end ~ lockdown": "pandemic_lockdown",
-             "reconnect": "power_outage"}  # fmt: skip
+             "reconnect": "power_outage", "strike ~ be over": "strike",
+             "blockade ~ lift/V": "route_blockage", "halt ~ strike": "strike",
+             "permit ~ export": "export_restriction",
+             "allow ~ export": "export_restriction"}  # fmt: skip
 # Context cues that mark the whole item's genre (sport, culture, politics), wherever they are.
 GENRE = {"match", "league", "goal", "coach", "club", "tournament", "championship", "draw",
          "album", "singer", "film", "movie", "chart", "critic", "player", "fan", "song",

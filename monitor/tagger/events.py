@@ -40,7 +40,8 @@ route_blockage: blockage, block/V=0.7, blockade=0.9, run aground, aground, colli
     suspend ~ traffic=0.9, halt ~ traffic=0.9, traffic ~ halt/V=0.9, capsize=0.8, sink/V=0.5,
     shipwreck=0.8, rail disruption=0.9, traffic ~ suspend/V=0.8, transit ~ suspend/V=0.9,
     engine failure=0.9, disabled vessel=0.9, convoy ~ delay=0.8, grounding=0.9,
-    airport ~ close/V=0.8, airport closure=0.8, airspace closure=0.8, avalanche=0.8
+    airport ~ close/V=0.8, airport closure=0.8, airspace closure=0.8, avalanche=0.8,
+    protester ~ block/V=1.1, protester ~ blockade=1.1, demonstrator ~ block/V=1.1, road blockade
 earthquake: earthquake, quake, tremor=0.9, temblor, seismic=0.8, aftershock, tsunami=0.9,
     magnitude=0.6
 flood: flood, flooding, floodwater, flash flood, inundate, inundation, deluge=0.9, overflow=0.6,
@@ -83,7 +84,8 @@ piracy_attack: piracy, pirate, hijack, hijacking, hijacker, armed robbery=0.8, r
     board ~ armed=0.8, seize ~ vessel=0.9, seize ~ ship=0.9, seize ~ tanker=0.9,
     vessel ~ seize/V=0.9, ship ~ seize/V=0.9, tanker ~ seize/V=0.9, kidnap ~ crew,
     attack ~ vessel=1.2, attack ~ ship=1.2, attack ~ tanker=1.2, houthi=0.9,
-    attack ~ commercial=1.2, attack ~ shipping=1.2, attack ~ merchant=1.2
+    attack ~ commercial=1.2, attack ~ shipping=1.2, attack ~ merchant=1.2, missile ~ ship=1.2,
+    missile ~ vessel=1.2, missile ~ tanker=1.2, drone ~ ship=1.2, drone ~ vessel=1.2
 cyberattack: cyberattack, cyber attack, cyber-attack, cyber incident, ransomware, hack/V=0.9,
     hacker, malware, cyber=0.8, data breach=0.8, ddos
 power_outage: power outage, blackout, power cut, outage=0.5, load shedding, load-shedding,
@@ -126,7 +128,7 @@ impact: halt, suspend, shut, shut down, shutdown, close/V, closure, disrupt, dis
 neg_before: no, not, never, without, avert, avoid, prevent, call off, cancel, postpone, suspend,
     rule out, deny, end, unlikely, lift, remove, reject, vote against
 neg_after: avert, call off, cancel, postpone, rule out, end, lift, deny, unlikely, suspend,
-    unfounded
+    unfounded, not go ahead
 hedge_before: could, can, may, might, would, threaten, warn, plan, consider, vote, possible,
     potential, risk, fear, if, prepare, brace, looming, propose, mull, weigh, prospect,
     forecast, predict, likely, possibility, unless, should, intend, call for, ahead of, drill,
@@ -142,7 +144,8 @@ recovery: reopen, re-open, resume, resumption, restore, restoration, lift ~ ban,
     lift ~ restriction, lift ~ sanction, lift ~ embargo, ease ~ restriction, end ~ strike,
     strike ~ end, return to work, back to work, back to normal, refloat, reconnect,
     clear ~ backlog, restart, return to normal, normalise, normalize, recover, recovery,
-    lift ~ lockdown, end ~ lockdown, restriction ~ ease
+    lift ~ lockdown, end ~ lockdown, restriction ~ ease, back online, back in operation,
+    strike ~ be over, blockade ~ lift/V, halt ~ strike, permit ~ export, allow ~ export
 calm: no damage, no report of damage, no immediate report, no major damage,
     no significant damage, no disruption, no impact, not affect, unaffected, operate normally,
     normal operation, operation normal, work normally, working normally, no tsunami,

@@ -268,6 +268,12 @@ def gazetteer() -> Gazetteer:
 
 
 @lru_cache(maxsize=32)
+@lru_cache(maxsize=1024)
 def tokens(text: str) -> Doc:
-    """Return text tokenised by the shared blank English tokenizer (recent texts are cached)."""
+    """Return text tokenised by the shared blank English tokenizer (recent texts are cached).
+
+    One item's text is read by the matcher, the gazetteer and the materials finder: the cache
+    tokenises it once. Callers must not change a doc except its NORM (only the event matcher
+    reads NORM, and it sets every token's own).
+    """
     return gazetteer().nlp.make_doc(text)

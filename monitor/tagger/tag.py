@@ -76,7 +76,7 @@ def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str
             prepared.append(prepare(item))
         except ValueError as exc:
             prepared.append(str(exc))
-    # The cascade: only items the cheap pass cannot settle go through the statistical pipeline.
+    # The cascade: only items the cheap pass cannot settle are tokenised and matched.
     wanted = [i for i, p in enumerate(prepared) if isinstance(p, Prepared) and _worth_it(p)]
     docs = _analyse([prepared[i].text for i in wanted])  # type: ignore[union-attr]
     doc_of = dict(zip(wanted, docs, strict=True))
@@ -98,8 +98,8 @@ def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str
 def _find_places(
     prepared: list[Prepared | str], doc_of: dict[int, Any], *, all_places: bool
 ) -> dict[int, list[PlaceHit] | Exception | None]:
-    """Find places for the items past the cheap pass (or all); NER, batched, only for the
-    docs whose place names are ambiguous ("Georgia", "Jordan")."""
+    """Find places for the items past the cheap pass (or all); NER, batched, only on the
+    sentences that hold an ambiguous place name ("Georgia", "Jordan")."""
     hits_of: dict[int, list[PlaceHit] | Exception | None] = {}
     for i, p in enumerate(prepared):
         if isinstance(p, Prepared):
@@ -108,8 +108,12 @@ def _find_places(
             except Exception as exc:
                 hits_of[i] = exc
     unsure = [i for i, d in doc_of.items() if d is not None and _ambiguous(hits_of[i])]
+    requests = [
+        (prepared[i].text, [(h.start, h.end) for h in hits_of[i] if h.ambiguous])  # type: ignore[union-attr]
+        for i in unsure
+    ]
     try:
-        spans = pipeline.add_entities([doc_of[i] for i in unsure])
+        spans = pipeline.add_entities(requests)
     except Exception:  # NER only refines places; keep the first answer when it fails
         log.exception("NER failed; places stay as the gazetteer found them")
         return hits_of
@@ -126,8 +130,8 @@ def _ambiguous(hits: list[PlaceHit] | Exception | None) -> bool:
 
 
 def _worth_it(p: Prepared) -> bool:
-    """Return True when the statistical pass can add something to this item."""
-    return bool(p.item.get("event_hint")) or pipeline.needs_statistics(p.text)
+    """Return True when the matching pass can add something to this item."""
+    return bool(p.item.get("event_hint")) or pipeline.is_candidate(p.text)
 
 
 def _analyse(texts: list[str]) -> list[Any]:

@@ -11,7 +11,7 @@ from monitor.tagger import classify, events, pipeline
 
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
-    """The tagger's spaCy pipeline, loaded once."""
+    """The tagger's spaCy pipeline (NER, run on demand), loaded once."""
     return pipeline.get_nlp()
 
 
@@ -20,7 +20,7 @@ def analyse(nlp) -> Callable[[str], tuple[list[events.Trigger], list[events.Matc
     """Return (triggers, cues) for a text."""
 
     def run(text: str) -> tuple[list[events.Trigger], list[events.Match]]:
-        matches = pipeline.find_matches(nlp(text))
+        matches = pipeline.find_matches(next(iter(pipeline.analyse([text]))))
         return events.resolve(matches), [m for m in matches if m.label.startswith("cue:")]
 
     return run

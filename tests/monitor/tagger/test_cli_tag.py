@@ -58,6 +58,25 @@ def test_eval_prints_scores_and_errors(tmp_path: Path, nlp) -> None:  # type: ig
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", str(path)])
     assert result.exit_code == 0, result.output
-    assert "is_disruption F1: 0.667" in result.stdout
-    assert "event type: 0.500" in result.stdout
+    assert "split: set\n" in result.stdout  # no _meta line: the file's name
+    assert "is_disruption F1: 0.667  [" in result.stdout
+    assert "event type: 0.500  [0.095, 0.905]  (1/2 items)" in result.stdout
+    assert "goal" not in result.stdout
     assert "g2\tis_disruption\texpected=True\tgot=False" in result.stdout
+
+
+def test_eval_names_a_frozen_split_and_filters_sources(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    gold = {"is_disruption": False, "recovery": False, "event_type": None,
+            "countries": [], "materials": [], "severity": None}  # fmt: skip
+    rows = [
+        {"_meta": {"split": "test", "frozen": True}},
+        {"id": "w1", "title": "Bakery wins award", "body": "", "source": "written", "gold": gold},
+        {"id": "r1", "title": "Museum opens", "body": "", "source": "fixture:x", "gold": gold},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(path), "--only", "real"])
+    assert result.exit_code == 0, result.output
+    assert "split: test (frozen: never tuned on), real items only\nitems: 1\n" in result.stdout
+    bad = runner.invoke(app, ["eval", str(path), "--only", "some"])
+    assert bad.exit_code != 0

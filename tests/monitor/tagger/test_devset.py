@@ -1,4 +1,4 @@
-"""Validate the labelled development set of the disruption tagger (tests/data/devset.jsonl)."""
+"""Validate the tagger's labelled sets: tests/data/dev.jsonl and the frozen test.jsonl."""
 
 from __future__ import annotations
 
@@ -13,18 +13,25 @@ import pytest
 
 from monitor.vocab import EVENT_TYPES, SEVERITIES, materials
 
-DEVSET = Path(__file__).resolve().parents[2] / "data" / "devset.jsonl"
+DATA = Path(__file__).resolve().parents[2] / "data"
+DEV, TEST = DATA / "dev.jsonl", DATA / "test.jsonl"
 REQUIRED = ("id", "title", "body", "source", "gold")
-OPTIONAL = ("url", "published", "lat", "lon", "country_hint", "event_hint", "severity_hint")
+OPTIONAL = ("url", "published", "lat", "lon", "country_hint", "event_hint", "severity_hint",
+            "licence")  # fmt: skip
 GOLD_KEYS = {"is_disruption", "recovery", "event_type", "countries", "materials", "severity"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 SOURCE_RE = re.compile(r"^(written|fixture:[\w./-]+|public-domain:https?://\S+)$")
 
 
-def load() -> list[dict[str, Any]]:
-    """Return the devset items in file order."""
-    with DEVSET.open(encoding="utf-8") as fh:
+def rows(path: Path) -> list[dict[str, Any]]:
+    """Return the lines of a JSON Lines file, the `_meta` line included."""
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def load() -> list[dict[str, Any]]:
+    """Return the items of both splits, dev first, without the `_meta` line."""
+    return [r for path in (DEV, TEST) for r in rows(path) if "_meta" not in r]
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +107,22 @@ def test_size_and_share_of_negatives(items: list[dict[str, Any]]) -> None:
 def test_every_event_type_has_five_positives(items: list[dict[str, Any]]) -> None:
     counts = Counter(item["gold"]["event_type"] for item in items if item["gold"]["is_disruption"])
     assert {t: counts[t] for t in EVENT_TYPES if counts[t] < 5} == {}
+
+
+def test_the_test_split_says_it_is_frozen() -> None:
+    first, *rest = rows(TEST)
+    assert first["_meta"]["split"] == "test" and first["_meta"]["frozen"] is True
+    assert "never tune" in first["_meta"]["note"]
+    assert all("_meta" not in r for r in [*rest, *rows(DEV)])
+
+
+def test_the_split_follows_its_rule() -> None:
+    """Each batch was split by tests/data/split.py; the written batch must still split so."""
+    from tests.data.split import split
+
+    dev, test = rows(DEV), [r for r in rows(TEST) if "_meta" not in r]
+    first_batch = [r for r in dev + test if not r.get("licence")]
+    want_dev, want_test = split(first_batch)
+    assert {r["id"] for r in want_test} == {r["id"] for r in test if not r.get("licence")}
+    assert {r["id"] for r in want_dev} == {r["id"] for r in dev if not r.get("licence")}
+    assert 0.25 <= len(test) / (len(dev) + len(test)) <= 0.4

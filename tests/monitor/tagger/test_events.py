@@ -33,7 +33,7 @@ def test_parse_phrase_reads_gaps_and_parts_of_speech() -> None:
     ],
 )
 def test_cheap_pass_only_keeps_texts_that_may_hold_a_trigger(text: str, expected: bool) -> None:
-    assert pipeline.needs_statistics(text) is expected
+    assert pipeline.is_candidate(text) is expected
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,35 @@ def test_matches_carry_character_offsets(analyse) -> None:  # type: ignore[no-un
     triggers, _ = analyse(text)
     walkout = next(t for t in triggers if t.event_type == "strike").match
     assert text[walkout.start_char : walkout.end_char] == "walkout"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Blast at the refinery", True),
+        ("The club fired its coach.", False),
+        ("Protesters block the road to the mine.", True),
+        ("Shares trade close to a record.", False),
+        ("The border was closed to trucks.", True),
+    ],
+)
+def test_word_order_stands_in_for_the_tagger(analyse, text: str, found: bool) -> None:  # type: ignore[no-untyped-def]
+    triggers, _ = analyse(text)
+    keys = {t.match.key for t in triggers}
+    wanted = {"blast/N", "fire/N", "block/V", "protester ~ block/V", "close/V", "border ~ close/V"}
+    assert bool(keys & wanted) is found
+
+
+def test_lexicon_forms_come_from_lookups_not_a_model() -> None:
+    assert pipeline.lexicon_form("struck") == "strike"
+    assert pipeline.lexicon_form("flooded") == "flood"
+    assert pipeline.lexicon_form("was") == "be"
+    assert pipeline.lexicon_form("bakery") == "bakery"
+
+
+def test_ner_runs_only_on_the_sentences_asked_for(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Michael Jordan visited the plant.\nFloods hit Jordan. Amman is quiet."
+    start = text.index("Jordan", 40)
+    spans = pipeline.add_entities([(text, [(start, start + 6)])])[0]
+    assert all(text.index("Floods") <= s < text.index(" Amman") for s, _, _ in spans)
+    assert any(text[s:e] == "Jordan" for s, e, _ in spans)

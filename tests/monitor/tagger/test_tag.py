@@ -84,3 +84,32 @@ def test_cascade_skips_the_statistical_pass_for_plain_news(nlp, monkeypatch) -> 
     assert [o["id"] for o in out] == ["p", "antwerp"]
     assert len(seen) == 1 and seen[0].startswith(STRIKE["title"])
     assert out[0]["is_disruption"] is False and out[0]["confidence"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "event_type"),
+    [
+        ("Refinery back online after blast", "The plant resumed full runs.", "fire_explosion"),
+        ("Port strike in Chile is over", "Dockworkers agreed a deal.", "strike"),
+        ("Union halts strike at Australian LNG plant", "Work resumed.", "strike"),
+        ("India permits rice exports again", "Shipments may leave.", "export_restriction"),
+    ],
+)
+def test_recoveries_win_over_the_disruption_words(
+    nlp, title: str, body: str, event_type: str
+) -> None:  # type: ignore[no-untyped-def]
+    out = next(tag_items([{"id": "r", "title": title, "body": body}]))
+    assert (out["is_disruption"], out["recovery"], out["event_type"]) == (False, True, event_type)
+
+
+def test_missiles_on_ships_are_attacks_at_sea_placed_in_the_waters(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "h", "title": "Houthi missiles hit container ship in Red Sea",
+            "body": "The vessel was struck off Yemen."}  # fmt: skip
+    out = next(tag_items([item]))
+    assert out["event_type"] == "piracy_attack" and out["countries"] == ["YE"]
+
+
+def test_threats_with_conditions_are_not_disruptions(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "t", "title": "Workers plan strike at Chilean mine if no contract",
+            "body": "The union said it would walk out next week."}  # fmt: skip
+    assert next(tag_items([item]))["is_disruption"] is False
