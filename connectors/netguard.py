@@ -43,10 +43,25 @@ class Allowlist:
         )
 
 
+# IPv6 forms that carry an IPv4 address (RFC 6052 NAT64, the deprecated IPv4-compatible form):
+# a gateway on the way would forward them to that IPv4 address, so that one is what is checked.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use, never public
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
 def is_public(address: IPAddress) -> bool:
-    """Return True for a globally routable unicast address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    """Return True for a globally routable unicast address (IPv4 inside IPv6 checked too)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL:
+            return False
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and (address in NAT64 or address in IPV4_COMPATIBLE):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is None and address.teredo:
+            embedded = address.teredo[1]
+        if embedded is not None:
+            address = embedded
     return address.is_global and not address.is_multicast
 
 
