@@ -84,6 +84,22 @@ class Settings(BaseSettings):
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
     produce_timeout_s: float = 30.0  # how long to wait for Kafka to acknowledge a batch
 
+    # Delivery to buyers (monitor/delivery): webhooks, and e-mail once smtp_host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "sourcing-monitor@localhost"
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    delivery_timeout_s: float = 10.0  # one webhook POST or SMTP conversation, all in
+    delivery_max_attempts: int = 8  # then the delivery is given up (status gave_up)
+    delivery_max_age_s: int = 24 * 3600  # nor retried longer than this after it was due
+    delivery_backoff_s: float = 30.0  # first retry delay, doubled per attempt, with jitter
+    delivery_backoff_max_s: float = 3600.0
+    delivery_poll_s: float = 5.0  # how often run_deliveries looks for due deliveries
+    delivery_batch: int = 100  # deliveries claimed per database round
+    delivery_concurrency: int = 20  # sends in flight at once
+
     @property
     def bootstrap_servers(self) -> str:
         """Return the Kafka bootstrap servers, defaulting to the local broker."""

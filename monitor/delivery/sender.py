@@ -1,0 +1,244 @@
+"""Send due deliveries: claim them, send each on its channel, record how it went.
+
+Database work runs in threads, off the event loop. A claimed delivery is leased (its
+`next_attempt_at` pushed past the longest send), so two senders never send it at once and a
+sender that dies mid-send leaves it to be retried; the stable `webhook-id` lets the receiver
+drop that rare repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col, select
+
+from monitor.db import session_scope
+from monitor.delivery import mail, webhook
+from monitor.delivery.outcome import Outcome
+from monitor.delivery.render import alert_document, digest_document, mail_content
+from monitor.delivery.schedule import backoff, too_old
+from monitor.models import Alert, Buyer, Delivery
+from monitor.models._types import utcnow
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = ("pending", "failed")  # "failed": the last attempt failed and a retry is due
+
+
+@dataclass
+class Job:
+    """One message to send: one alert, or a buyer's digest, on one channel."""
+
+    channel: str
+    buyer_id: int
+    target: str  # the webhook URL or the e-mail address
+    secret: str | None
+    digest: bool
+    due_since: datetime  # when the first of its deliveries became due (for the maximum age)
+    delivery_ids: list[int] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0
+
+    @property
+    def message_id(self) -> str:
+        """Return the id receivers dedupe on: the same for every retry of this message."""
+        if not self.digest:
+            return f"alert_{self.documents[0]['id']}"
+        ids = ",".join(str(i) for i in sorted(self.delivery_ids))
+        return f"digest_{self.buyer_id}_{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
+
+
+def claim(settings: Settings, now: datetime, limit: int) -> list[Job]:
+    """Lease up to `limit` deliveries due at `now` and return them grouped into jobs."""
+    lease = now + timedelta(seconds=3 * settings.delivery_timeout_s + 60)
+    stmt = (
+        select(Delivery, Alert, Buyer)
+        .join(Alert, col(Delivery.alert_id) == col(Alert.id))
+        .join(Buyer, col(Alert.buyer_id) == col(Buyer.id))
+        .where(col(Delivery.status).in_(RETRYABLE), col(Delivery.next_attempt_at) <= now)
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        .limit(limit)
+        .with_for_update(of=Delivery, skip_locked=True)  # PostgreSQL: senders share the work
+    )
+    jobs: dict[tuple[Any, ...], Job] = {}
+    with session_scope(settings) as session:
+        for delivery, alert, buyer in session.exec(stmt).all():
+            assert delivery.id is not None and buyer.id is not None
+            delivery.next_attempt_at = lease
+            session.add(delivery)
+            digest = buyer.digest_minutes > 0
+            # A digest buyer's due deliveries on one channel travel together as one message.
+            key = (buyer.id, delivery.channel) if digest else (delivery.id,)
+            target = buyer.webhook_url if delivery.channel == "webhook" else buyer.email
+            due = delivery.created_at + timedelta(minutes=buyer.digest_minutes)
+            job = jobs.setdefault(
+                key,
+                Job(delivery.channel, buyer.id, target or "", buyer.webhook_secret, digest, due),
+            )
+            job.delivery_ids.append(delivery.id)
+            job.documents.append(alert_document(alert))
+            job.attempts = max(job.attempts, delivery.attempts)
+            job.due_since = min(job.due_since, due)
+    return list(jobs.values())
+
+
+async def send(job: Job, client: httpx.AsyncClient, settings: Settings) -> Outcome:
+    """Send one job on its channel once."""
+    if not job.target:
+        return Outcome.failed(f"the buyer has no {job.channel} address any more", permanent=True)
+    if job.channel == "webhook":
+        if not job.secret:
+            return Outcome.failed("the buyer has no webhook secret: rotate it", permanent=True)
+        doc = digest_document(job.buyer_id, job.documents) if job.digest else job.documents[0]
+        return await webhook.post(
+            client,
+            job.target,
+            secret=job.secret,
+            message_id=job.message_id,
+            document=doc,
+            settings=settings,
+        )
+    subject, text, html = mail_content(job.documents, digest=job.digest)
+    try:
+        msg = mail.build_message(
+            settings,
+            to=job.target,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=job.message_id,
+        )
+    except (ValueError, TypeError) as exc:
+        return Outcome.failed(f"invalid e-mail address: {exc}", permanent=True)
+    return await asyncio.to_thread(mail.send, settings, msg)  # smtplib blocks
+
+
+def record(settings: Settings, job: Job, outcome: Outcome, now: datetime) -> str:
+    """Write the outcome to the job's deliveries; return their new status."""
+    attempts = job.attempts + 1
+    if outcome.ok:
+        status = "delivered"
+    elif outcome.permanent or attempts >= settings.delivery_max_attempts:
+        status = "gave_up"
+    else:
+        status = "gave_up" if too_old(job.due_since, now, settings) else "failed"
+    # One retry time for the whole job, so a digest's alerts stay together.
+    retry_at = (
+        now + backoff(attempts, settings, outcome.retry_after) if status == "failed" else None
+    )
+    with session_scope(settings) as session:
+        for delivery_id in job.delivery_ids:
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is None:  # the alert was deleted meanwhile
+                continue
+            delivery.attempts = attempts
+            delivery.status = status
+            delivery.next_attempt_at = retry_at
+            delivery.last_error = outcome.error[:2000] if outcome.error else None
+            if outcome.ok:
+                delivery.delivered_at = now
+            session.add(delivery)
+    if status == "gave_up":
+        log.warning(
+            "gave up %s delivery of %s to buyer %s after %d attempt(s): %s",
+            job.channel,
+            job.message_id,
+            job.buyer_id,
+            attempts,
+            outcome.error,
+        )
+    elif status == "failed":
+        log.info(
+            "%s delivery of %s failed, retrying: %s", job.channel, job.message_id, outcome.error
+        )
+    return status
+
+
+async def attempt(
+    job: Job, client: httpx.AsyncClient, settings: Settings, now: datetime | None = None
+) -> str:
+    """Send one job and record the outcome; return the deliveries' new status."""
+    outcome = await send(job, client, settings)
+    return await asyncio.to_thread(record, settings, job, outcome, now or utcnow())
+
+
+async def deliver_once(
+    settings: Settings, *, now: datetime | None = None, client: httpx.AsyncClient | None = None
+) -> Counter[str]:
+    """Send everything due at `now` (default: the clock); count deliveries by new status."""
+    own_client = client is None
+    client = client or webhook.make_webhook_client(settings)
+    gate = asyncio.Semaphore(settings.delivery_concurrency)
+    counts: Counter[str] = Counter()
+
+    async def one(job: Job) -> None:
+        async with gate:
+            counts[await attempt(job, client, settings, now)] += len(job.delivery_ids)
+
+    try:
+        while jobs := await asyncio.to_thread(
+            claim, settings, now or utcnow(), settings.delivery_batch
+        ):
+            # Every job runs at once (up to the gate): a slow webhook never holds up an e-mail.
+            await asyncio.gather(*(one(job) for job in jobs))
+    finally:
+        if own_client:
+            await client.aclose()
+    return counts
+
+
+def deliver_due(settings: Settings, *, now: datetime | None = None) -> Counter[str]:
+    """Send everything due at `now`, blocking until done (for tests and one-off runs)."""
+    return asyncio.run(deliver_once(settings, now=now))
+
+
+async def run_deliveries(settings: Settings, stop: asyncio.Event) -> None:
+    """Send due deliveries until `stop` is set; send or database failures never end the loop."""
+    client = webhook.make_webhook_client(settings)
+    running: set[asyncio.Task[str]] = set()
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        while not stop.is_set():
+            free = settings.delivery_concurrency - len(running)
+            if free > 0:
+                for job in await _claim_logged(settings, free):
+                    task = asyncio.create_task(_attempt_logged(job, client, settings))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+            # Wake on stop, on a finished send (room for more), or to poll for new work.
+            await asyncio.wait(
+                {stopping, *running},
+                timeout=settings.delivery_poll_s,
+                return_when="FIRST_COMPLETED",
+            )
+    finally:
+        stopping.cancel()
+        await asyncio.gather(*running, return_exceptions=True)  # each is bounded by the timeout
+        await client.aclose()
+
+
+async def _claim_logged(settings: Settings, limit: int) -> list[Job]:
+    try:
+        return await asyncio.to_thread(claim, settings, utcnow(), limit)
+    except SQLAlchemyError as exc:
+        log.warning("cannot read due deliveries (will retry): %s", str(exc).splitlines()[0])
+        return []
+
+
+async def _attempt_logged(job: Job, client: httpx.AsyncClient, settings: Settings) -> str:
+    try:
+        return await attempt(job, client, settings)
+    except SQLAlchemyError as exc:
+        # The send happened but its record did not: the lease runs out and it is sent again,
+        # under the same webhook-id.
+        log.warning("cannot record delivery %s: %s", job.message_id, str(exc).splitlines()[0])
+        return "unrecorded"
