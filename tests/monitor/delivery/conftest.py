@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -34,13 +35,19 @@ def local(tmp_path: Path) -> Settings:
     return settings
 
 
-def gdacs_incident(version: int = 1, **changes: Any) -> dict[str, Any]:
-    """Return an incident (DESIGN.md shape) built from the first item of a real GDACS feed."""
+@functools.cache
+def gdacs_item() -> tuple[str, str, str]:
+    """Return (title, link, country) of the first item of a real GDACS feed."""
     ns = {"gdacs": "http://www.gdacs.org"}
     item = ElementTree.parse(FIXTURES / "gdacs" / "gdacs-rss.xml").getroot().find("channel/item")
     assert item is not None
-    title, url = item.findtext("title") or "", item.findtext("link") or ""
     country = item.findtext("gdacs:country", namespaces=ns) or ""
+    return item.findtext("title") or "", item.findtext("link") or "", country
+
+
+def gdacs_incident(version: int = 1, **changes: Any) -> dict[str, Any]:
+    """Return an incident (DESIGN.md shape) built from the first item of a real GDACS feed."""
+    title, url, country = gdacs_item()
     incident = {
         "id": "inc-gdacs-1000643",
         "title": title,
