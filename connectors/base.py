@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 RAW_LIMIT = 4096  # characters of the source record kept in `Item.raw`
 # One parse keeps at most this many entries and stops after this long, so a huge or hostile
 # body cannot stall a poller. Real feeds stay far below both (USGS's month: ~10,000 entries).
-MAX_ITEMS = 20_000
+MAX_ITEMS = 10_000
 PARSE_SECONDS = 30.0
 
 log = logging.getLogger(__name__)

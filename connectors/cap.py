@@ -9,7 +9,7 @@ from connectors.base import Connector, Item, Items, ParseError, build_items
 from connectors.capinfo import cap_item
 from connectors.fields import clip_raw
 from connectors.jsonbody import json_head, load_json, require_object
-from connectors.xmlsafe import children, local, namespace, parse_xml, text, texts
+from connectors.xmlsafe import XmlStream, children, local, namespace, text, texts
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:"
 _ALERT_FIELDS = ("identifier", "sender", "sent", "status", "msgType", "scope")
@@ -38,15 +38,15 @@ class CapConnector(Connector):
         """Parse a CAP alert, an Atom/RSS index of alerts, or a MeteoAlarm warnings document."""
         if json_head(body) is not None:
             return self._meteoalarm(body, feed_id=feed_id, url=url)
-        root = parse_xml(body)
-        name = local(root.tag)
+        stream = XmlStream(body)
+        name = local(stream.root.tag)
         if name == "alert":
-            return build_items([root], lambda node: self._alert(node, feed_id=feed_id, url=url))
+            alert = stream.document()
+            return build_items([alert], lambda node: self._alert(node, feed_id=feed_id, url=url))
         if name == "feed":
-            entries = list(children(root, "entry"))
+            entries = stream.records({"entry"})
         elif name in ("rss", "RDF"):
-            channel = next(children(root, "channel"), root)
-            entries = list(children(channel, "item")) + list(children(root, "item"))
+            entries = stream.records({"item"})
         else:
             raise ParseError(f"not CAP: root element <{name}> is neither <alert> nor a CAP index")
         return build_items(entries, lambda entry: self._entry(entry, feed_id=feed_id, url=url))

@@ -9,7 +9,7 @@ from connectors.base import Connector, Item, Items, ParseError, build_items, ite
 from connectors.fields import alpha2_list, clip_raw, number, scope, valid_point
 from connectors.hazards import GDACS_EVENT, GDACS_SEVERITY
 from connectors.text import html_to_text, to_utc_iso
-from connectors.xmlsafe import children, local, namespace, parse_xml, text
+from connectors.xmlsafe import XmlStream, children, local, namespace, text
 
 GDACS_NS = "http://www.gdacs.org"
 
@@ -29,12 +29,13 @@ class GdacsConnector(Connector):
         self, body: bytes, *, feed_id: int | None, url: str | None, content_type: str | None = None
     ) -> Items:
         """Parse every <item> of the channel."""
-        root = parse_xml(body)
-        channel = next(children(root, "channel"), None)
-        if local(root.tag) != "rss" or channel is None:
-            raise ParseError(f"not GDACS RSS: root element is <{local(root.tag)}>, not <rss>")
+        stream = XmlStream(body)
+        if local(stream.root.tag) != "rss":
+            raise ParseError(
+                f"not GDACS RSS: root element is <{local(stream.root.tag)}>, not <rss>"
+            )
         return build_items(
-            children(channel, "item"), lambda node: self._item(node, feed_id=feed_id, url=url)
+            stream.records({"item"}), lambda node: self._item(node, feed_id=feed_id, url=url)
         )
 
     def _item(self, node: ET.Element, *, feed_id: int | None, url: str | None) -> Item:

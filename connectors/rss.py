@@ -10,6 +10,7 @@ import feedparser
 from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
 from connectors.fields import bbox_of, centroid, clip_raw, number, scope, valid_point
 from connectors.text import html_to_text, language_tag, squash, struct_to_iso, to_utc_iso
+from connectors.trim import trim
 from connectors.xmlsafe import check_size, prologue, screen_entities
 
 _MARKUP_TYPES = ("xml", "rss", "atom", "rdf", "html")
@@ -32,16 +33,27 @@ class RssConnector(Connector):
         """Parse the feed; a document that is not a feed at all raises `ParseError`."""
         check_size(body)
         screen_entities(body)
+        # feedparser reads the whole document before returning any entry: cut the body first.
+        body, cut = trim(body)
         headers = {"content-type": content_type} if content_type else {}
         # Always a stream, never a str: feedparser would fetch a string that looks like a URL.
-        result = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
+        # Links inside content are not resolved: items carry plain text, and that pass (an
+        # SGML parser in pure Python) took most of the time on a feed with large HTML content.
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
         entries = result.get("entries") or []
         if not entries:
             if not result.get("version"):
                 raise ParseError(_reason(result, body))
             return Items()
         feed = result.get("feed") or {}
-        return build_items(entries, lambda e: self._item(e, feed, feed_id=feed_id, url=url))
+        items = build_items(entries, lambda e: self._item(e, feed, feed_id=feed_id, url=url))
+        items.skipped.update(cut)
+        return items
 
     def _item(self, entry: Any, feed: Any, *, feed_id: int | None, url: str | None) -> Item | None:
         title = html_to_text(entry.get("title"))

@@ -52,14 +52,21 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+HTML_LIMIT = 256 * 1024  # characters of markup read per field; more is cut, not parsed
+
+
 def html_to_text(value: str | None) -> str:
-    """Return the plain text of HTML: tags dropped, entities decoded, whitespace squashed."""
+    """Return the plain text of HTML: tags dropped, entities decoded, whitespace squashed.
+
+    Only the first `HTML_LIMIT` characters are read: the parser is pure Python (about 2 s per
+    MB of tags), and no field of an item keeps more text than that.
+    """
     if not value:
         return ""
     if "<" not in value and "&" not in value:
         return squash(value)
     parser = _TextParser()
-    parser.feed(value)
+    parser.feed(value[:HTML_LIMIT])
     parser.close()
     return squash("".join(parser.parts))
 

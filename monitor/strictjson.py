@@ -73,6 +73,11 @@ def too_deep(value: Any, limit: int) -> bool:
     return False
 
 
+# Characters that `str.splitlines` (and some JSON Lines readers) take for line ends; JSON lets
+# them stand raw inside strings, so they are escaped to keep one record on one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(value: Any) -> str:
     """Serialise as strict JSON on one line (non-finite numbers raise ValueError)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKS)
