@@ -21,7 +21,9 @@ from monitor.models import ROLES, ApiKey, Buyer
 from monitor.models._types import utcnow
 
 SCHEME = "smk"
-_hasher = PasswordHasher()
+# OWASP's argon2id minimum (19 MiB, 2 passes). A key holds 256 random bits, so no cost setting
+# makes guessing feasible; the hash keeps a leaked table from being a list of working keys.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ class CheckReport:
 
 def valid_url(url: str) -> str:
     """Return `url` stripped, or raise InvalidInput unless it is an http(s) address."""
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())
         parts.port  # noqa: B018  (raises ValueError for a port out of range)
     except ValueError as exc:
         raise InvalidInput("url", f"not a feed URL: {url!r} ({exc})") from exc

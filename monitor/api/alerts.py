@@ -16,7 +16,16 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from monitor import db, inbox
-from monitor.api.deps import AdminOrBuyer, Page, PageDep, SessionDep, SettingsDep, own_buyer
+from monitor.api.deps import (
+    AdminOrBuyer,
+    BuyerQuery,
+    Id,
+    Page,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+    own_buyer,
+)
 from monitor.api.errors import AUTH, responses
 from monitor.models import AlertPublic
 
@@ -30,7 +39,7 @@ def list_alerts(
     session: SessionDep,
     page: PageDep,
     who: AdminOrBuyer,
-    buyer_id: Annotated[int | None, Query(description="admin: one buyer's alerts")] = None,
+    buyer_id: BuyerQuery = None,
     status: Status | None = None,
     since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
 ) -> Page[AlertPublic]:
@@ -54,7 +63,7 @@ async def stream(
     request: Request,
     settings: SettingsDep,
     who: AdminOrBuyer,
-    buyer_id: Annotated[int | None, Query(description="admin: one buyer's alerts")] = None,
+    buyer_id: BuyerQuery = None,
     last_event_id: Annotated[str | None, Header(description="resume after this alert id")] = None,
 ) -> StreamingResponse:
     """New alerts as Server-Sent Events (`event: alert`, `id:` the alert id), with heartbeats."""
@@ -109,13 +118,13 @@ async def alert_events(
 
 
 @router.get("/{alert_id}", response_model=AlertPublic, responses=NOT_FOUND)
-def get_alert(alert_id: int, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
+def get_alert(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
     """One alert, with why it matched, the incident and the suggested suppliers."""
     alert = inbox.get_alert(session=session, alert_id=alert_id, buyer_id=own_buyer(who, None))
     return AlertPublic.model_validate(alert)
 
 
-def _set(session: Session, who: AdminOrBuyer, alert_id: int, status: str) -> AlertPublic:
+def _set(session: Session, who: AdminOrBuyer, alert_id: Id, status: str) -> AlertPublic:
     alert = inbox.set_status(
         session=session, alert_id=alert_id, status=status, buyer_id=own_buyer(who, None)
     )
@@ -124,12 +133,12 @@ def _set(session: Session, who: AdminOrBuyer, alert_id: int, status: str) -> Ale
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertPublic, responses=NOT_FOUND)
-def acknowledge(alert_id: int, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
+def acknowledge(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
     """Mark an alert acknowledged."""
     return _set(session, who, alert_id, "acknowledged")
 
 
 @router.post("/{alert_id}/false-alarm", response_model=AlertPublic, responses=NOT_FOUND)
-def false_alarm(alert_id: int, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
+def false_alarm(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
     """Mark an alert a false alarm; counted against its feeds and its watch."""
     return _set(session, who, alert_id, "false_alarm")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from monitor import buyers
-from monitor.api.deps import Admin, AdminOrBuyer, Page, PageDep, SessionDep, own_buyer
+from monitor.api.deps import Admin, AdminOrBuyer, Id, Page, PageDep, SessionDep, own_buyer
 from monitor.api.errors import AUTH, responses
 from monitor.models import (
     BuyerCreate,
@@ -37,7 +37,7 @@ def list_buyers(session: SessionDep, page: PageDep, _: Admin) -> Page[BuyerPubli
 
 
 @router.get("/buyers/{buyer_id}", response_model=BuyerPublic, responses=NOT_FOUND)
-def get_buyer(buyer_id: int, session: SessionDep, who: AdminOrBuyer) -> BuyerPublic:
+def get_buyer(buyer_id: Id, session: SessionDep, who: AdminOrBuyer) -> BuyerPublic:
     """One buyer (a buyer key reads only itself)."""
     buyer = buyers.get_buyer(session=session, buyer_id=own_buyer(who, buyer_id) or buyer_id)
     return BuyerPublic.model_validate(buyer)
@@ -45,7 +45,7 @@ def get_buyer(buyer_id: int, session: SessionDep, who: AdminOrBuyer) -> BuyerPub
 
 @router.patch("/buyers/{buyer_id}", response_model=BuyerPublic, responses=NOT_FOUND)
 def update_buyer(
-    buyer_id: int, data: BuyerUpdate, session: SessionDep, who: AdminOrBuyer
+    buyer_id: Id, data: BuyerUpdate, session: SessionDep, who: AdminOrBuyer
 ) -> BuyerPublic:
     """Change a buyer's name, e-mail, webhook URL or digest interval."""
     own_buyer(who, buyer_id)
@@ -55,7 +55,7 @@ def update_buyer(
 
 
 @router.post("/buyers/{buyer_id}/rotate-secret", response_model=BuyerCreated, responses=NOT_FOUND)
-def rotate_secret(buyer_id: int, session: SessionDep, who: AdminOrBuyer) -> BuyerCreated:
+def rotate_secret(buyer_id: Id, session: SessionDep, who: AdminOrBuyer) -> BuyerCreated:
     """Give the buyer a new webhook secret, shown only this once."""
     own_buyer(who, buyer_id)
     rotated = buyers.rotate_secret(session=session, buyer_id=buyer_id)
@@ -67,7 +67,7 @@ def rotate_secret(buyer_id: int, session: SessionDep, who: AdminOrBuyer) -> Buye
     "/buyers/{buyer_id}/watches", status_code=201, response_model=WatchPublic, responses=NOT_FOUND
 )
 def create_watch(
-    buyer_id: int, data: WatchCreate, session: SessionDep, who: AdminOrBuyer
+    buyer_id: Id, data: WatchCreate, session: SessionDep, who: AdminOrBuyer
 ) -> WatchPublic:
     """Add a watch: materials, countries, subdivisions, sites and lanes the buyer depends on."""
     own_buyer(who, buyer_id)
@@ -78,7 +78,7 @@ def create_watch(
 
 @router.get("/buyers/{buyer_id}/watches", response_model=Page[WatchPublic], responses=NOT_FOUND)
 def list_watches(
-    buyer_id: int, session: SessionDep, page: PageDep, who: AdminOrBuyer
+    buyer_id: Id, session: SessionDep, page: PageDep, who: AdminOrBuyer
 ) -> Page[WatchPublic]:
     """A buyer's watches."""
     own_buyer(who, buyer_id)
@@ -90,7 +90,7 @@ def list_watches(
 
 
 @router.get("/watches/{watch_id}", response_model=WatchPublic, responses=NOT_FOUND)
-def get_watch(watch_id: int, session: SessionDep, who: AdminOrBuyer) -> WatchPublic:
+def get_watch(watch_id: Id, session: SessionDep, who: AdminOrBuyer) -> WatchPublic:
     """One watch."""
     watch = buyers.get_watch(session=session, watch_id=watch_id, buyer_id=own_buyer(who, None))
     return WatchPublic.model_validate(watch)
@@ -98,7 +98,7 @@ def get_watch(watch_id: int, session: SessionDep, who: AdminOrBuyer) -> WatchPub
 
 @router.patch("/watches/{watch_id}", response_model=WatchPublic, responses=NOT_FOUND)
 def update_watch(
-    watch_id: int, data: WatchUpdate, session: SessionDep, who: AdminOrBuyer
+    watch_id: Id, data: WatchUpdate, session: SessionDep, who: AdminOrBuyer
 ) -> WatchPublic:
     """Change the fields given."""
     updated = buyers.update_watch(
@@ -109,7 +109,7 @@ def update_watch(
 
 
 @router.delete("/watches/{watch_id}", status_code=204, responses=NOT_FOUND)
-def delete_watch(watch_id: int, session: SessionDep, who: AdminOrBuyer) -> Response:
+def delete_watch(watch_id: Id, session: SessionDep, who: AdminOrBuyer) -> Response:
     """Delete a watch."""
     buyers.delete_watch(session=session, watch_id=watch_id, buyer_id=own_buyer(who, None))
     session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -16,6 +16,9 @@ from monitor.settings import Settings
 
 T = TypeVar("T")
 PAGE_MAX = 500
+ID_MAX = 2**31 - 1  # ids are 32-bit in PostgreSQL; larger numbers can name nothing
+Id = Annotated[int, Path(ge=1, le=ID_MAX, description="an id")]
+BuyerQuery = Annotated[int | None, Query(ge=1, le=ID_MAX, description="admin: one buyer's")]
 
 
 def get_app_settings(request: Request) -> Settings:

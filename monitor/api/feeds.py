@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from monitor import feeds, inbox
-from monitor.api.deps import Page, PageDep, SessionDep, SettingsDep, Staff
+from monitor.api.deps import Id, Page, PageDep, SessionDep, SettingsDep, Staff
 from monitor.api.errors import AUTH, responses
 from monitor.models import FeedCreate, FeedHealth, FeedUpdate, Watch
 
@@ -94,14 +94,14 @@ def check_feed(
 
 
 @router.get("/{feed_id}", response_model=FeedHealth, responses=responses(404))
-def get_feed(feed_id: int, session: SessionDep, _: Staff) -> FeedHealth:
+def get_feed(feed_id: Id, session: SessionDep, _: Staff) -> FeedHealth:
     """One feed's health record."""
     feed = feeds.get_feed(session=session, feed_id=feed_id)
     return feeds.health(session=session, feeds=[feed])[0]
 
 
 @router.patch("/{feed_id}", response_model=FeedHealth, responses=responses(404))
-def update_feed(feed_id: int, data: FeedUpdate, session: SessionDep, _: Staff) -> FeedHealth:
+def update_feed(feed_id: Id, data: FeedUpdate, session: SessionDep, _: Staff) -> FeedHealth:
     """Change a feed's kind, name, interval, or switch it on or off."""
     feed = feeds.update_feed(session=session, feed_id=feed_id, data=data)
     session.commit()
@@ -109,7 +109,7 @@ def update_feed(feed_id: int, data: FeedUpdate, session: SessionDep, _: Staff) -
 
 
 @router.delete("/{feed_id}", status_code=204, responses=responses(404))
-def remove_feed(feed_id: int, session: SessionDep, _: Staff) -> Response:
+def remove_feed(feed_id: Id, session: SessionDep, _: Staff) -> Response:
     """Remove a feed."""
     feeds.remove_feed(session=session, feed_id=feed_id)
     session.commit()

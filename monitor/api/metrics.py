@@ -61,8 +61,17 @@ class MetricsMiddleware:
 
 def _route(scope: Scope) -> str:
     # The template (/api/v1/alerts/{alert_id}), never the raw path: label values stay few.
-    route: Any = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    # An included router's route knows its path without the prefix; take that from the URL.
+    template = getattr(scope.get("route"), "path", None)
+    if template is None:
+        return "unmatched"
+    params: dict[str, Any] = scope.get("path_params") or {}
+    try:
+        concrete = template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(template)
+    path: str = scope["path"]
+    return path.removesuffix(concrete) + template if path.endswith(concrete) else str(template)
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})

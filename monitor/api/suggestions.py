@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
-from monitor.api.deps import Anyone, SessionDep, SettingsDep, own_buyer
+from monitor.api.deps import Anyone, BuyerQuery, SessionDep, SettingsDep, own_buyer
 from monitor.api.errors import AUTH, responses
 from monitor.buyers import get_buyer
 from monitor.errors import InvalidInput, MonitorError
@@ -15,6 +15,9 @@ from monitor.suggestions import Need, suggest
 from monitor.suggestions.areas import areas_from_query
 
 router = APIRouter(tags=["suggestions"], responses=AUTH)
+Country = Annotated[str, StringConstraints(pattern="^[A-Za-z]{2}$")]
+Subdivision = Annotated[str, StringConstraints(pattern="^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")]
+Certification = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
 
 class SuggestedSupplier(BaseModel):
@@ -57,14 +60,14 @@ def suggestions(
     settings: SettingsDep,
     who: Anyone,
     material: Annotated[str, Query(min_length=1, max_length=100, description="name or HS")],
-    exclude_country: Annotated[list[str], Query(pattern="^[A-Za-z]{2}$")] = [],  # noqa: B006
-    exclude_subdivision: Annotated[list[str], Query(pattern="^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")] = [],  # noqa: B006
+    exclude_country: Annotated[list[Country], Query(description="ISO alpha-2")] = [],  # noqa: B006
+    exclude_subdivision: Annotated[list[Subdivision], Query(description="ISO 3166-2")] = [],  # noqa: B006
     near: Annotated[str | None, Query(max_length=60, description="LAT,LON")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=20000)] = None,
-    buyer_id: Annotated[int | None, Query(description="leave out this buyer's suppliers")] = None,
+    buyer_id: BuyerQuery = None,
     quantity: Annotated[float | None, Query(ge=0, le=1e12)] = None,
     max_lead_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
-    cert: Annotated[list[str], Query(max_length=60)] = [],  # noqa: B006
+    cert: Annotated[list[Certification], Query(description="wanted certifications")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Suggestions:
     """Suppliers of the material (or a substitute) outside every excluded area, ranked."""

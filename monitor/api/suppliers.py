@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from monitor.api.deps import Admin, Anyone, Page, PageDep, SessionDep, SettingsDep
+from monitor.api.deps import Admin, Anyone, Id, Page, PageDep, SessionDep, SettingsDep
 from monitor.api.errors import AUTH, responses
 from monitor.apikeys import Principal
 from monitor.errors import Conflict, InvalidInput, MonitorError, NotFound
@@ -65,7 +65,7 @@ def _shown(sup: SupplierPublic, who: Principal) -> SupplierPublic:
     return sup.model_copy(update={"buyer_ids": mine})
 
 
-def _one(session: Session, supplier_id: int, who: Principal) -> SupplierPublic:
+def _one(session: Session, supplier_id: Id, who: Principal) -> SupplierPublic:
     found = service.get_public(session=session, supplier_id=supplier_id)
     if found is None:
         raise NotFound(f"no supplier with id {supplier_id}")
@@ -180,14 +180,14 @@ def export_suppliers(session: SessionDep, _: Admin, format: Format = "csv") -> R
 
 
 @router.get("/{supplier_id}", response_model=SupplierPublic, responses=NOT_FOUND)
-def get_supplier(supplier_id: int, session: SessionDep, who: Anyone) -> SupplierPublic:
+def get_supplier(supplier_id: Id, session: SessionDep, who: Anyone) -> SupplierPublic:
     """One supplier with its materials."""
     return _one(session, supplier_id, who)
 
 
 @router.patch("/{supplier_id}", response_model=SupplierPublic, responses=NOT_FOUND)
 def update_supplier(
-    supplier_id: int, data: SupplierUpdate, session: SessionDep, who: Admin
+    supplier_id: Id, data: SupplierUpdate, session: SessionDep, who: Admin
 ) -> SupplierPublic:
     """Change the fields given."""
     _check_buyers(session, data.buyer_ids)
@@ -198,7 +198,7 @@ def update_supplier(
 
 
 @router.delete("/{supplier_id}", status_code=204, responses=NOT_FOUND)
-def delete_supplier(supplier_id: int, session: SessionDep, _: Admin) -> Response:
+def delete_supplier(supplier_id: Id, session: SessionDep, _: Admin) -> Response:
     """Delete a supplier."""
     if not service.delete_supplier(session=session, supplier_id=supplier_id):
         raise NotFound(f"no supplier with id {supplier_id}")

@@ -111,6 +111,14 @@ class SupplierUpdate(SQLModel):
     _v_materials = field_validator("materials", mode="before")(
         lambda v: None if v is None else _materials(v)
     )
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> SupplierUpdate:
+        for name in ("name", "country", "size_class", "materials"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
+        return self
+
     _v_certs = field_validator("certifications", mode="before")(
         lambda v: None if v is None else _certifications(v)
     )

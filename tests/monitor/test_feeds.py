@@ -66,7 +66,10 @@ def test_add_list_get_update_remove(poll_settings: Settings) -> None:  # noqa: F
         ({"url": "ftp://a.example/feed"}, "not a feed URL"),
         ({"url": "http://a.example:99999/feed"}, "Port out of range"),
         ({"url": "https://a.example/x", "kind": "nope"}, "unknown feed kind"),
-        ({"url": "https://a.example/x", "interval_s": 5}, "interval_s: .* greater than or equal to 30"),
+        (
+            {"url": "https://a.example/x", "interval_s": 5},
+            "interval_s: .* greater than or equal to 30",
+        ),
     ],
 )
 def test_add_refuses_bad_input(poll_settings: Settings, kwargs: dict, message: str) -> None:  # noqa: F811
