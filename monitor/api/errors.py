@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from monitor.errors import Conflict, InvalidInput, MonitorError, NotFound
 
@@ -54,6 +54,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MonitorError)
     async def _monitor(_r: Request, exc: MonitorError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(DataError)
+    async def _data(_r: Request, exc: DataError) -> JSONResponse:
+        # A value the schema allowed but the database cannot hold (a NUL byte in PostgreSQL).
+        reason = str(exc.orig or exc).splitlines()[0]
+        detail = [
+            {"loc": ["body"], "msg": f"a value cannot be stored: {reason}", "type": "value_error"}
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_r: Request, exc: IntegrityError) -> JSONResponse:
+        log.info("integrity error: %s", str(exc.orig or exc).splitlines()[0])
+        return JSONResponse({"detail": "clashes with what is stored"}, status_code=409)
 
     @app.exception_handler(OperationalError)
     async def _database(_r: Request, exc: OperationalError) -> JSONResponse:
