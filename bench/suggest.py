@@ -114,7 +114,7 @@ def run_backend(label: str, url: str, rows: list) -> None:
             f"{label:<10} {size:>7} suppliers (load {load_s:5.1f}s)  "
             f"engine p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  (n={len(fast)})  |  "
             f"SQL-filter baseline p50 {n50:7.2f} ms  p95 {n95:7.2f} ms  (n={len(slow)})  |  "
-            f"p50 ratio {n50 / p50:5.1f}x  p95 ratio {n95 / p95:5.1f}x  "
+            f"baseline/engine p50 {n50 / p50:5.1f}x  p95 {n95 / p95:5.1f}x  "
             f"same top-10 {agree}/{len(slow)}  ({os.cpu_count()} cores)",
             flush=True,
         )

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import typer
+from sqlmodel import Session
 
 from monitor import db, feeds
 from monitor.cli.feeds import feeds_app
 from monitor.errors import validated
 from monitor.models import FeedCreate
 from monitor.settings import get_settings
+
+
+def _session() -> AbstractContextManager[Session]:
+    settings = get_settings()
+    db.require_schema(settings)  # an unmigrated database: one line naming `monitor db upgrade`
+    return db.session_scope(settings)
 
 
 def _when(moment: datetime | None) -> str:
@@ -30,7 +38,7 @@ def add(
 ) -> None:
     """Add a feed to poll."""
     data = validated(FeedCreate, url=url, kind=kind, name=name, interval_s=interval)
-    with db.session_scope(get_settings()) as session:
+    with _session() as session:
         feed = feeds.add_feed(session=session, data=data)
     typer.echo(f"added feed {feed.id}: {feed.url} (kind {feed.kind or 'auto'}, every {interval}s)")
 
@@ -38,7 +46,7 @@ def add(
 @feeds_app.command("list")
 def list_() -> None:
     """List the feeds with their state."""
-    with db.session_scope(get_settings()) as session:
+    with _session() as session:
         rows = feeds.list_feeds(session=session)
     if not rows:
         typer.echo("no feeds yet: add one with `monitor feeds add URL`")
@@ -54,7 +62,7 @@ def list_() -> None:
 @feeds_app.command("show")
 def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Show one feed's health record."""
-    with db.session_scope(get_settings()) as session:
+    with _session() as session:
         feed = feeds.get_feed(session=session, feed_id=feed_id)
     lines = [
         ("feed", f"{feed.id} {feed.name}".strip()),
@@ -80,7 +88,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
 @feeds_app.command("remove")
 def remove(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Remove a feed (and its record of items already produced)."""
-    with db.session_scope(get_settings()) as session:
+    with _session() as session:
         feed = feeds.remove_feed(session=session, feed_id=feed_id)
     typer.echo(f"removed feed {feed_id}: {feed.url}")
 
@@ -93,7 +101,7 @@ def check(
     """Fetch a URL once and show what would be produced; change nothing."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the report says what was fetched
     settings = get_settings()
-    with db.session_scope(settings) as session:
+    with _session() as session:
         report = feeds.check_feed(session=session, settings=settings, url=url, kind=kind)
     typer.echo(f"status: {report.status if report.status is not None else 'no response'}")
     if report.moved_to:

@@ -74,7 +74,12 @@ def test_commands_on_an_unmigrated_database_say_so_in_one_line(
     try:
         from monitor.errors import MonitorError
 
-        for args in (["suppliers", "export", "-"], ["suggest", "--material", "cocoa"]):
+        for args in (
+            ["suppliers", "export", "-"],
+            ["suggest", "--material", "cocoa"],
+            ["feeds", "list"],
+            ["keys", "create", "--role", "admin"],
+        ):
             result = CliRunner().invoke(app, args)
             assert isinstance(result.exception, MonitorError), result.output
             assert "not migrated" in str(result.exception)
