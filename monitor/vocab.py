@@ -1,4 +1,4 @@
-"""The shared vocabularies of DESIGN.md: event types, severities and materials."""
+"""The shared vocabularies of docs/design.md: event types, severities and materials."""
 
 from __future__ import annotations
 

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import typer
+from sqlmodel import Session
 
 from connectors.redact import redact_url
-from monitor import feeds
+from monitor import db, feeds
 from monitor.cli.feeds import feeds_app
-from monitor.models import Feed
+from monitor.errors import validated
+from monitor.models import FeedCreate
 from monitor.settings import get_settings
+
+
+def _session() -> AbstractContextManager[Session]:
+    settings = get_settings()
+    db.require_schema(settings)  # an unmigrated database: one line naming `monitor db upgrade`
+    return db.session_scope(settings)
 
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
-
-
-def _state(feed: Feed) -> str:
-    if not feed.enabled:
-        return "disabled"
-    if feed.last_fetch_at is None:
-        return "new"
-    return "failing" if feed.consecutive_failures else "ok"
 
 
 @feeds_app.command("add")
@@ -37,9 +38,9 @@ def add(
     interval: int = typer.Option(600, help="seconds between polls (30 or more)"),
 ) -> None:
     """Add a feed to poll."""
-    feed = feeds.add_feed(
-        settings=get_settings(), url=url, kind=kind, name=name, interval_s=interval
-    )
+    data = validated(FeedCreate, url=url, kind=kind, name=name, interval_s=interval)
+    with _session() as session:
+        feed = feeds.add_feed(session=session, data=data)
     shown = redact_url(feed.url)
     typer.echo(f"added feed {feed.id}: {shown} (kind {feed.kind or 'auto'}, every {interval}s)")
 
@@ -47,7 +48,8 @@ def add(
 @feeds_app.command("list")
 def list_() -> None:
     """List the feeds with their state."""
-    rows = feeds.list_feeds(settings=get_settings())
+    with _session() as session:
+        rows = feeds.list_feeds(session=session)
     if not rows:
         typer.echo("no feeds yet: add one with `monitor feeds add URL`")
         return
@@ -55,7 +57,7 @@ def list_() -> None:
     for feed in rows:
         kind = feed.kind or "auto"
         typer.echo(
-            f"{feed.id:>5}  {_state(feed):8}  {kind:8}  {feed.items_produced:>7}  "
+            f"{feed.id:>5}  {feeds.state(feed):8}  {kind:8}  {feed.items_produced:>7}  "
             + redact_url(feed.url)
         )
 
@@ -63,12 +65,16 @@ def list_() -> None:
 @feeds_app.command("show")
 def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Show one feed's health record."""
-    feed = feeds.get_feed(settings=get_settings(), feed_id=feed_id)
+    with _session() as session:
+        feed = feeds.get_feed(session=session, feed_id=feed_id)
     lines = [
         ("feed", f"{feed.id} {feed.name}".strip()),
         ("url", redact_url(feed.url)),
         ("kind", feed.kind or "auto (detected on first fetch)"),
-        ("state", _state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else "")),
+        (
+            "state",
+            feeds.state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else ""),
+        ),
         ("interval", f"{feed.interval_s}s"),
         ("last fetch", _when(feed.last_fetch_at)),
         ("last success", _when(feed.last_success_at)),
@@ -85,7 +91,8 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
 @feeds_app.command("remove")
 def remove(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Remove a feed (and its record of items already produced)."""
-    feed = feeds.remove_feed(settings=get_settings(), feed_id=feed_id)
+    with _session() as session:
+        feed = feeds.remove_feed(session=session, feed_id=feed_id)
     typer.echo(f"removed feed {feed_id}: {redact_url(feed.url)}")
 
 
@@ -96,7 +103,9 @@ def check(
 ) -> None:
     """Fetch a URL once and show what would be produced; change nothing."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the report says what was fetched
-    report = feeds.check_feed(settings=get_settings(), url=url, kind=kind)
+    settings = get_settings()
+    with _session() as session:
+        report = feeds.check_feed(session=session, settings=settings, url=url, kind=kind)
     typer.echo(f"status: {report.status if report.status is not None else 'no response'}")
     if report.moved_to:
         typer.echo(f"moved permanently to: {redact_url(report.moved_to)}")

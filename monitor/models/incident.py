@@ -54,7 +54,7 @@ class IncidentPublic(IncidentBase):
 
 
 def incident_document(incident: Incident) -> dict[str, Any]:
-    """Return the incident as DESIGN.md's JSON shape (what alerts and webhooks embed)."""
+    """Return the incident as docs/design.md's JSON shape (what alerts and webhooks embed)."""
     return IncidentPublic.model_validate(incident).model_dump(mode="json")
 
 

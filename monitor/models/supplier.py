@@ -25,7 +25,7 @@ class SupplierBase(SQLModel):
     capacity_monthly: float | None = Field(default=None, ge=0)
     capacity_unit: str | None = Field(default=None, max_length=32)
     min_order: float | None = Field(default=None, ge=0)
-    lead_time_days: int | None = Field(default=None, ge=0)
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650)
     size_class: str = Field(default="small", max_length=8, description="micro, small or medium")
     contact: str | None = Field(default=None, max_length=300)
     notes: str | None = Field(default=None, max_length=4000)

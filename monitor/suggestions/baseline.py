@@ -1,7 +1,8 @@
-"""The reference ranking: read every supplier row and filter/rank it all in Python.
+"""The reference ranking, as a competent engineer first writes it: SQL selects the rows of
+the material (and its substitutes) outside the excluded countries, Python ranks them all.
 
-`suggest()` must return the same top list while reading far fewer rows; the tests compare the
-two, and bench/suggest.py times both.
+`suggest()` must return the same top list while reading far fewer rows (it stops once the top
+list is final); the tests compare the two, and bench/suggest.py times both.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from monitor.suppliers.vocab import canonical_certification
 from monitor.vocab import canonical_material
 
 
-def full_scan(
+def filtered_scan(
     *,
     session: Session,
     material: str,
@@ -32,7 +33,7 @@ def full_scan(
     settings: Settings,
     limit: int = 10,
 ) -> list[tuple[int, float]]:
-    """Return the top (supplier id, score) pairs by scanning every supplier-material row."""
+    """Return the top (supplier id, score) pairs from every row of the wanted materials."""
     found = canonical_material(material)
     if found is None:
         raise MonitorError(f"unknown material {material!r}")
@@ -44,11 +45,13 @@ def full_scan(
     excl = Exclusions.of(areas, settings)
     ctx = buyer_context(session, buyer, areas, settings) if buyer is not None else None
     best: dict[int, float] = {}
-    every = select(*q.COLUMNS).join_from(q.SUPPLIERS, q.MATERIALS, q.S.id == q.SM.supplier_id)
-    for row in session.execute(every).all():
+    rows = (
+        select(*q.COLUMNS)
+        .join_from(q.SUPPLIERS, q.MATERIALS, q.S.id == q.SM.supplier_id)
+        .where(q.SM.material.in_(sorted(wanted)), q.SM.country.not_in(sorted(countries)))
+    )
+    for row in session.execute(rows).all():
         c = Candidate(*row)
-        if c.material not in wanted or c.country in countries:
-            continue
         if excl.why_inside(c.subdivision, c.lat, c.lon) or shortfalls(c, need, ctx):
             continue
         sub_for = None if c.material == found.name else found.name

@@ -88,6 +88,8 @@ def size_class(workers: Any) -> tuple[str | None, str | None]:
 def to_project(row: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Return the project-format record for an OSH row, and warnings about it."""
     warnings: list[str] = []
+    if str(row.get("is_closed") or "").strip().lower() in ("true", "1", "yes"):
+        raise ValueError("the facility is closed (is_closed is true)")
     mats = materials_from(row)
     if not mats:
         raise ValueError(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field as PydanticField
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
@@ -20,6 +21,7 @@ from monitor.suppliers.vocab import (
 )
 
 SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+BuyerId = Annotated[int, PydanticField(ge=1, le=2**31 - 1)]  # ids are 32-bit in PostgreSQL
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -51,7 +53,7 @@ class SupplierCreate(SupplierBase):
 
     materials: list[str] = Field(min_length=1, description="canonical names or HS headings")
     certifications: list[str] = Field(default_factory=list)
-    buyer_ids: list[int] = Field(default_factory=list, description="buyers already buying here")
+    buyer_ids: list[BuyerId] = Field(default_factory=list, description="buyers buying here")
 
     @field_validator("name")
     @classmethod
@@ -101,19 +103,27 @@ class SupplierUpdate(SQLModel):
     capacity_monthly: float | None = Field(default=None, ge=0)
     capacity_unit: str | None = Field(default=None, max_length=32)
     min_order: float | None = Field(default=None, ge=0)
-    lead_time_days: int | None = Field(default=None, ge=0)
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650)
     size_class: str | None = Field(default=None, max_length=8)
     contact: str | None = Field(default=None, max_length=300)
     notes: str | None = Field(default=None, max_length=4000)
     materials: list[str] | None = None
     certifications: list[str] | None = None
-    buyer_ids: list[int] | None = None
+    buyer_ids: list[BuyerId] | None = None
 
     _v_country = field_validator("country", mode="before")(_country)
     _v_size = field_validator("size_class", mode="before")(_size_class)
     _v_materials = field_validator("materials", mode="before")(
         lambda v: None if v is None else _materials(v)
     )
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> SupplierUpdate:
+        for name in ("name", "country", "size_class", "materials"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
+        return self
+
     _v_certs = field_validator("certifications", mode="before")(
         lambda v: None if v is None else _certifications(v)
     )

@@ -1,4 +1,4 @@
-"""Tag items with the disruption they report: the `monitor tag` contract of DESIGN.md.
+"""Tag items with the disruption they report: the `monitor tag` contract of docs/design.md.
 
 Evidence offsets (`start`, `end`) are character offsets into `title + "\\n" + body`: the one
 string the tagger reads, so a consumer can rebuild it from the item and slice it.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from connectors.base import item_id
 from connectors.dedup import SeenIndex
-from monitor import feeds
 from monitor.db import get_engine
 from monitor.settings import Settings
+from tests import builders
 
 
 def test_unseen_mark_and_count_across_chunks(db_settings: Settings) -> None:
-    feed = feeds.add_feed(settings=db_settings, url="http://feeds.example/a.xml")
+    feed = builders.add_feed(db_settings, url="http://feeds.example/a.xml")
     index = SeenIndex(get_engine(db_settings), chunk=100)
     ids = [item_id(feed.id, guid=str(n)) for n in range(1050)]
     assert index.unseen(ids + ids[:5]) == ids  # repeats dropped, order kept
@@ -22,8 +22,8 @@ def test_unseen_mark_and_count_across_chunks(db_settings: Settings) -> None:
 
 
 def test_removing_a_feed_forgets_its_ids(db_settings: Settings) -> None:
-    feed = feeds.add_feed(settings=db_settings, url="http://feeds.example/b.xml")
+    feed = builders.add_feed(db_settings, url="http://feeds.example/b.xml")
     index = SeenIndex(get_engine(db_settings))
     index.mark([("x" * 64, feed.id)])
-    feeds.remove_feed(settings=db_settings, feed_id=feed.id or 0)
+    builders.remove_feed(db_settings, feed.id or 0)
     assert index.count() == 0

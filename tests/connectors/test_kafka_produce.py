@@ -16,10 +16,11 @@ from connectors.base import Item
 from connectors.dedup import SeenIndex
 from connectors.poller import Poller
 from connectors.producer import ItemProducer
-from monitor import db, feeds
+from monitor import db
 from monitor.models import Feed
 from monitor.settings import Settings
 from monitor.topics import ensure_topics
+from tests import builders
 from tests.conftest import FIXTURES
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 
@@ -92,7 +93,7 @@ def add_fixture_feeds(settings: Settings, server: FeedServer) -> dict[str, str]:
     expected: dict[str, str] = {}
     for kind, fixture in FIXTURE_FEEDS.items():
         url = server.serve(f"/{uuid.uuid4().hex}/{kind}", fixture=fixture)
-        feed = feeds.add_feed(settings=settings, url=url)  # the kind is detected
+        feed = builders.add_feed(settings, url=url)  # the kind is detected
         body = (FIXTURES / fixture).read_bytes()
         for item in registry.parse(body, kind=kind, feed_id=feed.id, url=url):
             expected[item.id] = item.title
@@ -105,7 +106,7 @@ async def test_fixture_feeds_reach_kafka_exactly_once(
 ) -> None:
     expected = add_fixture_feeds(run_settings, feed_server)
     bad = feed_server.serve(f"/{uuid.uuid4().hex}", body=b"<rss><channel><item>", etag='"x"')
-    feeds.add_feed(settings=run_settings, url=bad, kind="cap")
+    builders.add_feed(run_settings, url=bad, kind="cap")
     await poll(run_settings)
     got = read_all(run_settings, run_settings.topic_items)
     assert len(got) == len(expected) > 200
@@ -117,7 +118,7 @@ async def test_fixture_feeds_reach_kafka_exactly_once(
         make_all_due(run_settings)
         await poll(run_settings)
         assert len(read_all(run_settings, run_settings.topic_items)) == len(expected)
-    health = feeds.list_feeds(settings=run_settings)
+    health = builders.list_feeds(run_settings)
     assert sum(f.items_produced for f in health) == len(expected)
 
 
@@ -126,19 +127,19 @@ async def test_unreachable_kafka_marks_nothing_seen(
     feed_server: FeedServer,  # noqa: F811
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=FIXTURE_FEEDS["gdacs"], etag='"g"')
-    feed = feeds.add_feed(settings=run_settings, url=url)
+    feed = builders.add_feed(run_settings, url=url)
     wrong = run_settings.model_copy(
         update={"kafka_bootstrap_servers": "127.0.0.1:9", "produce_timeout_s": 2.0}
     )
     await poll(wrong)
-    after = feeds.get_feed(settings=run_settings, feed_id=feed.id or 0)
+    after = builders.get_feed(run_settings, feed.id or 0)
     assert "Kafka is not reachable at 127.0.0.1:9" in (after.last_error or "")
     assert after.etag is None and after.items_produced == 0
     assert SeenIndex(db.get_engine(run_settings)).count() == 0
     make_all_due(run_settings)
     await poll(run_settings)  # the broker is back: every item arrives, once
     got = read_all(run_settings, run_settings.topic_items)
-    after = feeds.get_feed(settings=run_settings, feed_id=feed.id or 0)
+    after = builders.get_feed(run_settings, feed.id or 0)
     assert len(got) == after.items_produced == 16 and after.etag == '"g"'
 
 

@@ -12,10 +12,10 @@ from sqlmodel import Session
 from connectors import registry
 from connectors.dedup import SeenIndex
 from connectors.poller import Poller, RoundStats, parse_shard
-from monitor import feeds
 from monitor.db import get_engine
 from monitor.models import Feed
 from monitor.settings import Settings
+from tests import builders
 from tests.conftest import FIXTURES
 from tests.connectors.feedserver import (  # noqa: F401
     FeedServer,
@@ -40,7 +40,7 @@ def path() -> str:
 
 
 def add(settings: Settings, url: str, kind: str | None = None) -> Feed:
-    return feeds.add_feed(settings=settings, url=url, kind=kind, interval_s=600)
+    return builders.add_feed(settings, url=url, kind=kind, interval_s=600)
 
 
 async def poll(settings: Settings, producer: RecordingProducer) -> RoundStats:
@@ -48,7 +48,7 @@ async def poll(settings: Settings, producer: RecordingProducer) -> RoundStats:
 
 
 def reload(settings: Settings, feed: Feed) -> Feed:
-    return feeds.get_feed(settings=settings, feed_id=feed.id or 0)
+    return builders.get_feed(settings, feed.id or 0)
 
 
 def make_due(settings: Settings, feed: Feed) -> None:

@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from connectors.redact import RedactingFormatter, redact, redact_url
-from monitor import feeds
 from monitor.settings import Settings
+from tests import builders
 from tests.connectors.feedserver import (  # noqa: F401
     FeedServer,
     RecordingProducer,
@@ -82,7 +82,7 @@ async def test_credentials_never_reach_last_error_dead_letters_or_logs(
     p = f"/{uuid.uuid4().hex}"
     FAILURES[failure](feed_server, p)
     url = f"http://user:{SECRET}@127.0.0.1:{feed_server.port}{p}"
-    feed = feeds.add_feed(settings=poll_settings, url=url, kind="rss", interval_s=600)
+    feed = builders.add_feed(poll_settings, url=url, kind="rss", interval_s=600)
     producer = RecordingProducer()
     with caplog.at_level(logging.DEBUG):
         await poll(poll_settings, producer)

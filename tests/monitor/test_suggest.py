@@ -226,10 +226,10 @@ def test_areas_from_tagger_output() -> None:
     assert areas[0].label(100) == "100 km around Antwerp"
 
 
-def test_batched_ranking_equals_a_full_scan(db_settings: Settings) -> None:
+def test_batched_ranking_equals_a_filtered_scan(db_settings: Settings) -> None:
     import random
 
-    from monitor.suggestions.baseline import full_scan
+    from monitor.suggestions.baseline import filtered_scan
     from monitor.suppliers.demo import _cities_by_country
 
     rng = random.Random(5)
@@ -280,7 +280,7 @@ def test_batched_ranking_equals_a_full_scan(db_settings: Settings) -> None:
         material = "cocoa" if i == 0 else rng.choice(("cocoa", "wheat"))
         with db.session_scope(db_settings) as s:
             got = suggest(material, areas, session=s, need=need, settings=db_settings)
-            want = full_scan(
+            want = filtered_scan(
                 session=s,
                 material=material,
                 areas=areas,

@@ -35,6 +35,7 @@ def _csv(*rows: dict[str, object]) -> str:
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     get_settings.cache_clear()
+    db.upgrade(get_settings())  # the supplier commands never migrate (`monitor db upgrade` does)
     _register()
     yield CliRunner()
     get_settings.cache_clear()

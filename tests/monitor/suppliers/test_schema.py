@@ -41,3 +41,14 @@ def test_bad_values_are_refused(fields: dict[str, object], message: str) -> None
 def test_update_normalises_only_what_is_given() -> None:
     u = SupplierUpdate(country="Ghana", certifications="fsc")
     assert u.model_dump(exclude_unset=True) == {"country": "GH", "certifications": ["FSC"]}
+
+
+def test_an_update_cannot_null_a_required_field() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from monitor.suppliers.schema import SupplierUpdate
+
+    with pytest.raises(ValidationError, match="country cannot be null"):
+        SupplierUpdate.model_validate({"country": None})
+    assert SupplierUpdate.model_validate({"city": None}).city is None
