@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from monitor import __version__
 from monitor.api import health
+from monitor.dashboard import mount_dashboard
 
 
 def create_app() -> FastAPI:
@@ -14,4 +15,5 @@ def create_app() -> FastAPI:
         title="Sourcing disruption monitor", version=__version__, openapi_url="/openapi.json"
     )
     api.include_router(health.router, prefix="/api/v1")
+    mount_dashboard(api)
     return api
