@@ -1,10 +1,14 @@
-"""Serve the dashboard's pages at `/` and its files at `/assets/`, with a strict CSP."""
+"""The dashboard's routes: pages at `/`, files at `/assets/`, all with a strict CSP.
+
+Pages live apart from `static/` so that no page is ever served without these headers.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
@@ -12,7 +16,9 @@ from starlette.types import Scope
 
 from monitor.dashboard.countries import numeric_to_alpha2
 
-STATIC = Path(__file__).resolve().parent / "static"
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+PAGES_DIR = HERE / "pages"
 PAGES = {"/": "index.html", "/alerts": "alerts.html", "/map": "map.html",
          "/feeds": "feeds.html", "/suppliers": "suppliers.html"}  # fmt: skip
 
@@ -41,19 +47,20 @@ class _Assets(StaticFiles):
 
 
 def _page(name: str) -> FileResponse:
-    return FileResponse(STATIC / name, media_type="text/html", headers=SECURITY_HEADERS)
+    return FileResponse(PAGES_DIR / name, media_type="text/html", headers=SECURITY_HEADERS)
+
+
+def _countries() -> JSONResponse:
+    return JSONResponse(numeric_to_alpha2(), headers=SECURITY_HEADERS)
+
+
+router = APIRouter(include_in_schema=False)
+for _path, _name in PAGES.items():
+    router.add_api_route(_path, partial(_page, _name), methods=["GET"])
+router.add_api_route("/assets/countries.json", _countries, methods=["GET"])
+router.mount("/assets", _Assets(directory=STATIC), name="dashboard-assets")
 
 
 def mount_dashboard(app: FastAPI) -> None:
     """Add the dashboard's pages, its assets and the country-code table to `app`."""
-    for path, name in PAGES.items():
-        app.add_api_route(
-            path, lambda name=name: _page(name), methods=["GET"], include_in_schema=False
-        )
-    app.add_api_route(
-        "/assets/countries.json",
-        lambda: JSONResponse(numeric_to_alpha2(), headers=SECURITY_HEADERS),
-        methods=["GET"],
-        include_in_schema=False,
-    )
-    app.mount("/assets", _Assets(directory=STATIC), name="dashboard-assets")
+    app.include_router(router)

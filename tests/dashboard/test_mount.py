@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from monitor.dashboard import mount_dashboard
-from monitor.dashboard.mount import PAGES, STATIC
+from monitor.dashboard.mount import PAGES, PAGES_DIR, STATIC
 
 VENDORED = ["leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
             "world-atlas/countries-110m.json", "world-atlas/LICENSE",
             "topojson-client/topojson-client.min.js", "topojson-client/LICENSE"]  # fmt: skip
-OURS = sorted((STATIC / "js").glob("*.js")) + sorted(STATIC.glob("*.html"))
+OURS = sorted((STATIC / "js").glob("*.js")) + sorted(PAGES_DIR.glob("*.html"))
 
 
 @pytest.fixture(scope="module")
