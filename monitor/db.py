@@ -10,6 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine, text
@@ -100,3 +102,20 @@ def upgrade(settings: Settings | None = None, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def require_schema(settings: Settings | None = None) -> Engine:
+    """Return the engine when the database is migrated to the latest schema; else say so."""
+    settings = settings or get_settings()
+    engine = get_engine(settings)
+    check_connection(engine)
+    heads = set(ScriptDirectory.from_config(alembic_config(settings.db_url)).get_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current != heads:
+        at = ", ".join(sorted(current)) or "no schema"
+        raise MonitorError(
+            f"the database at {engine.url.render_as_string()} is not migrated ({at}; latest "
+            f"{', '.join(sorted(heads))}): run `monitor db upgrade`"
+        )
+    return engine

@@ -1,20 +1,20 @@
-"""Feed operations shared by the CLI and the API: add, list, get, remove, check."""
+"""The feeds service, shared by the CLI and the API: add, list, change, remove, check, health."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, func, select
 
-from connectors.base import Item, ParseError
+from connectors.base import Item
+from connectors.check import check_url
 from connectors.dedup import SeenIndex
-from connectors.http import FetchError, FetchResult, fetch, make_client
-from monitor.db import get_engine, session_scope
-from monitor.errors import MonitorError
-from monitor.models import Feed
+from monitor.errors import Conflict, InvalidInput, NotFound
+from monitor.models import Alert, Feed, FeedCreate, FeedHealth, FeedUpdate
 from monitor.settings import Settings
 
 
@@ -31,103 +31,142 @@ class CheckReport:
     error: str | None = None
 
 
-def _valid_url(url: str) -> str:
+def valid_url(url: str) -> str:
+    """Return `url` stripped, or raise InvalidInput unless it is an http(s) address."""
     parts = urlsplit(url.strip())
     try:
         parts.port  # noqa: B018  (raises ValueError for a port out of range)
     except ValueError as exc:
-        raise MonitorError(f"not a feed URL: {url!r} ({exc})") from exc
+        raise InvalidInput("url", f"not a feed URL: {url!r} ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MonitorError(f"not a feed URL: {url!r}; give an http:// or https:// address")
+        raise InvalidInput("url", f"not a feed URL: {url!r}; give an http:// or https:// address")
     return url.strip()
 
 
-def _valid_kind(kind: str | None) -> str | None:
+def valid_kind(kind: str | None) -> str | None:
+    """Return `kind` when a connector is registered for it (None: detect on fetch)."""
     if kind is None:
         return None
     from connectors import registry
 
-    try:
-        registry.get(kind)
-    except (KeyError, ValueError, ParseError) as exc:
-        raise MonitorError(f"unknown feed kind {kind!r}: {exc}") from exc
+    if kind not in registry.KINDS:
+        known = ", ".join(sorted(registry.KINDS))
+        raise InvalidInput("kind", f"unknown feed kind {kind!r}; known: {known}")
     return kind
 
 
-def add_feed(
-    *, settings: Settings, url: str, kind: str | None = None, name: str = "", interval_s: int = 600
-) -> Feed:
+def state(feed: Feed) -> str:
+    """Return a feed's state in one word: new, ok, failing or disabled."""
+    if not feed.enabled:
+        return "disabled"
+    if feed.last_fetch_at is None:
+        return "new"
+    return "failing" if feed.consecutive_failures else "ok"
+
+
+def add_feed(*, session: Session, data: FeedCreate) -> Feed:
     """Add a feed to poll; its kind is detected on the first fetch when not given."""
-    if interval_s < 30:
-        raise MonitorError(f"interval {interval_s}s is too short: use 30 seconds or more")
-    feed = Feed(url=_valid_url(url), kind=_valid_kind(kind), name=name, interval_s=interval_s)
+    feed = Feed(
+        url=valid_url(data.url), kind=valid_kind(data.kind), name=data.name,
+        interval_s=data.interval_s,
+    )  # fmt: skip
+    if session.exec(select(Feed.id).where(Feed.url == feed.url)).first() is not None:
+        raise Conflict(f"a feed with URL {feed.url} already exists")
+    session.add(feed)
     try:
-        with session_scope(settings) as session:
-            session.add(feed)
-            session.flush()
-            session.refresh(feed)
-    except IntegrityError as exc:
-        raise MonitorError(f"a feed with URL {url} already exists") from exc
+        session.flush()
+    except IntegrityError as exc:  # added by someone else in the meantime
+        session.rollback()
+        raise Conflict(f"a feed with URL {feed.url} already exists") from exc
+    session.refresh(feed)
     return feed
 
 
-def list_feeds(*, settings: Settings) -> list[Feed]:
-    """Return every feed, in id order."""
-    with session_scope(settings) as session:
-        return list(session.exec(select(Feed).order_by(col(Feed.id))).all())
+def list_feeds(*, session: Session, limit: int | None = None, offset: int = 0) -> list[Feed]:
+    """Return feeds in id order (a page of them when `limit` is given)."""
+    query = select(Feed).order_by(col(Feed.id)).offset(offset)
+    return list(session.exec(query.limit(limit) if limit is not None else query).all())
 
 
-def get_feed(*, settings: Settings, feed_id: int) -> Feed:
+def count_feeds(*, session: Session) -> int:
+    """Return how many feeds there are."""
+    return session.exec(select(func.count()).select_from(Feed)).one()
+
+
+def get_feed(*, session: Session, feed_id: int) -> Feed:
     """Return one feed with its health record."""
-    with session_scope(settings) as session:
-        feed = session.get(Feed, feed_id)
-        if feed is None:
-            raise MonitorError(f"no feed with id {feed_id}; `monitor feeds list` shows them")
-        return feed
+    feed = session.get(Feed, feed_id)
+    if feed is None:
+        raise NotFound(f"no feed with id {feed_id}; `monitor feeds list` shows them")
+    return feed
 
 
-def remove_feed(*, settings: Settings, feed_id: int) -> Feed:
+def update_feed(*, session: Session, feed_id: int, data: FeedUpdate) -> Feed:
+    """Change a feed's kind, name, interval or whether it is polled."""
+    feed = get_feed(session=session, feed_id=feed_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "kind" in changes:
+        changes["kind"] = valid_kind(changes["kind"])
+    for name, value in changes.items():
+        if value is not None or name == "kind":
+            setattr(feed, name, value)
+    if changes.get("enabled"):
+        feed.disabled_reason, feed.next_poll_at = None, None  # re-enabled: poll it soon
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def remove_feed(*, session: Session, feed_id: int) -> Feed:
     """Remove a feed and its seen-items index entries."""
-    with session_scope(settings) as session:
-        feed = session.get(Feed, feed_id)
-        if feed is None:
-            raise MonitorError(f"no feed with id {feed_id}; `monitor feeds list` shows them")
-        session.delete(feed)
-        return feed
+    feed = get_feed(session=session, feed_id=feed_id)
+    session.delete(feed)
+    session.flush()
+    return feed
 
 
-def check_feed(*, settings: Settings, url: str, kind: str | None = None) -> CheckReport:
+def health(*, session: Session, feeds: list[Feed]) -> list[FeedHealth]:
+    """Return the feeds with their state and alert and false-alarm counts."""
+    alerts, false_alarms = alert_counts(session=session)
+    return [
+        FeedHealth.model_validate(
+            f,
+            update={
+                "state": state(f),
+                "alerts": alerts[f.id or 0],
+                "false_alarms": false_alarms[f.id or 0],
+            },
+        )
+        for f in feeds
+    ]
+
+
+def alert_counts(*, session: Session) -> tuple[Counter[int], Counter[int]]:
+    """Return (alerts, false alarms) per feed id, from the feeds each alert came from."""
+    alerts: Counter[int] = Counter()
+    false_alarms: Counter[int] = Counter()
+    for feed_ids, status in session.exec(select(Alert.feed_ids, Alert.status)).all():
+        for fid in set(feed_ids or ()):
+            alerts[fid] += 1
+            false_alarms[fid] += status == "false_alarm"
+    return alerts, false_alarms
+
+
+def check_feed(
+    *, session: Session, settings: Settings, url: str, kind: str | None = None
+) -> CheckReport:
     """Fetch a URL once and report what would be produced; change nothing."""
-    url, kind = _valid_url(url), _valid_kind(kind)
-    report = CheckReport(url=url)
-    with session_scope(settings) as session:
-        known = session.exec(select(Feed).where(Feed.url == url)).first()
-    try:
-        result = asyncio.run(_fetch_once(settings, url))
-    except FetchError as exc:
-        report.error = str(exc)
-        return report
-    report.status, report.moved_to = result.status, result.moved_to
-    if result.status != 200:
-        from connectors.handler import http_error
-
-        report.error = None if result.status == 304 else http_error(result)
-        return report
-    from connectors.handler import parse_body
-
-    probe = Feed(
-        id=known.id if known else None, url=url, kind=kind or (known.kind if known else None)
+    url, kind = valid_url(url), valid_kind(kind)
+    known = session.exec(select(Feed).where(Feed.url == url)).first()
+    kind = kind or (known.kind if known else None)
+    checked = asyncio.run(
+        check_url(url, settings=settings, kind=kind, feed_id=known.id if known else None)
     )
-    try:
-        report.kind, report.items = parse_body(probe, result)
-    except ParseError as exc:
-        report.error = f"cannot parse the feed: {exc}"
-        return report
-    seen = SeenIndex(get_engine(settings), chunk=settings.dedup_chunk)
-    report.new_ids = seen.unseen(item.id for item in report.items)
+    report = CheckReport(
+        url=url, status=checked.status, kind=checked.kind, items=checked.items,
+        moved_to=checked.moved_to, error=checked.error,
+    )  # fmt: skip
+    if checked.items:
+        seen = SeenIndex(session.get_bind(), chunk=settings.dedup_chunk)  # type: ignore[arg-type]
+        report.new_ids = seen.unseen(item.id for item in checked.items)
     return report
-
-
-async def _fetch_once(settings: Settings, url: str) -> FetchResult:
-    async with make_client(settings) as client:
-        return await fetch(client, url, settings=settings)

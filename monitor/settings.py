@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,12 +13,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me"
 
 
+class Environment(StrEnum):
+    """Where the monitor runs; a value outside these fails at start-up."""
+
+    development = "development"
+    test = "test"
+    production = "production"
+
+
 class Settings(BaseSettings):
     """Runtime configuration, read from `MONITOR_*` variables and an optional `.env`."""
 
     model_config = SettingsConfigDict(env_prefix="MONITOR_", env_file=".env", extra="ignore")
 
-    environment: str = Field("development", description="development, test or production")
+    environment: Environment = Environment.development
 
     # Where local state lives: the SQLite file, the Kafka jars, logs and broker data.
     data_dir: Path = PROJECT_ROOT / ".local"
@@ -54,6 +63,13 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    cors_origins: list[str] = Field(
+        default_factory=list, description="browser origins allowed to call the API (none)"
+    )
+    api_page_max: int = 500  # the largest `limit` a list accepts
+    api_import_max_bytes: int = 20 * 1024 * 1024  # a supplier import body larger than this: 413
+    api_stream_poll_s: float = 1.0  # how often GET /alerts/stream looks for new alerts
+    api_stream_heartbeat_s: float = 15.0  # a comment line this often keeps proxies from closing
 
     # Suggestions: the weight of each score part (each part is 0..1 before weighting).
     suggest_weight_material: float = 0.30
@@ -107,7 +123,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _enforce_non_default_secrets(self) -> Settings:
-        if self.environment == "production" and (
+        if self.environment is Environment.production and (
             self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
         ):
             raise ValueError("MONITOR_SECRET_KEY is a placeholder; set a real secret in production")

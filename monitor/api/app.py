@@ -1,19 +1,69 @@
-"""The FastAPI application: routers are mounted under /api/v1."""
+"""The FastAPI application: routers under /api/v1, docs pages, and the dashboard at /."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from monitor import __version__
-from monitor.api import health
-from monitor.dashboard import mount_dashboard
+from monitor.api import (
+    alerts,
+    buyers,
+    docs,
+    errors,
+    feeds,
+    health,
+    incidents,
+    metrics,
+    suggestions,
+    suppliers,
+)
+from monitor.apikeys import Verifier
+from monitor.settings import Settings, get_settings
+
+PREFIX = "/api/v1"
+ROUTERS = (health, metrics, feeds, buyers, alerts, incidents, suggestions, suppliers)
 
 
-def create_app() -> FastAPI:
-    """Return the API application with every router mounted."""
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the API application for `settings` (the process's settings by default)."""
+    settings = settings or get_settings()
     api = FastAPI(
-        title="Sourcing disruption monitor", version=__version__, openapi_url="/openapi.json"
-    )
-    api.include_router(health.router, prefix="/api/v1")
-    mount_dashboard(api)
+        title="Sourcing disruption monitor", version=__version__, openapi_url="/openapi.json",
+        docs_url=None, redoc_url=None,
+    )  # fmt: skip
+    api.state.settings = settings
+    api.state.verifier = Verifier()
+    api.state.metrics = metrics.Metrics()
+    errors.install(api)
+    for module in ROUTERS:
+        api.include_router(module.router, prefix=PREFIX)
+    if settings.cors_origins:  # closed unless origins are listed (MONITOR_CORS_ORIGINS)
+        api.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
+        )  # fmt: skip
+    api.add_middleware(metrics.MetricsMiddleware, metrics=api.state.metrics)
+    docs.install(api)
+    mount_dashboard(api, settings)
     return api
+
+
+def mount_dashboard(api: FastAPI, settings: Settings) -> None:
+    """Serve the dashboard when the package has one: `monitor.dashboard.router` is included,
+    and `monitor/dashboard/static/` is served at `/` (index.html for `/`), after the API."""
+    if importlib.util.find_spec("monitor.dashboard") is None:
+        return
+    dashboard = importlib.import_module("monitor.dashboard")
+    router = getattr(dashboard, "router", None)
+    if router is not None:
+        api.include_router(router)
+    static = Path(dashboard.__file__ or "").parent / "static"
+    if static.is_dir():
+        api.mount("/", StaticFiles(directory=static, html=True), name="dashboard")

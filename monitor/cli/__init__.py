@@ -26,6 +26,7 @@ def _register() -> None:
         feeds_manage,
         feeds_parse,
         kafka,
+        keys,
         run,
         suppliers,
         tag,

@@ -8,22 +8,15 @@ from datetime import datetime
 
 import typer
 
-from monitor import feeds
+from monitor import db, feeds
 from monitor.cli.feeds import feeds_app
-from monitor.models import Feed
+from monitor.errors import validated
+from monitor.models import FeedCreate
 from monitor.settings import get_settings
 
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
-
-
-def _state(feed: Feed) -> str:
-    if not feed.enabled:
-        return "disabled"
-    if feed.last_fetch_at is None:
-        return "new"
-    return "failing" if feed.consecutive_failures else "ok"
 
 
 @feeds_app.command("add")
@@ -36,16 +29,17 @@ def add(
     interval: int = typer.Option(600, help="seconds between polls (30 or more)"),
 ) -> None:
     """Add a feed to poll."""
-    feed = feeds.add_feed(
-        settings=get_settings(), url=url, kind=kind, name=name, interval_s=interval
-    )
+    data = validated(FeedCreate, url=url, kind=kind, name=name, interval_s=interval)
+    with db.session_scope(get_settings()) as session:
+        feed = feeds.add_feed(session=session, data=data)
     typer.echo(f"added feed {feed.id}: {feed.url} (kind {feed.kind or 'auto'}, every {interval}s)")
 
 
 @feeds_app.command("list")
 def list_() -> None:
     """List the feeds with their state."""
-    rows = feeds.list_feeds(settings=get_settings())
+    with db.session_scope(get_settings()) as session:
+        rows = feeds.list_feeds(session=session)
     if not rows:
         typer.echo("no feeds yet: add one with `monitor feeds add URL`")
         return
@@ -53,19 +47,23 @@ def list_() -> None:
     for feed in rows:
         kind = feed.kind or "auto"
         typer.echo(
-            f"{feed.id:>5}  {_state(feed):8}  {kind:8}  {feed.items_produced:>7}  {feed.url}"
+            f"{feed.id:>5}  {feeds.state(feed):8}  {kind:8}  {feed.items_produced:>7}  {feed.url}"
         )
 
 
 @feeds_app.command("show")
 def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Show one feed's health record."""
-    feed = feeds.get_feed(settings=get_settings(), feed_id=feed_id)
+    with db.session_scope(get_settings()) as session:
+        feed = feeds.get_feed(session=session, feed_id=feed_id)
     lines = [
         ("feed", f"{feed.id} {feed.name}".strip()),
         ("url", feed.url),
         ("kind", feed.kind or "auto (detected on first fetch)"),
-        ("state", _state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else "")),
+        (
+            "state",
+            feeds.state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else ""),
+        ),
         ("interval", f"{feed.interval_s}s"),
         ("last fetch", _when(feed.last_fetch_at)),
         ("last success", _when(feed.last_success_at)),
@@ -82,7 +80,8 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
 @feeds_app.command("remove")
 def remove(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     """Remove a feed (and its record of items already produced)."""
-    feed = feeds.remove_feed(settings=get_settings(), feed_id=feed_id)
+    with db.session_scope(get_settings()) as session:
+        feed = feeds.remove_feed(session=session, feed_id=feed_id)
     typer.echo(f"removed feed {feed_id}: {feed.url}")
 
 
@@ -93,7 +92,9 @@ def check(
 ) -> None:
     """Fetch a URL once and show what would be produced; change nothing."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # the report says what was fetched
-    report = feeds.check_feed(settings=get_settings(), url=url, kind=kind)
+    settings = get_settings()
+    with db.session_scope(settings) as session:
+        report = feeds.check_feed(session=session, settings=settings, url=url, kind=kind)
     typer.echo(f"status: {report.status if report.status is not None else 'no response'}")
     if report.moved_to:
         typer.echo(f"moved permanently to: {report.moved_to}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from monitor import services
+from monitor import supervisor
 from monitor.cli import app
 from monitor.settings import get_settings
 
@@ -30,18 +30,18 @@ def api(
 
     settings = get_settings()
     host, port = host or settings.api_host, port or settings.api_port
-    services.require_free_port(host, port, "MONITOR_API_PORT")
+    supervisor.require_free_port(host, port, "MONITOR_API_PORT")
     uvicorn.run("monitor.api.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 @app.command()
 def run() -> None:
     """Run everything locally (Kafka, database, worker, API) until Ctrl-C."""
-    services.run_all(get_settings(), echo=typer.echo)
+    supervisor.run_all(get_settings(), echo=typer.echo)
 
 
 @app.command()
 def stop() -> None:
     """Stop what `monitor run` or the tests left running (processes and the broker)."""
-    for line in services.stop_all(get_settings()):
+    for line in supervisor.stop_all(get_settings()):
         typer.echo(line)

@@ -10,9 +10,9 @@ import typer
 
 from monitor import db
 from monitor.cli import app
-from monitor.errors import MonitorError
 from monitor.settings import get_settings
-from monitor.suggestions import AffectedArea, Need, SuggestionResult, suggest
+from monitor.suggestions import Need, SuggestionResult, suggest
+from monitor.suggestions.areas import areas_from_query
 from monitor.suppliers import demo
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.formats import guess_format
@@ -29,16 +29,21 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON file"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate and report, write nothing"),
     fmt: str | None = typer.Option(None, "--format", help="csv or json (default: from suffix)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="one note line per row"),
 ) -> None:
     """Import suppliers (project or Open Supply Hub columns); exit 2 if any row was rejected."""
     settings = get_settings()
-    db.upgrade(settings)
+    db.require_schema(settings)
     with db.session_scope(settings) as session:
         report = import_file(session=session, path=file, fmt=fmt, dry_run=dry_run)
     for problem in report.errors:
         typer.echo(f"rejected {problem}", err=True)
-    for problem in report.warnings:
-        typer.echo(f"note {problem}", err=True)
+    if verbose:
+        for problem in report.warnings:
+            typer.echo(f"note {problem}", err=True)
+    else:
+        for line in report.warning_summary():
+            typer.echo(f"note {line}", err=True)
     typer.echo(report.summary())
     if report.errors:
         raise typer.Exit(2)
@@ -51,7 +56,7 @@ def export(
 ) -> None:
     """Export the directory in the project's format (re-importable as is)."""
     settings = get_settings()
-    db.upgrade(settings)
+    db.require_schema(settings)
     kind = guess_format(Path(file), fmt) if file != "-" else (fmt or "csv")
     with db.session_scope(settings) as session:
         if file == "-":
@@ -69,22 +74,10 @@ def load_demo(
 ) -> None:
     """Load the generated demo directory (marked is_demo; notes say it is not real)."""
     settings = get_settings()
-    db.upgrade(settings)
+    db.require_schema(settings)
     with db.session_scope(settings) as session:
         new, updated = demo.load(session=session, count=count, seed=seed)
     typer.echo(f"demo directory loaded: {new} new, {updated} updated (seed {seed})")
-
-
-def _point(near: str | None, radius_km: float | None) -> list[AffectedArea]:
-    if near is None:
-        if radius_km is not None:
-            raise MonitorError("--radius-km needs --near LAT,LON")
-        return []
-    try:
-        lat, lon = (float(x) for x in near.split(","))
-    except ValueError:
-        raise MonitorError(f"--near {near!r} is not LAT,LON (e.g. 5.35,-4.00)") from None
-    return [AffectedArea(None, lat=lat, lon=lon, radius_km=radius_km, name=f"{lat:g},{lon:g}")]
 
 
 @app.command("suggest")
@@ -102,11 +95,11 @@ def suggest_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
 ) -> None:
     """Suggest alternative small suppliers outside the affected places."""
-    areas = [AffectedArea(c.strip().upper()) for c in exclude_country]
-    areas += [AffectedArea(s[:2].upper(), subdivision=s.upper()) for s in exclude_subdivision]
-    areas += _point(near, radius_km)
+    areas = areas_from_query(
+        countries=exclude_country, subdivisions=exclude_subdivision, near=near, radius_km=radius_km
+    )
     settings = get_settings()
-    db.upgrade(settings)
+    db.require_schema(settings)
     need = Need(quantity=quantity, max_lead_days=max_lead_days, certifications=cert)
     with db.session_scope(settings) as session:
         result = suggest(material, areas, buyer, limit, session=session, need=need)

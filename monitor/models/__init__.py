@@ -10,7 +10,7 @@ from monitor.models.buyer import (
     BuyerPublic,
     BuyerUpdate,
 )
-from monitor.models.feed import Feed, FeedCreate, FeedPublic
+from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.models.incident import INCIDENT_STATUSES, Incident, IncidentPublic, incident_document
 from monitor.models.item import SeenItem
 from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
@@ -33,7 +33,9 @@ __all__ = [
     "Delivery",
     "Feed",
     "FeedCreate",
+    "FeedHealth",
     "FeedPublic",
+    "FeedUpdate",
     "Incident",
     "IncidentPublic",
     "SeenItem",

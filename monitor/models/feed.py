@@ -17,8 +17,18 @@ class FeedBase(SQLModel):
     enabled: bool = True
 
 
-class FeedCreate(FeedBase):
-    pass
+class FeedCreate(SQLModel):
+    url: str = Field(max_length=2048, description="http:// or https:// address of the feed")
+    kind: str | None = Field(default=None, max_length=32, description="default: detected")
+    name: str = Field(default="", max_length=200)
+    interval_s: int = Field(default=600, ge=30, le=7 * 86400, description="seconds between polls")
+
+
+class FeedUpdate(SQLModel):
+    kind: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    interval_s: int | None = Field(default=None, ge=30, le=7 * 86400)
+    enabled: bool | None = None
 
 
 class Feed(FeedBase, table=True):
@@ -50,3 +60,11 @@ class FeedPublic(FeedBase):
     last_error: str | None
     items_produced: int
     disabled_reason: str | None
+
+
+class FeedHealth(FeedPublic):
+    """A feed with its state in one word and how often its reports were false alarms."""
+
+    state: str = Field(description="new, ok, failing or disabled")
+    alerts: int = Field(default=0, description="alerts its reports led to")
+    false_alarms: int = Field(default=0, description="of those, marked false alarm")

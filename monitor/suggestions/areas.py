@@ -108,3 +108,35 @@ def areas_from_tagged(
             areas.append(AffectedArea(c.upper()))
             placed.add(c.upper())
     return list(dict.fromkeys(areas))
+
+
+def areas_from_query(
+    *,
+    countries: Iterable[str] = (),
+    subdivisions: Iterable[str] = (),
+    near: str | None = None,
+    radius_km: float | None = None,
+) -> list[AffectedArea]:
+    """Return the areas a hand-written query names (CLI flags, API parameters)."""
+    from monitor.errors import InvalidInput
+
+    areas = [AffectedArea(c.strip().upper()) for c in countries]
+    areas += [
+        AffectedArea(s.strip()[:2].upper(), subdivision=s.strip().upper()) for s in subdivisions
+    ]
+    if near is None:
+        if radius_km is not None:
+            raise InvalidInput("radius_km", "radius_km needs near LAT,LON")
+        return areas
+    try:
+        lat, lon = (float(x) for x in near.split(","))
+    except ValueError:
+        raise InvalidInput("near", f"near {near!r} is not LAT,LON (e.g. 5.35,-4.00)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput("near", f"near {near!r} is outside -90..90, -180..180")
+    if radius_km is not None and not 0 < radius_km <= 20000:
+        raise InvalidInput("radius_km", "radius_km must be above 0 and at most 20000")
+    return [
+        *areas,
+        AffectedArea(None, lat=lat, lon=lon, radius_km=radius_km, name=f"{lat:g},{lon:g}"),
+    ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from monitor.errors import explain
 from monitor.geo import geocode
 from monitor.models import Supplier
 from monitor.suppliers import osh, service
@@ -52,14 +55,40 @@ class ImportReport:
             f"{len(self.warnings)} warnings"
         )
 
+    def warning_summary(self) -> list[str]:
+        """Return the warnings grouped by kind, most frequent first: `351 rows: reason`."""
+        counts = Counter(_kind(p.reason) for p in self.warnings)
+        return [f"{n} row{'s' if n > 1 else ''}: {kind}" for kind, n in counts.most_common()]
 
-def explain(exc: ValidationError) -> str:
-    """Return a validation error as one line: `field: reason; field: reason`."""
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "record"
-        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (what the API answers an import with)."""
+        return {
+            "dry_run": self.dry_run,
+            "source_format": self.source_format,
+            "created": self.created,
+            "updated": self.updated,
+            "geocoded": self.geocoded,
+            "rejected": len(self.errors),
+            "summary": self.summary(),
+            "warning_summary": self.warning_summary(),
+            "errors": [asdict(p) for p in self.errors],
+            "warnings": [asdict(p) for p in self.warnings],
+        }
+
+
+# Warnings whose text names the row's own values, grouped under one wording in summaries.
+_KINDS = (
+    (re.compile(r"^geocoded from .*"), "geocoded from the city or address"),
+    (re.compile(r"^.* workers may exceed 250: (.*)$"), r"workers may exceed 250, \1"),
+    (re.compile(r"^no coordinates: .*"), "no coordinates: the place could not be geocoded"),
+)
+
+
+def _kind(reason: str) -> str:
+    for pattern, kind in _KINDS:
+        if pattern.match(reason):
+            return pattern.sub(kind, reason)
+    return reason.replace(": ", ", ", 1)
 
 
 def import_file(

@@ -10,8 +10,7 @@ from monitor.settings import Settings
 
 
 def _client(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> TestClient:
-    monkeypatch.setattr("monitor.api.health.get_settings", lambda: settings)
-    return TestClient(create_app())
+    return TestClient(create_app(settings))
 
 
 @pytest.mark.kafka

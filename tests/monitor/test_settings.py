@@ -31,3 +31,18 @@ def test_placeholder_secret_is_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="MONITOR_SECRET_KEY"):
         Settings(environment="production")
     assert Settings(environment="production", secret_key="a-real-secret").environment
+
+
+@pytest.mark.parametrize("value", ["prod", "Production ", "staging"])
+def test_a_misspelt_environment_fails_instead_of_skipping_the_secret_check(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("MONITOR_ENVIRONMENT", value)
+    with pytest.raises(ValidationError, match="environment"):
+        Settings()
+
+
+def test_cors_is_closed_unless_origins_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().cors_origins == []
+    monkeypatch.setenv("MONITOR_CORS_ORIGINS", '["https://buyer.example"]')
+    assert Settings().cors_origins == ["https://buyer.example"]

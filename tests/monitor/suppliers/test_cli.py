@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from monitor import db
 from monitor.cli import _register, app
 from monitor.settings import get_settings
 from tests.monitor.suppliers.test_importer import OSH, PROJECT
@@ -18,6 +19,7 @@ from tests.monitor.suppliers.test_importer import OSH, PROJECT
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     get_settings.cache_clear()
+    db.upgrade(get_settings())
     _register()
     yield CliRunner()
     get_settings.cache_clear()
@@ -61,3 +63,33 @@ def test_bad_near_is_a_clear_error(cli: CliRunner) -> None:
     result = cli.invoke(app, ["suggest", "--material", "cocoa", "--near", "nowhere"])
     assert isinstance(result.exception, MonitorError)
     assert "is not LAT,LON" in str(result.exception)
+
+
+def test_commands_on_an_unmigrated_database_say_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    get_settings.cache_clear()
+    _register()
+    try:
+        from monitor.errors import MonitorError
+
+        for args in (["suppliers", "export", "-"], ["suggest", "--material", "cocoa"]):
+            result = CliRunner().invoke(app, args)
+            assert isinstance(result.exception, MonitorError), result.output
+            assert "not migrated" in str(result.exception)
+            assert "run `monitor db upgrade`" in str(result.exception)
+            assert "alembic" not in result.output.lower()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_repeated_import_notes_are_summarised_unless_verbose(cli: CliRunner) -> None:
+    fixture = Path(__file__).resolve().parents[3].parent / "shared/fixtures/oshub"
+    path = fixture / "facility-list-geocoded.csv"
+    quiet = cli.invoke(app, ["suppliers", "import", str(path), "--dry-run"])
+    notes = [line for line in quiet.stderr.splitlines() if line.startswith("note ")]
+    assert notes and len(notes) <= 5, notes
+    assert any("rows: number of workers unknown, size class assumed medium" in n for n in notes)
+    loud = cli.invoke(app, ["suppliers", "import", str(path), "--dry-run", "--verbose"])
+    assert loud.stderr.count("note line ") > 100

@@ -9,8 +9,17 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlmodel import Session, col, select
 
+from monitor import buyers as buyer_service
 from monitor.db import session_scope
-from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial, Watch
+from monitor.models import (
+    Buyer,
+    BuyerCreate,
+    BuyerSupplier,
+    FeedCreate,
+    Supplier,
+    SupplierMaterial,
+    WatchCreate,
+)
 from monitor.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -53,15 +62,15 @@ def register_feeds(*, settings: Settings, base_url: str, interval_s: int = 60) -
     """Add the sample feeds that are not registered yet; return the URLs added."""
     from monitor.feeds import add_feed, list_feeds
 
-    known = {feed.url for feed in list_feeds(settings=settings)}
     added = []
-    for name, kind in SAMPLE_FEEDS.items():
-        url = f"{base_url}/{name}"
-        if url not in known:
-            add_feed(
-                settings=settings, url=url, kind=kind, name=f"sample: {name}", interval_s=interval_s
-            )
-            added.append(url)
+    with session_scope(settings) as session:
+        known = {feed.url for feed in list_feeds(session=session)}
+        for name, kind in SAMPLE_FEEDS.items():
+            url = f"{base_url}/{name}"
+            if url not in known:
+                data = FeedCreate(url=url, kind=kind, name=f"sample: {name}", interval_s=interval_s)
+                add_feed(session=session, data=data)
+                added.append(url)
     return added
 
 
@@ -75,16 +84,14 @@ def load_directory(*, settings: Settings, count: int = 400, seed: int = 7) -> tu
         for name, material in DEMO_BUYERS.items():
             if session.exec(select(Buyer).where(Buyer.name == name)).first():
                 continue
-            buyer = Buyer(name=name)
-            session.add(buyer)
-            session.flush()
-            assert buyer.id is not None
+            buyer = buyer_service.create_buyer(session=session, data=BuyerCreate(name=name))
             current = _current_suppliers(session, material)
             countries = sorted({country for _, country in current})
-            session.add(
-                Watch(buyer_id=buyer.id, name=f"{material} from {', '.join(countries)}",
-                      materials=[material], countries=countries, min_severity="medium")
+            watch = WatchCreate(
+                name=f"{material} from {', '.join(countries)}", materials=[material],
+                countries=countries, min_severity="medium",
             )  # fmt: skip
+            buyer_service.create_watch(session=session, buyer_id=buyer.id, data=watch)
             for supplier_id, _ in current:
                 session.add(BuyerSupplier(buyer_id=buyer.id, supplier_id=supplier_id))
         suppliers = len(session.exec(select(Supplier.id)).all())

@@ -88,7 +88,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def _start_demo(settings: Settings, echo: Echo) -> None:
-    from monitor import demo
+    from monitor import demo_setup as demo
 
     host, port = settings.api_host, settings.demo_feeds_port
     require_free_port(host, port, "MONITOR_DEMO_FEEDS_PORT")

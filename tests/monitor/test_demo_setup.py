@@ -6,7 +6,7 @@ import httpx
 from sqlmodel import select
 
 from connectors import registry
-from monitor import demo
+from monitor import demo_setup as demo
 from monitor.db import session_scope
 from monitor.models import Buyer, BuyerSupplier, Supplier, Watch
 from monitor.settings import Settings

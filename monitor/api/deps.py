@@ -1,0 +1,102 @@
+"""What every route depends on: settings, a database session, the caller and a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from monitor import db
+from monitor.apikeys import Principal, Verifier
+from monitor.settings import Settings
+
+T = TypeVar("T")
+PAGE_MAX = 500
+
+
+def get_app_settings(request: Request) -> Settings:
+    """Return the settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    """Yield a session for one request; routes that write commit it themselves."""
+    with Session(db.get_engine(settings), expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+_bearer = HTTPBearer(auto_error=False, description="an API key from `monitor keys create`")
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Return who holds the bearer key; 401 without a valid one."""
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(401, "missing API key: send `Authorization: Bearer <key>`", challenge)
+    verifier: Verifier = request.app.state.verifier
+    principal = verifier.principal(session=session, key=credentials.credentials)
+    if principal is None:
+        raise HTTPException(401, "unknown or revoked API key", challenge)
+    return principal
+
+
+def allow(*roles: str) -> Callable[..., Principal]:
+    """Return a dependency that lets only keys with one of `roles` through (403 otherwise)."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(403, f"a {principal.role} key may not do this")
+        return principal
+
+    return check
+
+
+Admin = Annotated[Principal, Depends(allow("admin"))]
+Staff = Annotated[Principal, Depends(allow("admin", "operator"))]
+AdminOrBuyer = Annotated[Principal, Depends(allow("admin", "buyer"))]
+Anyone = Annotated[Principal, Depends(allow("admin", "operator", "buyer", "viewer"))]
+
+
+def own_buyer(principal: Principal, buyer_id: int | None) -> int | None:
+    """Return the buyer a request may act for: a buyer key only ever its own (else 404)."""
+    if principal.role != "buyer":
+        return buyer_id
+    if buyer_id is not None and buyer_id != principal.buyer_id:
+        raise HTTPException(404, f"no buyer with id {buyer_id}")
+    return principal.buyer_id
+
+
+class PageParams(BaseModel):
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
+) -> PageParams:
+    """Return the page a list asks for."""
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, and how many items the whole list has."""
+
+    items: list[T]
+    total: int

@@ -1,0 +1,116 @@
+"""`/feeds`: what the connectors poll, with health and false-alarm counts (operator, admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from monitor import feeds, inbox
+from monitor.api.deps import Page, PageDep, SessionDep, SettingsDep, Staff
+from monitor.api.errors import AUTH, responses
+from monitor.models import FeedCreate, FeedHealth, FeedUpdate, Watch
+
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses=AUTH)
+
+
+class CheckRequest(BaseModel):
+    url: str = Field(max_length=2048)
+    kind: str | None = Field(default=None, max_length=32)
+
+
+class CheckAnswer(BaseModel):
+    url: str
+    status: int | None
+    kind: str | None
+    items: list[dict[str, Any]]
+    new_ids: list[str]
+    moved_to: str | None
+    error: str | None
+
+
+class WatchNoise(BaseModel):
+    watch_id: int
+    buyer_id: int
+    name: str
+    false_alarms: int
+
+
+class Noise(BaseModel):
+    """Which feeds and which rules (watches) raise false alarms, noisiest first."""
+
+    feeds: list[FeedHealth]
+    watches: list[WatchNoise]
+
+
+@router.post("", status_code=201, response_model=FeedHealth, responses=responses(409))
+def add_feed(data: FeedCreate, session: SessionDep, _: Staff) -> FeedHealth:
+    """Add a feed to poll (its kind is detected on the first fetch when not given)."""
+    feed = feeds.add_feed(session=session, data=data)
+    session.commit()
+    return feeds.health(session=session, feeds=[feed])[0]
+
+
+@router.get("", response_model=Page[FeedHealth])
+def list_feeds(session: SessionDep, page: PageDep, _: Staff) -> Page[FeedHealth]:
+    """List feeds with their state, last error and false-alarm counts."""
+    rows = feeds.list_feeds(session=session, limit=page.limit, offset=page.offset)
+    total = feeds.count_feeds(session=session)
+    return Page(items=feeds.health(session=session, feeds=rows), total=total)
+
+
+@router.get("/noise", response_model=Noise)
+def noise(session: SessionDep, _: Staff) -> Noise:
+    """False alarms per feed and per watch (rule), so noisy sources stand out."""
+    rows = feeds.health(session=session, feeds=feeds.list_feeds(session=session))
+    by_watch = inbox.false_alarms_by_watch(session=session)
+    watches = session.exec(select(Watch).where(Watch.id.in_(list(by_watch)))).all()  # type: ignore[union-attr]
+    return Noise(
+        feeds=sorted((f for f in rows if f.false_alarms), key=lambda f: -f.false_alarms),
+        watches=sorted(
+            (
+                WatchNoise(watch_id=w.id or 0, buyer_id=w.buyer_id, name=w.name,
+                           false_alarms=by_watch[w.id or 0])
+                for w in watches
+            ),
+            key=lambda w: -w.false_alarms,
+        ),
+    )  # fmt: skip
+
+
+@router.post("/check", response_model=CheckAnswer)
+def check_feed(
+    data: CheckRequest, session: SessionDep, settings: SettingsDep, _: Staff
+) -> CheckAnswer:
+    """Fetch a URL once and say what would be produced; change nothing."""
+    report = feeds.check_feed(session=session, settings=settings, url=data.url, kind=data.kind)
+    return CheckAnswer(
+        url=report.url, status=report.status, kind=report.kind,
+        items=[item.to_dict() for item in report.items], new_ids=report.new_ids,
+        moved_to=report.moved_to, error=report.error,
+    )  # fmt: skip
+
+
+@router.get("/{feed_id}", response_model=FeedHealth, responses=responses(404))
+def get_feed(feed_id: int, session: SessionDep, _: Staff) -> FeedHealth:
+    """One feed's health record."""
+    feed = feeds.get_feed(session=session, feed_id=feed_id)
+    return feeds.health(session=session, feeds=[feed])[0]
+
+
+@router.patch("/{feed_id}", response_model=FeedHealth, responses=responses(404))
+def update_feed(feed_id: int, data: FeedUpdate, session: SessionDep, _: Staff) -> FeedHealth:
+    """Change a feed's kind, name, interval, or switch it on or off."""
+    feed = feeds.update_feed(session=session, feed_id=feed_id, data=data)
+    session.commit()
+    return feeds.health(session=session, feeds=[feed])[0]
+
+
+@router.delete("/{feed_id}", status_code=204, responses=responses(404))
+def remove_feed(feed_id: int, session: SessionDep, _: Staff) -> Response:
+    """Remove a feed."""
+    feeds.remove_feed(session=session, feed_id=feed_id)
+    session.commit()
+    return Response(status_code=204)

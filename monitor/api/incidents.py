@@ -1,0 +1,55 @@
+"""`/incidents`: disruptions clustered from every report, filtered; detail with sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from monitor import incident_search
+from monitor.api.deps import Anyone, Page, PageDep, SessionDep
+from monitor.api.errors import AUTH, responses
+from monitor.errors import InvalidInput
+from monitor.models import IncidentPublic
+from monitor.vocab import canonical_material
+
+router = APIRouter(prefix="/incidents", tags=["incidents"], responses=AUTH)
+Status = Literal["open", "closed", "expired"]
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+@router.get("", response_model=Page[IncidentPublic])
+def list_incidents(
+    session: SessionDep,
+    page: PageDep,
+    _: Anyone,
+    status: Status | None = None,
+    event_type: Annotated[str | None, Query(max_length=32, description="e.g. strike")] = None,
+    country: Annotated[
+        str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
+    ] = None,
+    material: Annotated[str | None, Query(max_length=100, description="name or HS")] = None,
+    severity: Annotated[Severity | None, Query(description="this severity or worse")] = None,
+    since: Annotated[datetime | None, Query(description="last seen at or after")] = None,
+) -> Page[IncidentPublic]:
+    """Incidents, most recently seen first."""
+    name = None
+    if material:
+        found = canonical_material(material)
+        if found is None:
+            raise InvalidInput("material", f"unknown material {material!r}")
+        name = found.name
+    rows, total = incident_search.list_incidents(
+        session=session, status=status, event_type=event_type,
+        country=country.upper() if country else None, material=name, severity=severity,
+        since=since, limit=page.limit, offset=page.offset,
+    )  # fmt: skip
+    return Page(items=[IncidentPublic.model_validate(i) for i in rows], total=total)
+
+
+@router.get("/{incident_id}", response_model=IncidentPublic, responses=responses(404))
+def get_incident(incident_id: str, session: SessionDep, _: Anyone) -> IncidentPublic:
+    """One incident with its sources and evidence."""
+    incident = incident_search.get_incident(session=session, incident_id=incident_id[:64])
+    return IncidentPublic.model_validate(incident)

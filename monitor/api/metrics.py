@@ -1,0 +1,72 @@
+"""`GET /metrics`: Prometheus text; request counts and latencies by route, kept per app."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+router = APIRouter(tags=["health"])
+
+
+class Metrics:
+    """The app's own registry (no global state: two apps in one process do not mix)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "monitor_api_requests", "API requests answered", ("method", "route", "status"),
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "monitor_api_request_seconds", "time to the response's first byte", ("route",),
+            registry=self.registry,
+        )  # fmt: skip
+
+
+class MetricsMiddleware:
+    """Count every HTTP request by method, route template and status (pure ASGI: streams pass)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = {"code": 500}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                self.metrics.latency.labels(_route(scope)).observe(time.perf_counter() - start)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            self.metrics.requests.labels(scope["method"], _route(scope), str(status["code"])).inc()
+
+
+def _route(scope: Scope) -> str:
+    # The template (/api/v1/alerts/{alert_id}), never the raw path: label values stay few.
+    route: Any = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
+def metrics(request: Request) -> Response:
+    """Prometheus metrics in the text exposition format (no key needed)."""
+    data = generate_latest(request.app.state.metrics.registry)
+    return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,84 @@
+"""`/suggestions`: alternative small suppliers outside the affected places."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from monitor.api.deps import Anyone, SessionDep, SettingsDep, own_buyer
+from monitor.api.errors import AUTH, responses
+from monitor.buyers import get_buyer
+from monitor.errors import InvalidInput, MonitorError
+from monitor.suggestions import Need, suggest
+from monitor.suggestions.areas import areas_from_query
+
+router = APIRouter(tags=["suggestions"], responses=AUTH)
+
+
+class SuggestedSupplier(BaseModel):
+    supplier_id: int
+    name: str
+    country: str
+    subdivision: str | None
+    city: str | None
+    lat: float | None
+    lon: float | None
+    material: str
+    capacity_monthly: float | None
+    capacity_unit: str | None
+    min_order: float | None
+    lead_time_days: int | None
+    size_class: str
+    certifications: list[str]
+    contact: str | None
+    is_demo: bool
+    substitute_for: str | None
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+    shortfalls: list[str] = []
+
+
+class Suggestions(BaseModel):
+    material: str
+    substitutes: list[str]
+    excluded: list[str]
+    message: str
+    candidates: int
+    suggestions: list[SuggestedSupplier]
+    partial_matches: list[SuggestedSupplier]
+
+
+@router.get("/suggestions", response_model=Suggestions, responses=responses(404))
+def suggestions(
+    session: SessionDep,
+    settings: SettingsDep,
+    who: Anyone,
+    material: Annotated[str, Query(min_length=1, max_length=100, description="name or HS")],
+    exclude_country: Annotated[list[str], Query(pattern="^[A-Za-z]{2}$")] = [],  # noqa: B006
+    exclude_subdivision: Annotated[list[str], Query(pattern="^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")] = [],  # noqa: B006
+    near: Annotated[str | None, Query(max_length=60, description="LAT,LON")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=20000)] = None,
+    buyer_id: Annotated[int | None, Query(description="leave out this buyer's suppliers")] = None,
+    quantity: Annotated[float | None, Query(ge=0, le=1e12)] = None,
+    max_lead_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+    cert: Annotated[list[str], Query(max_length=60)] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> Suggestions:
+    """Suppliers of the material (or a substitute) outside every excluded area, ranked."""
+    buyer = own_buyer(who, buyer_id)
+    if buyer is not None:
+        get_buyer(session=session, buyer_id=buyer)
+    areas = areas_from_query(
+        countries=exclude_country, subdivisions=exclude_subdivision, near=near, radius_km=radius_km
+    )
+    need = Need(quantity=quantity, max_lead_days=max_lead_days, certifications=cert)
+    try:
+        result = suggest(
+            material, areas, buyer, limit, session=session, need=need, settings=settings
+        )
+    except MonitorError as exc:
+        raise InvalidInput("material", str(exc)) from None
+    return Suggestions.model_validate(result.to_dict())
