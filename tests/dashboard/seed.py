@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from monitor.models import Alert, Buyer, Feed, Incident, incident_document
 from monitor.suppliers import demo, service
@@ -117,3 +117,10 @@ def second_incident(session: Session, *, buyer_id: int, feed_id: int) -> Alert:
     session.add(incident)
     session.flush()
     return alert_for(session, buyer_id=buyer_id, incident=incident)
+
+
+def mark_false_alarm(session: Session, *, buyer_id: int) -> None:
+    """Mark every alert of `buyer_id` a false alarm (as the buyer's button does)."""
+    for alert in session.exec(select(Alert).where(Alert.buyer_id == buyer_id)).all():
+        alert.status = "false_alarm"
+        session.add(alert)
