@@ -40,9 +40,12 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a browser of Playwright's own)."""
+    """Debian's Chromium driven by Playwright (never a browser of Playwright's own).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it
+    is open, and later tests that call asyncio.run() must not find one."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/chromium.sh`")
     from playwright.sync_api import sync_playwright
