@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PKGS   := monitor streams connectors
 
-.PHONY: run test stop setup venv kafka-jars postgres lint typecheck unit bench compose-check clean
+.PHONY: run test stop setup venv kafka-jars postgres chromium lint typecheck unit bench compose-check clean
 
 run: venv kafka-jars  ## Run the whole pipeline locally until Ctrl-C
 	$(BIN)/monitor run
@@ -17,7 +17,7 @@ stop:  ## Stop what `make run` or the tests left running
 	@[ -x $(BIN)/monitor ] && MONITOR_DATA_DIR=$(CURDIR)/.local/test MONITOR_KAFKA_PORT=19092 \
 		MONITOR_KAFKA_CONTROLLER_PORT=19093 $(BIN)/monitor stop || true
 
-setup: venv kafka-jars postgres
+setup: venv kafka-jars postgres chromium
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +32,9 @@ kafka-jars: venv  ## Fetch the Apache Kafka jars with Maven (cached in .local/ka
 
 postgres:  ## Install (Debian package) and start PostgreSQL with the test database
 	bash deploy/postgres.sh
+
+chromium:  ## Install Debian's Chromium for the dashboard's browser test (when missing)
+	bash deploy/chromium.sh
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from pathlib import Path
-
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from monitor import __version__
 from monitor.api import (
@@ -24,6 +19,7 @@ from monitor.api import (
     suppliers,
 )
 from monitor.apikeys import Verifier
+from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
@@ -51,19 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )  # fmt: skip
     api.add_middleware(metrics.MetricsMiddleware, metrics=api.state.metrics)
     docs.install(api)
-    mount_dashboard(api, settings)
+    mount_dashboard(api)  # pages and assets, each with the dashboard's security headers
     return api
-
-
-def mount_dashboard(api: FastAPI, settings: Settings) -> None:
-    """Serve the dashboard when the package has one: `monitor.dashboard.router` is included,
-    and `monitor/dashboard/static/` is served at `/` (index.html for `/`), after the API."""
-    if importlib.util.find_spec("monitor.dashboard") is None:
-        return
-    dashboard = importlib.import_module("monitor.dashboard")
-    router = getattr(dashboard, "router", None)
-    if router is not None:
-        api.include_router(router)
-    static = Path(dashboard.__file__ or "").parent / "static"
-    if static.is_dir():
-        api.mount("/", StaticFiles(directory=static, html=True), name="dashboard")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -124,6 +125,8 @@ def areas_from_query(
     areas += [
         AffectedArea(s.strip()[:2].upper(), subdivision=s.strip().upper()) for s in subdivisions
     ]
+    if radius_km is not None and not math.isfinite(radius_km):
+        raise InvalidInput("radius_km", f"radius_km {radius_km} is not a finite number")
     if near is None:
         if radius_km is not None:
             raise InvalidInput("radius_km", "radius_km needs near LAT,LON")
@@ -132,6 +135,8 @@ def areas_from_query(
         lat, lon = (float(x) for x in near.split(","))
     except ValueError:
         raise InvalidInput("near", f"near {near!r} is not LAT,LON (e.g. 5.35,-4.00)") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InvalidInput("near", f"near {near!r} is not LAT,LON of finite numbers")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput("near", f"near {near!r} is outside -90..90, -180..180")
     if radius_km is not None and not 0 < radius_km <= 20000:

@@ -1,0 +1,104 @@
+// The buyer's alerts inbox: three tabs, each alert with why, evidence, sources and suggestions;
+// new alerts arrive live from /alerts/stream.
+
+import { api } from "./api.js";
+import { el, say, when } from "./dom.js";
+import { startPage } from "./nav.js";
+import { evidenceList, names, severityBadge, sourcesWithEvidence, suggestionBlock } from "./render.js";
+import { follow } from "./stream.js";
+
+const list = document.getElementById("alerts");
+const liveBadge = document.getElementById("live");
+let current = "new";
+
+function alertCard(alert, { fresh = false } = {}) {
+  const incident = alert.incident ?? {};
+  const why = alert.why ?? {};
+  const evidence = why.evidence?.length ? why.evidence : incident.evidence;
+  const actions = el("div", { class: "actions" });
+  if (alert.status === "new") {
+    actions.append(el("button", { type: "button", class: "ack", text: "Acknowledge", onclick: () => act(alert, "acknowledge") }));
+  }
+  if (alert.status !== "false_alarm") {
+    actions.append(el("button", { type: "button", class: "secondary false-alarm", text: "False alarm", onclick: () => act(alert, "false-alarm") }));
+  }
+  return el(
+    "article",
+    { class: `card alert${fresh ? " fresh" : ""}`, "data-alert-id": alert.id },
+    el("header", {}, severityBadge(alert.severity), el("h2", { text: incident.title ?? `Incident ${alert.incident_id}` })),
+    el("p", { class: "meta" },
+      `${incident.event_type ?? "event"} · ${(incident.countries ?? []).join(", ") || "no country"} · `,
+      `${alert.kind && alert.kind !== "new" ? `${alert.kind} · ` : ""}alerted ${when(alert.created_at)}`),
+    el("h3", { text: "Why it matched" }),
+    el("dl", { class: "why" },
+      el("dt", { text: "Watch" }), el("dd", { text: why.watch ?? (alert.watch_id ? `watch ${alert.watch_id}` : "your suppliers") }),
+      el("dt", { text: "Materials" }), el("dd", { text: names(why.materials).join(", ") || "any" }),
+      el("dt", { text: "Places" }), el("dd", { text: names(why.places).join(", ") || "—" })),
+    el("h3", { text: "Evidence" }),
+    evidenceList(evidence),
+    el("h3", { text: "Sources" }),
+    sourcesWithEvidence(incident.sources, evidence),
+    el("h3", { text: "Suggested suppliers" }),
+    suggestionBlock(alert.suggestions),
+    actions,
+  );
+}
+
+async function act(alert, action) {
+  try {
+    await api(`/alerts/${encodeURIComponent(alert.id)}/${action}`, { method: "POST" });
+    say(action === "acknowledge" ? "Alert acknowledged." : "Marked as a false alarm.", "ok");
+    await load();
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+async function load() {
+  try {
+    const page = await api("/alerts", { params: { status: current, limit: 50 } });
+    const items = (page.items ?? []).filter((a) => a.status === current);
+    list.replaceChildren(...items.map((a) => alertCard(a)));
+    if (!items.length) list.append(el("p", { class: "hint empty", text: "Nothing here." }));
+    if (current === "new") document.getElementById("count-new").textContent = String(items.length);
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
+function arrived(type, data) {
+  if (type !== "alert" && type !== "message") return;
+  let alert;
+  try {
+    alert = JSON.parse(data);
+  } catch {
+    return;
+  }
+  if (!alert || typeof alert !== "object" || alert.id === undefined) return;
+  list.querySelector(`[data-alert-id="${CSS.escape(String(alert.id))}"]`)?.remove();
+  list.querySelector(".empty")?.remove();
+  if (alert.status === current) list.prepend(alertCard(alert, { fresh: true }));
+  const count = document.getElementById("count-new");
+  if (current === "new") count.textContent = String(list.querySelectorAll("article.alert").length);
+  say(`New alert: ${alert.incident?.title ?? alert.incident_id}`, "ok");
+}
+
+function showLive(state) {
+  liveBadge.className = `live ${state === "live" ? "on" : "off"}`;
+  liveBadge.textContent = { live: "live", reconnecting: "reconnecting…", refused: "stream refused" }[state] ?? state;
+  liveBadge.dataset.state = state;
+}
+
+for (const tab of document.querySelectorAll("[role=tab]")) {
+  tab.addEventListener("click", () => {
+    current = tab.dataset.status;
+    for (const other of document.querySelectorAll("[role=tab]")) {
+      other.setAttribute("aria-selected", String(other === tab));
+    }
+    load();
+  });
+}
+
+await startPage();
+await load();
+follow("/alerts/stream", arrived, showLive);

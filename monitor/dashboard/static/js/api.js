@@ -1,0 +1,92 @@
+// Calls to /api/v1 with the key kept in sessionStorage (gone when the tab closes).
+
+const KEY = "monitor.apiKey";
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export const getKey = () => sessionStorage.getItem(KEY);
+export function setKey(key) {
+  sessionStorage.clear();
+  sessionStorage.setItem(KEY, key);
+}
+
+export function logout() {
+  sessionStorage.clear();
+  location.assign("/");
+}
+
+/** Send the reader to the login page when no key is kept. */
+export function requireKey() {
+  if (!getKey()) location.replace("/");
+}
+
+export function authHeaders(extra = {}) {
+  return { Authorization: `Bearer ${getKey() ?? ""}`, ...extra };
+}
+
+function describe(detail, status) {
+  if (Array.isArray(detail)) {
+    return detail
+      .map((d) => `${(d.loc ?? []).filter((p) => p !== "query" && p !== "body").join(".")}: ${d.msg}`)
+      .join("; ");
+  }
+  return typeof detail === "string" ? detail : `request failed (${status})`;
+}
+
+/** Call the API; resolve to the decoded JSON, reject with an ApiError carrying the message. */
+export async function api(path, { method = "GET", body, params } = {}) {
+  const url = new URL(`/api/v1${path}`, location.origin);
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
+  }
+  const headers = authHeaders({ Accept: "application/json" });
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, describe(data?.detail, response.status));
+  return data;
+}
+
+const ME = "monitor.me";
+
+async function probe() {
+  // Without GET /me: the calls a role may make tell the role; an alert tells the buyer.
+  try {
+    const page = await api("/alerts", { params: { limit: 1 } });
+    return { role: null, buyer_id: page.items?.[0]?.buyer_id ?? null, alerts: true };
+  } catch (error) {
+    if (error.status !== 403) throw error;
+  }
+  try {
+    await api("/feeds", { params: { limit: 1 } });
+    return { role: "operator", buyer_id: null };
+  } catch (error) {
+    if (error.status !== 403) throw error;
+    return { role: "viewer", buyer_id: null };
+  }
+}
+
+/** Who the key belongs to ({role, buyer_id}), asked once per tab and then remembered. */
+export async function whoami() {
+  const kept = sessionStorage.getItem(ME);
+  if (kept) return JSON.parse(kept);
+  let me;
+  try {
+    me = await api("/me");
+  } catch (error) {
+    if (error.status !== 404 && error.status !== 405) throw error;
+    me = await probe();
+  }
+  sessionStorage.setItem(ME, JSON.stringify(me));
+  return me;
+}

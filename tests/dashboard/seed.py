@@ -1,0 +1,126 @@
+"""Rows the dashboard tests show: a buyer with suppliers, an incident and alerts whose feed
+text carries script, onerror= and javascript: payloads that must never run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from monitor.models import Alert, Buyer, Feed, Incident, incident_document
+from monitor.suppliers import demo, service
+from monitor.suppliers.schema import SupplierCreate
+
+# Each payload sets window.__xss if it ever runs as script.
+SCRIPT = "<script>window.__xss = 'script'</script>"
+ONERROR = "<img src=x onerror=\"window.__xss = 'onerror'\">"
+JS_URL = "javascript:window.__xss='href'"
+
+
+@dataclass
+class Seeded:
+    buyer_id: int
+    incident_id: str
+    feed_id: int
+
+
+def _incident(key: str, title: str, *, lat: float, lon: float, feed_id: int) -> Incident:
+    return Incident(
+        id=key,
+        title=title,
+        event_type="strike",
+        severity="high",
+        lat=lat,
+        lon=lon,
+        countries=["CI"],
+        materials=[{"name": "cocoa", "hs": "1801"}],
+        places=[{"name": "Abidjan", "country": "CI", "kind": "port", "lat": lat, "lon": lon}],
+        sources=[
+            {
+                "item_id": f"{key}-1",
+                "url": JS_URL,
+                "title": f"Dockers went on strike {ONERROR}",
+                "published": "2026-03-02T08:00:00Z",
+                "feed_id": feed_id,
+            },
+            {
+                "item_id": f"{key}-2",
+                "url": "https://news.example.org/abidjan-strike",
+                "title": f"Cocoa exports halted at Abidjan port {SCRIPT}",
+                "feed_id": feed_id,
+            },
+        ],
+        evidence=[
+            {"text": "went on strike", "start": 8, "end": 22, "why": "event trigger"},
+            {"text": "halted", "start": 14, "end": 20, "why": "severity: high"},
+        ],
+    )
+
+
+def alert_for(session: Session, *, buyer_id: int, incident: Incident) -> Alert:
+    """Store an alert of `buyer_id` on `incident` (what the streams worker writes)."""
+    suggestions: list[dict[str, Any]] = [
+        {"material": "cocoa", "suppliers": [
+            {"id": 1, "name": f"Kumasi Cocoa Co-op {SCRIPT}", "country": "GH", "score": 0.82,
+             "reasons": ["offers cocoa", f"outside the affected area {ONERROR}"]}]},
+    ]  # fmt: skip
+    alert = Alert(
+        buyer_id=buyer_id,
+        incident_id=incident.id,
+        severity=incident.severity,
+        why={
+            "watch": f"Cocoa from West Africa {ONERROR}",
+            "materials": ["cocoa"],
+            "places": ["Abidjan"],
+            "evidence": incident.evidence,
+        },
+        suggestions=suggestions,
+        incident=incident_document(incident),
+        feed_ids=[s["feed_id"] for s in incident.sources],
+    )
+    session.add(alert)
+    session.flush()
+    return alert
+
+
+def seed(session: Session) -> Seeded:
+    """Store the demo directory, a buyer with two suppliers, a feed, an incident, one alert."""
+    demo.load(session=session, count=300)
+    buyer = Buyer(name="Chocolate works")
+    feed = Feed(url="https://feeds.example.org/ports.xml", name="Ports news", kind="rss",
+                items_produced=42, last_error=f"HTTP 503 {SCRIPT}")  # fmt: skip
+    session.add(buyer)
+    session.add(feed)
+    session.flush()
+    assert buyer.id is not None and feed.id is not None
+    for name, city, lat, lon, country in [
+        ("Abidjan Cocoa Grinders", "Abidjan", 5.33, -4.03, "CI"),
+        ("Tema Cocoa Processing", "Tema", 5.67, 0.0, "GH"),
+    ]:
+        data = SupplierCreate(name=name, city=city, lat=lat, lon=lon, country=country,
+                              materials=["cocoa"], buyer_ids=[buyer.id])  # fmt: skip
+        service.upsert(session=session, data=data)
+    incident = _incident("inc-abidjan", f"Dock strike at Abidjan {SCRIPT}", lat=5.30, lon=-4.01,
+                         feed_id=feed.id)  # fmt: skip
+    session.add(incident)
+    session.flush()
+    alert_for(session, buyer_id=buyer.id, incident=incident)
+    return Seeded(buyer_id=buyer.id, incident_id=incident.id, feed_id=feed.id)
+
+
+def second_incident(session: Session, *, buyer_id: int, feed_id: int) -> Alert:
+    """Store a later incident and its alert, as the worker would while the page is open."""
+    incident = _incident("inc-san-pedro", f"Port of San-Pédro closed {ONERROR}", lat=4.75,
+                         lon=-6.64, feed_id=feed_id)  # fmt: skip
+    incident.severity = "critical"
+    session.add(incident)
+    session.flush()
+    return alert_for(session, buyer_id=buyer_id, incident=incident)
+
+
+def mark_false_alarm(session: Session, *, buyer_id: int) -> None:
+    """Mark every alert of `buyer_id` a false alarm (as the buyer's button does)."""
+    for alert in session.exec(select(Alert).where(Alert.buyer_id == buyer_id)).all():
+        alert.status = "false_alarm"
+        session.add(alert)

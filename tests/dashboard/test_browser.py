@@ -1,0 +1,135 @@
+"""The dashboard in Debian's Chromium: sign in, an alert arrives live, acknowledge it, the map,
+a supplier search, the feeds page; feed text with script payloads never runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import SQLModel
+
+from monitor import db
+from monitor.api.app import create_app
+from monitor.apikeys import create_key
+from monitor.settings import Settings
+from tests.dashboard.conftest import LiveServer
+from tests.dashboard.seed import Seeded, mark_false_alarm, second_incident, seed
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def seeded(postgres_url: str) -> Iterator[tuple[Settings, Seeded, dict[str, str]]]:
+    """The seeded rows and a key per role, made as `monitor keys create` makes them."""
+    settings = Settings(database_url=postgres_url)
+    with db.session_scope(settings) as session:
+        rows = seed(session)
+        keys = {
+            "buyer": create_key(session=session, role="buyer", buyer_id=rows.buyer_id)[1],
+            "operator": create_key(session=session, role="operator")[1],
+        }
+    yield settings, rows, keys
+    with db.get_engine(settings).begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def site(seeded: tuple[Settings, Seeded, dict[str, str]]) -> Iterator[str]:
+    """The real application (API and dashboard) served on an ephemeral port."""
+    with LiveServer(create_app(seeded[0])) as url:
+        yield url
+
+
+def _no_script_ran(page: Any) -> None:
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.locator("main script, main img, main iframe").count() == 0
+
+
+def _shot(page: Any, folder: Path, name: str) -> None:
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
+    chromium: Any, site: str, seeded: tuple[Settings, Seeded, dict[str, str]], screenshots: Path
+) -> None:
+    settings, rows, keys = seeded
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.fill("#key", keys["buyer"])
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/alerts")
+    first = page.locator("article.alert")
+    first.first.wait_for()
+    assert "<script>" in first.first.locator("h2").inner_text()  # shown as text, not run
+    page.locator("#live[data-state=live]").wait_for()
+
+    with db.session_scope(settings) as session:
+        live = second_incident(session, buyer_id=rows.buyer_id, feed_id=rows.feed_id)
+    card = page.locator(f"article.alert.fresh[data-alert-id='{live.id}']")
+    card.wait_for()
+    assert "San-Pédro" in card.locator("h2").inner_text()
+    assert card.locator("mark", has_text="went on strike").count() >= 1
+    assert card.locator(".suggestions li.supplier").count() == 1
+    _no_script_ran(page)
+    _shot(page, screenshots, "alerts-live")
+
+    card.locator("button.ack").click()
+    card.wait_for(state="detached")
+    page.click("[role=tab][data-status=acknowledged]")
+    page.locator(f"article.alert[data-alert-id='{live.id}']").wait_for()
+    _no_script_ran(page)
+
+    page.click("nav a[href='/map']")
+    page.locator("body[data-ready=map]").wait_for()
+    affected = page.locator("#suppliers li.affected")
+    assert affected.count() == 1
+    assert "Abidjan Cocoa Grinders" in affected.inner_text()
+    assert page.locator("path.incident-marker").count() >= 2
+    assert page.locator("path.leaflet-interactive").count() > 100  # the bundled countries
+    _no_script_ran(page)
+    _shot(page, screenshots, "map")
+
+    page.click("nav a[href='/suppliers']")
+    page.fill("input[name=material]", "cocoa")
+    page.click("#search button[type=submit]")
+    page.locator("#results li.supplier").first.wait_for()
+    assert page.locator("#results li.supplier").count() >= 1
+    _shot(page, screenshots, "supplier-search")
+    page.close()
+
+
+def test_operator_sees_feed_health_and_feed_text_stays_text(
+    chromium: Any, site: str, seeded: tuple[Settings, Seeded, dict[str, str]], screenshots: Path
+) -> None:
+    settings, rows, keys = seeded
+    with db.session_scope(settings) as session:  # the buyer said the seeded alert was wrong
+        mark_false_alarm(session, buyer_id=rows.buyer_id)
+    page = chromium.new_page(viewport={"width": 1280, "height": 700})
+    page.goto(site + "/")
+    page.fill("#key", keys["operator"])
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/feeds")
+    row = page.locator("#feeds tr").first
+    row.wait_for()
+    assert "<script>" in row.locator(".error-text").inner_text()
+    assert "100 % of 1" in row.inner_text()
+    _no_script_ran(page)
+    _shot(page, screenshots, "feeds")
+    page.close()
+
+
+def test_a_refused_key_stays_on_the_login_page(chromium: Any, site: str) -> None:
+    page = chromium.new_page()
+    page.goto(site + "/")
+    page.fill("#key", "wrong")
+    page.click("button[type=submit]")
+    page.locator("#status.error").wait_for()
+    assert "refused" in page.locator("#status").inner_text()
+    assert page.url == site + "/"
+    page.close()
