@@ -1,0 +1,1 @@
+"""Delivery of alerts: database rows first, then the buyers' channels."""
