@@ -142,7 +142,7 @@ class Handler:
             out.produced = sum(1 for item in out.items if item.id in acked_ids)
             if any(item.id in fresh and item.id not in acked_ids for item in out.items):
                 out.ok, out.error = False, error or "Kafka did not acknowledge every item"
-                log.warning("feed %s: %s", fid, out.error)
+                log.debug("feed %s: %s", fid, out.error)  # the outage is logged once
 
     def _record(self, batch: Sequence[Fetched], outcomes: dict[int, Outcome]) -> None:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from connectors.base import Item
+from connectors.outage import OutageLog
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class ItemProducer:
         self.settings = settings
         self.topic = topic or settings.topic_items
         self._producer: Any = None
+        self.outage = OutageLog(settings.bootstrap_servers)
 
     def _client(self) -> Any:
         from kafka import KafkaProducer
@@ -65,10 +67,19 @@ class ItemProducer:
 
         if self._producer is None:
             timeout_ms = int(self.settings.produce_timeout_s * 1000)
+            # The client gives up on a record before `produce` stops waiting for it: a record
+            # that missed the wait is never delivered later behind our back (and produced again
+            # by the next poll); idempotence keeps the client's own retries from duplicating.
+            request_ms = max(500, min(30_000, timeout_ms // 2))
+            delivery_ms = max(timeout_ms - 500, 20 + request_ms + 1)
+            self.outage.install()
             try:
                 self._producer = KafkaProducer(
                     bootstrap_servers=self.settings.bootstrap_servers,
                     acks="all",
+                    enable_idempotence=True,
+                    request_timeout_ms=request_ms,
+                    delivery_timeout_ms=delivery_ms,
                     linger_ms=20,
                     batch_size=256 * 1024,  # a poll batch's items go out in few requests
                     max_block_ms=timeout_ms,
@@ -100,12 +111,15 @@ class ItemProducer:
         try:
             client.flush(timeout=self.settings.produce_timeout_s)
         except Exception as exc:  # not everything was acknowledged in time; futures tell which
-            log.warning("flushing %d items failed: %s", len(futures), exc)
+            log.debug("flushing %d items failed: %s", len(futures), exc)
         acked = [item for item, future in futures if future.succeeded()]
         failed = [future for _item, future in futures if not future.succeeded()]
         if failed:
             reason = failed[0].exception or "no acknowledgement in time"
             error = f"Kafka did not acknowledge {len(failed)} of {len(items)} items: {reason}"
+            self.outage.failing(str(reason))
+        elif acked:
+            self.outage.answering()
         return acked, error
 
     def dead_letter(

@@ -51,6 +51,24 @@ class Settings(BaseSettings):
     faust_app_id: str = "sourcing-monitor"
     faust_web_enabled: bool = False  # the compose worker turns it on for its healthcheck
     faust_web_port: int = 6066
+    # at_least_once: every sink is idempotent (see docs/design.md, "Processing guarantee").
+    faust_processing_guarantee: str = "at_least_once"
+    stream_batch: int = 64  # messages per processing batch in the agents
+    stream_batch_within_s: float = 0.5  # longest wait to fill a batch
+    stream_retries: int = 5  # attempts at a failing batch before the agent stops on it
+    recent_ids_keep_h: float = 24.0  # how long a stage remembers item ids it has handled
+
+    # Incidents: when reports are one event, and how long incidents live.
+    incident_distance_km: float = 300.0
+    incident_window_h: float = 72.0
+    incident_expiry_h: float = 48.0  # no report for this long: the incident expires
+    incident_keep_closed_h: float = 168.0  # closed incidents kept so late reports join them
+    incident_expiry_check_s: float = 60.0
+
+    # Matching: watches reach workers within one refresh; a buyer's own suppliers are
+    # watched within this radius.
+    watch_refresh_s: float = 5.0
+    supplier_watch_radius_km: float = 100.0
 
     # Database: SQLite file under data_dir unless a URL is given.
     database_url: str | None = None

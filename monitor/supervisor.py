@@ -67,8 +67,13 @@ def run_all(settings: Settings, echo: Echo) -> None:
     echo("Ctrl-C (or `make stop`) stops everything.")
     for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
         signal.signal(sig, _interrupt)
+    from monitor.alertlines import AlertLines
+
+    alert_lines = AlertLines(settings)
     try:
         while True:
+            for line in alert_lines.poll():  # one line per alert as it arrives
+                echo(line)
             for name, proc in children.items():
                 if proc.poll() is not None:
                     raise MonitorError(

@@ -1,17 +1,28 @@
-"""Build the Faust app and its topics from the settings."""
+"""Build the Faust app and its topics from the settings: the one way in.
+
+`build(settings)` returns the app and its topics; `streams.agents.register_agents` adds the
+agents. Importing this module builds nothing, so the worker, the tests and the benchmarks each
+build their own app (tests with their own topic names and app id).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import faust
 
-from monitor.settings import Settings, get_settings
+from monitor.settings import Settings
+from streams.metrics import Metrics
 
 
 @dataclass(frozen=True)
 class Topics:
-    """The pipeline's topics (names and partition counts come from the settings)."""
+    """The pipeline's topics (names and partition counts come from the settings).
+
+    Values are raw bytes: every agent decodes them itself, so a value that is not what it
+    should be goes to `dead-letters` instead of raising inside Faust.
+    """
 
     items: faust.TopicT
     disruptions: faust.TopicT
@@ -20,34 +31,35 @@ class Topics:
     dead_letters: faust.TopicT
 
 
-def create_app(settings: Settings | None = None, app_id: str | None = None) -> faust.App:
+def create_app(settings: Settings, app_id: str | None = None) -> faust.App:
     """Return a Faust app wired to the configured Kafka; topics are created by the project."""
-    settings = settings or get_settings()
     return faust.App(
         app_id or settings.faust_app_id,
         broker=f"kafka://{settings.bootstrap_servers}",
         store="memory://",
         value_serializer="json",
+        processing_guarantee=settings.faust_processing_guarantee,
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication,
         # The pipeline's topics are created by monitor.topics before a worker starts; Faust
-        # still needs to declare its own internal topics (the leader assignor's).
+        # still declares its own (the tables' changelogs, the cluster repartition topic).
         topic_allow_declare=True,
         web_enabled=settings.faust_web_enabled,
         web_port=settings.faust_web_port,
+        web_bind="127.0.0.1" if settings.environment != "production" else "0.0.0.0",
         datadir=str(settings.data_dir / "faust"),
         broker_commit_every=100,
+        broker_commit_interval=1.0,
         producer_acks=-1,
         stream_wait_empty=False,
     )
 
 
-def declare_topics(app: faust.App, settings: Settings | None = None) -> Topics:
-    """Declare the design's topics on `app` (JSON values, string keys)."""
-    settings = settings or get_settings()
+def declare_topics(app: faust.App, settings: Settings) -> Topics:
+    """Declare the design's topics on `app` (raw values, string keys)."""
 
     def topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=str, key_serializer="raw", value_serializer="json")
+        return app.topic(name, key_type=str, key_serializer="raw", value_serializer="raw")
 
     return Topics(
         items=topic(settings.topic_items),
@@ -56,3 +68,23 @@ def declare_topics(app: faust.App, settings: Settings | None = None) -> Topics:
         alerts=topic(settings.topic_alerts),
         dead_letters=topic(settings.topic_dead_letters),
     )
+
+
+def build(settings: Settings, *, app_id: str | None = None) -> tuple[faust.App, Topics]:
+    """Return a new app and its topics, with a metrics registry of its own."""
+    app = create_app(settings, app_id)
+    app.metrics = Metrics(app)  # type: ignore[attr-defined]
+    return app, declare_topics(app, settings)
+
+
+def metrics_of(app: faust.App) -> Metrics:
+    """Return the metrics `build` attached to `app`."""
+    return app.metrics  # type: ignore[attr-defined]
+
+
+def state_table(app: faust.App, name: str, help: str) -> Any:
+    """Return a table with string keys and JSON values, backed by a changelog topic."""
+    # use_partitioner: a key's changelog partition is the one Kafka gives that key, the same as
+    # the source topic's (keyed alike), so a restarted worker recovers the keys it owns.
+    schema: Any = faust.Schema(key_type=str, key_serializer="raw", value_serializer="json")
+    return app.Table(name, schema=schema, use_partitioner=True, help=help)

@@ -1,19 +1,16 @@
-"""The worker's app: one module-level app and topics, so agents can register on them."""
+"""Run one Faust worker process: build the app, register the agents, run until stopped."""
 
 from __future__ import annotations
 
 import faust
 
-from monitor.settings import get_settings
-from streams.app import create_app, declare_topics
-
-settings = get_settings()
-app = create_app(settings)
-topics = declare_topics(app, settings)
+from monitor.settings import Settings
+from streams.agents import register_agents
+from streams.app import build
 
 
-def run_worker(loglevel: str = "info") -> None:
-    """Run the Faust worker in this process until it is stopped."""
-    import streams.agents  # noqa: F401 - registers the agents on `app`
-
+def run_worker(settings: Settings, loglevel: str = "info") -> None:
+    """Run the pipeline's agents in this process until it is stopped."""
+    app, topics = build(settings)
+    register_agents(app, topics, settings)
     faust.Worker(app, loglevel=loglevel).execute_from_commandline()

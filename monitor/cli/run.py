@@ -17,7 +17,7 @@ def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None
 
     ensure_topics(get_settings())  # fails with one clear line when Kafka is unreachable
 
-    run_worker(loglevel)
+    run_worker(get_settings(), loglevel)
 
 
 @app.command()

@@ -25,10 +25,17 @@ async def running_worker(app: faust.App) -> AsyncIterator[faust.Worker]:
         await worker.stop()
 
 
+def _loads(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {"undecodable": raw.decode("utf-8", errors="replace")}
+
+
 def read_topic(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
     """Read `count` JSON messages from the start of `topic` (60 s at most)."""
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             consumer_timeout_ms=60_000, value_deserializer=json.loads)  # fmt: skip
+                             consumer_timeout_ms=60_000, value_deserializer=_loads)  # fmt: skip
     out: list[dict[str, Any]] = []
     try:
         for message in consumer:

@@ -1,0 +1,113 @@
+"""Matching time per incident: the watch index against a full scan, at 1,000 and 50,000 watches.
+
+Usage: python bench/matching.py [--incidents N]
+Watches are random but shaped like real ones (1-3 countries from the 60 busiest, 1-2 of the
+lexicon's materials, a third with a supplier site and radius); incidents are the tagged
+disruptions of the bundled sample feeds, so places and materials are the tagger's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+
+from connectors import registry
+from monitor.incidents import ClusterRules, apply_report, cluster_key
+from monitor.matching.index import WatchIndex, scan
+from monitor.matching.watches import SiteSpec, WatchSpec
+from monitor.settings import PROJECT_ROOT
+from monitor.tagger.tag import disruption_message, tag_batch
+from monitor.vocab import materials
+
+SAMPLES = PROJECT_ROOT / "deploy" / "samples"
+FEEDS = {
+    "demo-news.xml": "rss",
+    "gdacs-rss.xml": "gdacs",
+    "usgs-all-day.geojson": "usgs",
+    "nws-alerts.json": "nws",
+    "meteoalarm-poland.atom": "cap",
+    "nhc-atlantic.xml": "rss",
+}
+
+
+def sample_incidents() -> list[dict]:
+    items = []
+    for name, kind in FEEDS.items():
+        body = (SAMPLES / name).read_bytes()
+        items += [i.to_dict() for i in registry.parse(body, kind=kind, feed_id=1, url="x")]
+    out, states = [], {}
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    for item, tags in zip(items, tag_batch(items), strict=True):
+        if tags.get("is_disruption") and tags.get("event_type"):
+            report = disruption_message(item, tags)
+            key = cluster_key(report)
+            states[key], changes = apply_report(states.get(key), report, now=now,
+                                                rules=ClusterRules())  # fmt: skip
+            out += [c.incident for c in changes if c.emitted]
+    return out
+
+
+def watches(n: int, countries: list[str], rng: random.Random) -> list[WatchSpec]:
+    names = sorted(materials())
+    out = []
+    for i in range(n):
+        sites = ()
+        if rng.random() < 0.33:
+            sites = (SiteSpec(rng.uniform(-50, 60), rng.uniform(-120, 150), rng.uniform(20, 200)),)
+        out.append(WatchSpec(
+            key=f"watch:{i}", buyer_id=i // 5, name=f"w{i}", watch_id=i,
+            materials=frozenset(rng.sample(names, rng.randint(1, 2))),
+            countries=frozenset(rng.sample(countries, rng.randint(1, 3))), sites=sites,
+            min_severity=rng.choice(["low", "medium", "high"]),
+        ))  # fmt: skip
+    return out
+
+
+def timed(fun, incidents: list[dict]) -> list[float]:  # type: ignore[no-untyped-def]
+    times = []
+    for inc in incidents:
+        start = time.perf_counter()
+        fun(inc)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the incidents")
+    args = parser.parse_args()
+    incidents = sample_incidents()
+    countries = sorted({c for inc in incidents for c in inc["countries"]})
+    extra = ("US", "CN", "DE", "FR", "IN", "BR", "JP", "GB")
+    countries += [c for c in extra if c not in countries]
+    rng = random.Random(7)
+    print(f"cores: {os.cpu_count()}; incidents: {len(incidents)} (tagged sample feeds), "
+          f"{args.repeat} passes")  # fmt: skip
+    for n in (1_000, 50_000):
+        specs = watches(n, countries, rng)
+        index = WatchIndex()
+        for spec in specs:
+            index.put(spec)
+        for inc in incidents:  # the index finds what a full scan finds
+            assert index.match(inc) == scan(specs, inc)
+        run = incidents * args.repeat
+        fast = timed(index.match, run)
+        slow = timed(lambda i: scan(specs, i), incidents)  # noqa: B023
+        hits = sum(len(index.match(i)) for i in incidents) / len(incidents)
+        ratio = p(slow, 50) / p(fast, 50)
+        print(f"{n:>6} watches: index p50 {p(fast, 50):.3f} ms p99 {p(fast, 99):.3f} ms | "
+              f"full scan p50 {p(slow, 50):.1f} ms p99 {p(slow, 99):.1f} ms | "
+              f"ratio p50 {ratio:.0f}x | {hits:.1f} matches/incident")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

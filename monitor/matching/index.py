@@ -1,0 +1,205 @@
+"""The watch index: candidates by place and material, so matching never scans every watch.
+
+Each watch is filed under its place keys (country, subdivision, lane, and the 1° grid cells
+its sites' radii reach) and, within a place, under each material it names (or `*` for
+none). An incident looks up its own place keys and materials, and only those candidates get
+the exact check (distances, severity) that a full scan would run on every watch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
+from monitor.matching.watches import WatchSpec
+from monitor.vocab import SEVERITIES
+
+ANY = "*"
+PlaceKey = tuple[str, Any, Any]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One watch an incident hits, with what overlapped."""
+
+    spec: WatchSpec
+    materials: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Where and what an incident touches, normalised once for every check."""
+
+    countries: frozenset[str]
+    subdivisions: frozenset[str]
+    lanes: frozenset[str]
+    points: tuple[tuple[float, float, str], ...]
+    materials: frozenset[str]
+    rank: int
+
+
+def footprint(incident: Mapping[str, Any]) -> Footprint:
+    """Return the incident's places and materials as the matcher compares them."""
+    places = incident.get("places") or []
+    countries = {str(c).upper() for c in incident.get("countries") or []}
+    countries |= {str(p["country"]).upper() for p in places if p.get("country")}
+    lanes = {str(p.get("locode") or p.get("name") or "").upper()
+             for p in places if p.get("kind") in ("port", "waterway")}  # fmt: skip
+    lanes |= {str(p["name"]).upper() for p in places if p.get("kind") == "port" and p.get("name")}
+    points = tuple(
+        (float(p["lat"]), float(p["lon"]), str(p.get("name") or ""))
+        for p in places
+        if isinstance(p.get("lat"), int | float) and isinstance(p.get("lon"), int | float)
+    )
+    materials = {
+        str(m.get("name") if isinstance(m, Mapping) else m).lower()
+        for m in incident.get("materials") or []
+    }
+    severity = incident.get("severity")
+    return Footprint(
+        countries=frozenset(countries),
+        subdivisions=frozenset(str(p["subdivision"]).upper() for p in places
+                               if p.get("subdivision")),
+        lanes=frozenset(x for x in lanes if x),
+        points=points,
+        materials=frozenset(materials),
+        rank=SEVERITIES.index(severity) if severity in SEVERITIES else 0,
+    )  # fmt: skip
+
+
+def check(spec: WatchSpec, fp: Footprint) -> Match | None:
+    """Return the match when a place and a material overlap and the severity is enough."""
+    if fp.rank < spec.min_rank:
+        return None
+    if spec.materials and fp.materials:
+        materials = tuple(sorted(spec.materials & fp.materials))
+        if not materials:
+            return None
+    else:  # the incident names no material (a closed port hits every good) or the watch none
+        materials = tuple(sorted(fp.materials or spec.materials))
+    places = [f"country {c}" for c in sorted(spec.countries & fp.countries)]
+    places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
+    places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
+    for site in spec.sites:
+        for lat, lon, name in fp.points:
+            km = haversine_km(site.lat, site.lon, lat, lon)
+            if km <= site.radius_km:
+                label = site.label or f"{site.lat:.2f},{site.lon:.2f}"
+                places.append(f"site {label}: {km:.0f} km from {name or 'the incident'}")
+                break
+    if not places:
+        return None
+    return Match(spec, materials, tuple(places))
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat), math.floor(lon) % 360
+
+
+def _cells(lat: float, lon: float, radius_km: float) -> Iterable[tuple[int, int]]:
+    box = bounding_box(lat, lon, radius_km)
+    lats = range(math.floor(box.min_lat), math.floor(box.max_lat) + 1)
+    if box.min_lon <= box.max_lon:
+        if box.max_lon - box.min_lon >= 359:
+            lons: Iterable[int] = range(360)
+        else:
+            lons = range(math.floor(box.min_lon), math.floor(box.max_lon) + 1)
+    else:  # crosses the antimeridian
+        lons = [*range(math.floor(box.min_lon), 180), *range(-180, math.floor(box.max_lon) + 1)]
+    return [(la, lo % 360) for la in lats for lo in lons]
+
+
+class WatchIndex:
+    """Watches filed by place key and material; add, replace and remove keep it current."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, WatchSpec] = {}
+        self._index: defaultdict[PlaceKey, defaultdict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.specs
+
+    @staticmethod
+    def _place_keys(spec: WatchSpec) -> set[PlaceKey]:
+        keys: set[PlaceKey] = {("c", c, None) for c in spec.countries}
+        keys |= {("s", s, None) for s in spec.subdivisions}
+        keys |= {("l", lane, None) for lane in spec.lanes}
+        for site in spec.sites:
+            keys |= {("g", la, lo) for la, lo in _cells(site.lat, site.lon, site.radius_km)}
+        return keys
+
+    def put(self, spec: WatchSpec) -> None:
+        """Add a watch, or replace the one with the same key."""
+        self.remove(spec.key)
+        self.specs[spec.key] = spec
+        for pk in self._place_keys(spec):
+            for material in spec.materials or {ANY}:
+                self._index[pk][material].add(spec.key)
+
+    def remove(self, key: str) -> None:
+        """Forget a watch (nothing happens when it is unknown)."""
+        spec = self.specs.pop(key, None)
+        if spec is None:
+            return
+        for pk in self._place_keys(spec):
+            by_material = self._index.get(pk)
+            if by_material is None:
+                continue
+            for material in spec.materials or {ANY}:
+                by_material[material].discard(key)
+                if not by_material[material]:
+                    del by_material[material]
+            if not by_material:
+                del self._index[pk]
+
+    def _incident_keys(self, fp: Footprint) -> set[PlaceKey]:
+        keys: set[PlaceKey] = {("c", c, None) for c in fp.countries}
+        keys |= {("s", s, None) for s in fp.subdivisions}
+        keys |= {("l", lane, None) for lane in fp.lanes}
+        keys |= {("g", *_cell(lat, lon)) for lat, lon, _ in fp.points}
+        return keys
+
+    def candidates(self, fp: Footprint) -> set[str]:
+        """Return the keys of watches filed under the incident's places and materials."""
+        found: set[str] = set()
+        for pk in self._incident_keys(fp):
+            by_material = self._index.get(pk)
+            if not by_material:
+                continue
+            if not fp.materials:
+                for keys in by_material.values():
+                    found |= keys
+                continue
+            for material in (*fp.materials, ANY):
+                found |= by_material.get(material, set())
+        return found
+
+    def match(self, incident: Mapping[str, Any]) -> list[Match]:
+        """Return every watch the incident hits, in key order."""
+        fp = footprint(incident)
+        out = []
+        for key in sorted(self.candidates(fp)):
+            hit = check(self.specs[key], fp)
+            if hit is not None:
+                out.append(hit)
+        return out
+
+
+def scan(specs: Iterable[WatchSpec], incident: Mapping[str, Any]) -> list[Match]:
+    """Check every watch (the baseline the index is measured against, and its test oracle)."""
+    fp = footprint(incident)
+    hits = (check(spec, fp) for spec in sorted(specs, key=lambda s: s.key))
+    return [hit for hit in hits if hit is not None]
+
+
+__all__ = ["KM_PER_DEGREE_LAT", "Footprint", "Match", "WatchIndex", "check", "footprint", "scan"]

@@ -1,0 +1,62 @@
+"""The deliver agent: alerts into the database, one row per buyer, incident and version."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import faust
+
+from monitor.db import session_scope
+from monitor.delivery.sender import run_deliveries
+from monitor.delivery.store import save_alert
+from monitor.settings import Settings
+from streams.records import AlertRecord, DecodeError, decode
+from streams.stage import Stage
+
+log = logging.getLogger(__name__)
+
+
+def store_alerts(settings: Settings, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Save the alerts in one transaction; return those that were new."""
+    new = []
+    with session_scope(settings) as session:
+        for alert in alerts:
+            if save_alert(session, alert) is not None:
+                new.append(alert)
+    return new
+
+
+def register_deliver(app: faust.App, stage: Stage) -> Any:
+    """Register the `deliver` agent on `app`."""
+
+    async def handle(events: Sequence[faust.EventT]) -> None:
+        alerts = []
+        for event in events:
+            try:
+                alerts.append(decode(event.value, AlertRecord).asdict())
+            except DecodeError as exc:
+                await stage.dead_letter(str(exc), event)
+        if not alerts:
+            return
+        new = await asyncio.to_thread(store_alerts, stage.settings, alerts)
+        stage.metrics.duplicates.labels("deliver").inc(len(alerts) - len(new))
+        for alert in new:
+            stage.metrics.alerts.labels(alert["kind"]).inc()
+            log.info("alert: buyer %s, incident %s (%s), severity %s, %s",
+                     alert["buyer_id"], alert["incident_id"], alert["incident"].get("title"),
+                     alert["severity"], alert["kind"])  # fmt: skip
+
+    @app.agent(stage.topics.alerts, name="deliver")
+    async def deliver(stream: Any) -> None:
+        """Store alerts; a replayed alert is dropped by the (buyer, incident, version) key."""
+        await stage.run(stream, handle)
+
+    @app.task
+    async def send() -> None:
+        """Send stored alerts' webhooks and e-mails beside the stream (never blocking it)."""
+        await run_deliveries(stage.settings, asyncio.Event())  # ends when the worker stops
+
+    return deliver

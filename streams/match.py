@@ -1,0 +1,123 @@
+"""The match agent: incidents in, one alert per buyer out (again when worse, and all-clear)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import faust
+
+from monitor.db import session_scope
+from monitor.matching.alerts import alert_message, decide_alerts
+from monitor.matching.sync import WatchSync
+from monitor.settings import Settings
+from streams.app import state_table
+from streams.records import AlertRecord, DecodeError, IncidentRecord, decode, encode
+from streams.stage import Stage
+
+log = logging.getLogger(__name__)
+
+
+class Matcher:
+    """The watch index and the blocking work around it, run on one thread of its own.
+
+    Refreshing the index and matching against it share that thread, so the index never
+    changes under a match; the event loop only hands work over and sends the results.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sync = WatchSync(supplier_radius_km=settings.supplier_watch_radius_km)
+        self.loaded = False
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match")
+
+    def refresh(self) -> int:
+        """Apply the watch changes from the database; return how many there were."""
+        with session_scope(self.settings) as session:
+            changed = self.sync.refresh(session)
+        if changed:
+            log.info("watch index: %d changes, %d watches", changed, len(self.sync.index))
+        self.loaded = True
+        return changed
+
+    def alerts_for(
+        self, batch: list[tuple[dict[str, Any], dict[str, Any] | None]]
+    ) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
+        """Return, per incident: its id, the new per-buyer record, and the alerts to send."""
+        from monitor.suggestions import for_incident
+
+        if not self.loaded:
+            self.refresh()
+        out = []
+        with session_scope(self.settings) as session:
+            for incident, previous in batch:
+                matches = self.sync.index.match(incident)
+                decisions, record = decide_alerts(incident, matches, previous)
+                alerts = []
+                for d in decisions:
+                    suggestions: list[dict[str, Any]] = []
+                    if d.kind != "all_clear" and d.materials:
+                        try:
+                            suggestions = for_incident(
+                                session=session, materials=d.materials,
+                                places=incident.get("places") or [],
+                                countries=incident.get("countries") or [],
+                                buyer=d.buyer_id, settings=self.settings,
+                            )  # fmt: skip
+                        except Exception:  # suggestions help; an alert without them still goes
+                            log.exception("suggestions for incident %s failed", incident["id"])
+                    alerts.append(alert_message(d, incident, suggestions))
+                out.append((str(incident["id"]), record, alerts))
+        return out
+
+    async def run(self, fun: Any, *args: Any) -> Any:
+        """Run `fun` on the matcher's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fun, *args)
+
+
+def register_match(app: faust.App, stage: Stage) -> Any:
+    """Register the `match` agent and the watch refresh timer on `app`."""
+    topics, metrics, settings = stage.topics, stage.metrics, stage.settings
+    matcher = Matcher(settings)
+    alerted = state_table(
+        app, "alerted-buyers", "what each buyer was last alerted about, by incident"
+    )
+
+    async def handle(events: Sequence[faust.EventT]) -> None:
+        batch = []
+        for event in events:
+            try:
+                incident = decode(event.value, IncidentRecord).asdict()
+            except DecodeError as exc:
+                await stage.dead_letter(str(exc), event)
+                continue
+            batch.append((incident, alerted.get(str(incident["id"]))))
+        if not batch:
+            return
+        results = await matcher.run(matcher.alerts_for, batch)
+        for _incident_id, _record, alerts in results:
+            for alert in alerts:
+                record = AlertRecord.from_data(alert)
+                await topics.alerts.send(key=str(alert["buyer_id"]), value=encode(record))
+        await app.producer.flush()  # remember what was alerted only once Kafka has it
+        for incident_id, record, _alerts in results:
+            alerted[incident_id] = record
+        metrics.duplicates.labels("match")  # declared, so the series shows up at zero
+
+    @app.agent(topics.incidents, name="match")
+    async def match(stream: Any) -> None:
+        """Match incidents against the watch index and send the alerts."""
+        await stage.run(stream, handle)
+
+    @app.timer(settings.watch_refresh_s)
+    async def refresh_watches() -> None:
+        """Bring watches added, changed or deleted in the database into the index."""
+        try:
+            await matcher.run(matcher.refresh)
+        except Exception as exc:  # the database may be away; the next refresh tries again
+            log.warning("watch refresh failed: %s", exc)
+
+    return match

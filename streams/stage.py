@@ -1,0 +1,118 @@
+"""Run an agent's stream in batches that are acknowledged only once they were handled.
+
+`Stage.run` takes batches with `noack_take` and acks them after `handle` returned, so a batch
+that raised is never committed: Kafka hands it out again after a restart. Errors that are about
+the world (database or broker unreachable) are retried with backoff, as long as they last; any
+other error means one message in the batch is poison: the batch is re-run one message at a
+time, and the message that still fails goes to `dead-letters` with the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+
+from monitor.settings import Settings
+from streams.app import Topics, metrics_of
+from streams.records import DeadLetter, encode
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError, DisconnectionError, KafkaError, OSError,
+             TimeoutError)  # fmt: skip
+PAYLOAD_LIMIT = 100_000  # characters of a dead message kept in its letter
+Handle = Callable[[Sequence[faust.EventT]], Awaitable[None]]
+
+
+def letter(stage: str, error: str, event: faust.EventT | None = None, payload: Any = None):
+    """Return the dead letter for `event` (or a bare payload) failing at `stage`."""
+    message = event.message if event is not None else None
+    raw = message.value if message is not None else payload
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    elif raw is not None and not isinstance(raw, str):
+        raw = repr(raw)
+    key = message.key if message is not None else None
+    return DeadLetter(
+        stage=stage,
+        error=error[:2000],
+        payload=raw[:PAYLOAD_LIMIT] if raw is not None else None,
+        topic=message.topic if message is not None else None,
+        partition=message.partition if message is not None else None,
+        offset=message.offset if message is not None else None,
+        key=key.decode("utf-8", errors="replace") if isinstance(key, bytes) else key,
+        at=datetime.now(UTC).isoformat(),
+    )
+
+
+class Stage:
+    """One agent's plumbing: batches, acks, retries, dead letters and its latency metric."""
+
+    def __init__(self, name: str, app: faust.App, topics: Topics, settings: Settings) -> None:
+        self.name = name
+        self.app = app
+        self.topics = topics
+        self.settings = settings
+        self.metrics = metrics_of(app)
+
+    async def dead_letter(self, error: str, event: faust.EventT | None = None, **kw: Any) -> None:
+        """Send a dead letter for `event` and count it."""
+        dead = letter(self.name, error, event, kw.get("payload"))
+        key = dead.key or ""
+        await self.topics.dead_letters.send(key=key, value=encode(dead))
+        self.metrics.dead_letters.labels(self.name).inc()
+        log.warning("%s: dead letter (%s)", self.name, error)
+
+    async def run(self, stream: Any, handle: Handle) -> None:
+        """Handle the stream batch by batch; ack a batch only when it was handled."""
+        size, within = self.settings.stream_batch, self.settings.stream_batch_within_s
+        latency = self.metrics.latency.labels(self.name)
+        async for events in stream.noack_take(size, within=within):
+            with latency.time():
+                await self.process(events, handle)
+            for event in events:
+                await stream.ack(event)
+
+    async def process(self, events: Sequence[faust.EventT], handle: Handle) -> None:
+        """Handle a batch; isolate and dead-letter a poison message when there is one."""
+        error = await self._attempt(events, handle)
+        if error is None:
+            return
+        log.warning("%s: a batch of %d failed (%s); retrying one by one",
+                    self.name, len(events), error)  # fmt: skip
+        for event in events:
+            error = await self._attempt([event], handle)
+            if error is not None:
+                await self.dead_letter(error, event)
+
+    async def _attempt(self, events: Sequence[faust.EventT], handle: Handle) -> str | None:
+        """Run `handle` until it succeeds (None) or fails for a reason other than the world."""
+        failures = 0
+        while True:
+            try:
+                await handle(events)
+                if failures:
+                    log.warning("%s: recovered after %d failed attempts", self.name, failures)
+                return None
+            except TRANSIENT as exc:
+                failures += 1
+                wait = min(30.0, 0.5 * 2 ** min(failures, 6))
+                if failures == 1 or failures % 10 == 0:
+                    log.warning("%s: %s; retrying in %.0fs (batch not acknowledged)",
+                                self.name, _one_line(exc), wait)  # fmt: skip
+                await asyncio.sleep(wait)
+            except Exception as exc:
+                log.debug("%s: handling failed", self.name, exc_info=True)
+                return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:500] if text else type(exc).__name__

@@ -1,0 +1,93 @@
+"""Clustering reports into incidents: pure functions, no services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from monitor.incidents import ClusterRules, apply_report, cluster_key, expire
+
+NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
+RULES = ClusterRules()
+ANTWERP = {"name": "Antwerp", "country": "BE", "kind": "port", "locode": "BEANR",
+           "lat": 51.22, "lon": 4.40}  # fmt: skip
+
+
+def report(item_id: str, hours: float = 0, **kw: Any) -> dict[str, Any]:
+    base = {"id": item_id, "event_type": "strike", "countries": ["BE"], "places": [ANTWERP],
+            "materials": [{"name": "cocoa", "hs": "1801"}], "severity": "high",
+            "confidence": 0.8, "evidence": [{"text": "strike", "why": "event trigger"}],
+            "title": f"report {item_id}", "recovery": False,
+            "published": (NOW + timedelta(hours=hours)).isoformat()}  # fmt: skip
+    return {**base, **kw}
+
+
+def run(*reports: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+    state: dict[str, Any] | None = None
+    events = []
+    for r in reports:
+        state, changes = apply_report(state, r, now=NOW, rules=RULES)
+        events += [(c.event, c.incident["version"]) for c in changes]
+    assert state is not None
+    return state, events
+
+
+def test_cluster_key_is_event_type_and_first_port_or_country() -> None:
+    assert cluster_key(report("a")) == "strike:BEANR"
+    assert cluster_key(report("a", places=[])) == "strike:BE"
+    assert cluster_key({"id": "x"}) == "other:-"
+
+
+def test_two_reports_of_one_event_are_one_incident() -> None:
+    state, events = run(report("a"), report("b", 3, severity="medium"))
+    assert events == [("opened", 1), ("sourced", 1)]
+    (incident,) = state["incidents"]
+    assert [s["item_id"] for s in incident["sources"]] == ["a", "b"]
+
+
+def test_worse_report_bumps_the_version() -> None:
+    _, events = run(report("a", severity="medium"), report("b", 1, severity="critical"))
+    assert events == [("opened", 1), ("updated", 2)]
+    _, events = run(report("a"), report("b", 1, countries=["BE", "NL"]))
+    assert events == [("opened", 1), ("updated", 2)]
+
+
+def test_a_duplicate_report_changes_nothing() -> None:
+    _, events = run(report("a"), report("a"))
+    assert events == [("opened", 1)]
+
+
+def test_far_apart_or_other_material_or_late_reports_are_other_incidents() -> None:
+    far = {**ANTWERP, "locode": "XXFAR", "lat": -33.0, "lon": 151.0, "name": "Far"}
+    state, _ = run(report("a"), report("b", places=[far], countries=["AU"]))
+    assert len(state["incidents"]) == 2
+    state, _ = run(report("a"), report("b", materials=[{"name": "copper"}]))
+    assert len(state["incidents"]) == 2
+    state, _ = run(report("a"), report("b", materials=[]))  # no material: joins
+    assert len(state["incidents"]) == 1
+    state, _ = run(report("a"), report("b", 24 * 10))  # outside the window
+    assert len(state["incidents"]) == 2
+
+
+def test_a_recovery_closes_it_whichever_comes_first() -> None:
+    recovery = report("r", 48, recovery=True, severity=None)
+    state, events = run(report("a"), recovery)
+    assert events == [("opened", 1), ("closed", 2)]
+    assert state["incidents"][0]["status"] == "closed"
+    state, events = run(recovery, report("a"))
+    assert events == [("closed", 2)]  # never announced as open
+    state, events = run(report("a"), recovery, report("b", 1))  # a late report of it
+    assert events[-1] == ("sourced", 2)
+    # A recovery published before the report does not close it.
+    _, events = run(report("a", 48), report("r", 0, recovery=True))
+    assert events == [("opened", 1)]
+
+
+def test_expiry_after_no_report_for_the_configured_time() -> None:
+    state, _ = run(report("a"))
+    _, changes = expire(state, now=NOW + timedelta(hours=1), rules=RULES)
+    assert changes == []
+    later, changes = expire(state, now=NOW + RULES.expiry + timedelta(minutes=1), rules=RULES)
+    assert [(c.event, c.incident["status"]) for c in changes] == [("expired", "expired")]
+    gone, _ = expire(later, now=NOW + RULES.expiry + RULES.keep_closed * 2, rules=RULES)
+    assert gone["incidents"] == []

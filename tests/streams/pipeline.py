@@ -1,0 +1,87 @@
+"""Builders for the pipeline tests: own topics, database, buyers, and feeds through connectors."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlmodel import select
+
+from connectors.poller import Poller
+from connectors.producer import ItemProducer
+from monitor import db
+from monitor.db import session_scope
+from monitor.models import Alert, Buyer, Incident, Watch
+from monitor.settings import PROJECT_ROOT, Settings
+from monitor.topics import ensure_topics
+from tests import builders
+
+FEEDS = PROJECT_ROOT / "tests" / "data" / "feeds"
+DEMO_NEWS = PROJECT_ROOT / "deploy" / "samples" / "demo-news.xml"
+
+
+def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Settings:
+    """Return settings with this test's own topics, app id, data dir and SQLite database."""
+    run = uuid.uuid4().hex[:8]
+    settings = kafka.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'monitor.db'}",
+            "data_dir": tmp_path,
+            "allow_private_hosts": ["127.0.0.1"],
+            "faust_app_id": f"test-pipeline-{run}",
+            **{f"topic_{n}": f"test-{n}-{run}" for n in
+               ("items", "disruptions", "incidents", "alerts", "dead_letters")},
+            "stream_batch_within_s": 0.2,
+            "watch_refresh_s": 1.0,
+            **update,
+        }
+    )  # fmt: skip
+    ensure_topics(settings)
+    db.upgrade(settings)
+    return settings
+
+
+def add_buyers(settings: Settings) -> dict[str, int]:
+    """Add a buyer watching cocoa from Belgium and one watching Chilean lithium; return ids."""
+    from monitor.suppliers import demo
+
+    with session_scope(settings) as session:
+        demo.load(session=session, count=200, seed=7)  # suppliers to suggest
+        ids = {}
+        for name, material, country in (("watcher", "cocoa", "BE"), ("bystander", "lithium", "CL")):
+            buyer = Buyer(name=name)
+            session.add(buyer)
+            session.flush()
+            assert buyer.id is not None
+            session.add(Watch(buyer_id=buyer.id, name=f"{material} from {country}",
+                              materials=[material], countries=[country]))  # fmt: skip
+            ids[name] = buyer.id
+    return ids
+
+
+def alerts(settings: Settings) -> list[Alert]:
+    """Return every stored alert, oldest first."""
+    with session_scope(settings) as session:
+        return list(session.exec(select(Alert).order_by(Alert.id)).all())  # type: ignore[arg-type]
+
+
+def incidents(settings: Settings) -> list[Incident]:
+    """Return every stored incident."""
+    with session_scope(settings) as session:
+        return list(session.exec(select(Incident)).all())
+
+
+async def poll_once(settings: Settings) -> None:
+    """Poll every due feed once, as a connector process would."""
+    producer = ItemProducer(settings)
+    try:
+        await Poller(settings, engine=db.get_engine(settings), producer=producer).poll_round()
+    finally:
+        producer.close()
+
+
+def add_feed(settings: Settings, server: object, path: Path) -> str:
+    """Serve a feed file and register it; return its URL."""
+    url = server.serve(f"/{uuid.uuid4().hex}/{path.name}", body=path.read_bytes())  # type: ignore[attr-defined]
+    builders.add_feed(settings, url=url, kind="rss")
+    return url
