@@ -268,7 +268,6 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-@lru_cache(maxsize=32)
 @lru_cache(maxsize=1024)
 def tokens(text: str) -> Doc:
     """Return text tokenised by the shared blank English tokenizer (recent texts are cached).
