@@ -30,13 +30,18 @@ RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to w
              "reconnect": "power_outage", "strike ~ be over": "strike",
              "blockade ~ lift/V": "route_blockage", "halt ~ strike": "strike",
              "permit ~ export": "export_restriction",
-             "allow ~ export": "export_restriction"}  # fmt: skip
+             "allow ~ export": "export_restriction",
+             "lift ~ blockade": "route_blockage"}  # fmt: skip
 # Context cues that mark the whole item's genre (sport, culture, politics), wherever they are.
 GENRE = {"match", "league", "goal", "coach", "club", "tournament", "championship", "draw",
          "album", "singer", "film", "movie", "chart", "critic", "player", "fan", "song",
          "celebrity", "recipe", "game", "book", "museum", "exhibition", "memorial",
          "documentary", "review", "election", "petition"}  # fmt: skip
 NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation", "outlook"}
+HEDGED_TITLE = 0.5  # a headline that hedges ("threatens", "may") and asserts no trigger
+RISK = {"threaten", "threat", "could", "may", "might", "risk", "fear", "forecast", "predict",
+        "expect", "likely", "looming", "loom", "possible", "potential", "prospect",
+        "outlook"}  # fmt: skip
 MIN_MAGNITUDE = 4.0  # smaller quakes are rarely felt, let alone damaging
 
 
@@ -90,6 +95,7 @@ def decide(
     by_kind: dict[str, list[Match]] = {}
     for c in cues:
         by_kind.setdefault(c.label.removeprefix("cue:"), []).append(c)
+    triggers = _negated_by_title(triggers, title_len)
     asserted = [t for t in triggers if t.status == "asserted"]
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
@@ -105,6 +111,11 @@ def decide(
         if _in_title(c, title_len) or c.sent in sentences or c.key in GENRE
     )
     score -= 0.3 * min(context, 4)
+    hedges = by_kind.get("hedge_before", []) + by_kind.get("hedge_after", [])
+    if not any(_in_title(t.match, title_len) for t in asserted) and any(
+        _in_title(c, title_len) and c.key in RISK for c in hedges
+    ):
+        score -= HEDGED_TITLE  # "El Niño threatens cocoa crop": the headline is a risk
     calm = by_kind.get("calm", [])
     if calm:  # "Zeebrugge operating normally" weighs less against a reported stoppage
         loud = any(_in_title(c, title_len) for c in calm) or not impact
@@ -136,6 +147,10 @@ def decide(
         and all("rain" in t.match.key for t in asserted if t.event_type == found)
     ):
         found = "flood"  # rain that floods is a flood; rain alone stops work as weather
+    if found in ("extreme_weather", "drought") and any(
+        t.event_type == "power_outage" and t.match.weight >= 1.0 for t in asserted
+    ):
+        found = "power_outage"  # rationing or blackouts in a heatwave or drought: the outage
     if recovery and not is_disruption:
         found = hint or _recovered(ended, recovery_cues, triggers, title_len) or found
     if is_disruption and found is None:
@@ -148,6 +163,24 @@ def decide(
         is_disruption, recovery, event_type, confidence if triggers or cues else 0.95,
         _evidence(asserted, triggers, by_kind, found, is_disruption or recovery),
     )  # fmt: skip
+
+
+def _negated_by_title(triggers: Sequence[Trigger], title_len: int) -> list[Trigger]:
+    """Carry a headline's negation to the body: "Union calls off strike" ... "the walkout
+    at the two platforms will not go ahead" is the same strike, called off."""
+    in_title = [t for t in triggers if _in_title(t.match, title_len)]
+    asserted = {t.event_type for t in in_title if t.status == "asserted"}
+    off = {
+        t.event_type: t.cue
+        for t in in_title
+        if t.status == "negated" and t.cue is not None and t.cue.label != "cue:figurative"
+    }
+    return [
+        Trigger(t.match, t.event_type, "negated", off[t.event_type])
+        if t.status == "asserted" and t.event_type in off and t.event_type not in asserted
+        else t
+        for t in triggers
+    ]
 
 
 def _recovered(

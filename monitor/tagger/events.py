@@ -41,7 +41,9 @@ route_blockage: blockage, block/V=0.7, blockade=0.9, run aground, aground, colli
     shipwreck=0.8, rail disruption=0.9, traffic ~ suspend/V=0.8, transit ~ suspend/V=0.9,
     engine failure=0.9, disabled vessel=0.9, convoy ~ delay=0.8, grounding=0.9,
     airport ~ close/V=0.8, airport closure=0.8, airspace closure=0.8, avalanche=0.8,
-    protester ~ block/V=1.1, protester ~ blockade=1.1, demonstrator ~ block/V=1.1, road blockade
+    protester ~ block/V=1.1, protester ~ blockade=1.1, demonstrator ~ block/V=1.1, road blockade,
+    community ~ block/V=1.1, villager ~ block/V=1.1, resident ~ block/V=1.1, roadblock=0.9,
+    protester ~ roadblock=1.1
 earthquake: earthquake, quake, tremor=0.9, temblor, seismic=0.8, aftershock, tsunami=0.9,
     magnitude=0.6
 flood: flood, flooding, floodwater, flash flood, inundate, inundation, deluge=0.9, overflow=0.6,
@@ -70,7 +72,7 @@ export_restriction: export ban, ban ~ export, export restriction, restrict ~ exp
     export duty=0.8, export tax=0.8, export control=0.9, halt ~ export=0.5,
     suspend ~ export=0.6, stop ~ export=0.5, import restriction=0.6, tariff=0.5, quota=0.5,
     export halt=0.9, export suspension=0.9, export permit=0.7, cap ~ export=0.9,
-    limit ~ export=0.9, suspend ~ import=0.6
+    limit ~ export=0.9, suspend ~ import=0.6, tighten ~ export, export ~ tighten/V=0.9
 sanctions: sanction, embargo=0.9, blacklist=0.8, entity list=0.9, asset freeze=0.9,
     restrictive measure=0.8, price cap=0.7, import ban=0.7, ban ~ import=0.7,
     withhold release order, forced labour=0.7, forced labor=0.7, security council=0.6
@@ -78,7 +80,7 @@ conflict: war=0.9, missile, air strike, airstrike, drone strike, drone attack, m
     bombing, bomb=0.9, shelling, invasion, invade, fighting=0.9, clash=0.9, unrest,
     civil unrest, riot, protest=0.7, protester=0.7, demonstration=0.6, demonstrator=0.7, coup,
     insurgent, militant=0.9, rebel=0.9, terrorist, armed group, hostility=0.8, conflict=0.8,
-    curfew=0.9, martial law, military=0.5, attack=0.7, violence=0.8, looting=0.9, roadblock=0.8,
+    curfew=0.9, martial law, military=0.5, attack=0.7, violence=0.8, looting=0.9,
     gunfire, gunman, gang=0.9, armed attack, terror=0.9, terrorism, sabotage=0.8
 piracy_attack: piracy, pirate, hijack, hijacking, hijacker, armed robbery=0.8, robber=0.9,
     board ~ armed=0.8, seize ~ vessel=0.9, seize ~ ship=0.9, seize ~ tanker=0.9,
@@ -91,7 +93,8 @@ cyberattack: cyberattack, cyber attack, cyber-attack, cyber incident, ransomware
 power_outage: power outage, blackout, power cut, outage=0.5, load shedding, load-shedding,
     loadshedding, electricity shortage, power shortage, power rationing, electricity rationing,
     power failure, grid failure, brownout, power supply=0.5, without power, without electricity,
-    rolling cut
+    rolling cut, ration ~ power=1.1, ration ~ electricity=1.1, power ~ ration/V=1.1,
+    electricity ~ ration/V=1.1
 pandemic_lockdown: lockdown, covid=0.9, covid-19=0.9, pandemic=0.8, epidemic=0.8, outbreak=0.7,
     quarantine=0.9, coronavirus=0.9, cholera=0.9, ebola=0.9, stay-at-home=0.9, infection=0.5,
     movement control=0.9, test positive=0.6, dengue=0.7, mpox=0.7, measles=0.6,
@@ -125,15 +128,16 @@ impact: halt, suspend, shut, shut down, shutdown, close/V, closure, disrupt, dis
     paralyse, paralyze, cripple, affect, hit/V, impact, shortage, cancel, divert, reduce, lose,
     loss, kill, injure, collapse, block/V, ground/V, slash, outage, offline, knock out, severe,
     suspension, stoppage, stall, standstill, hold/V, stuck, miss, down
-neg_before: no, not, never, without, avert, avoid, prevent, call off, cancel, postpone, suspend,
-    rule out, deny, end, unlikely, lift, remove, reject, vote against
+neg_before: no, not, never, without, avert, avoid, prevent, escape, call off, cancel, postpone,
+    suspend, rule out, deny, end, unlikely, lift, remove, reject, vote against
 neg_after: avert, call off, cancel, postpone, rule out, end, lift, deny, unlikely, suspend,
-    unfounded, not go ahead
+    unfounded, not go ahead, avoid, avert
 hedge_before: could, can, may, might, would, threaten, warn, plan, consider, vote, possible,
     potential, risk, fear, if, prepare, brace, looming, propose, mull, weigh, prospect,
     forecast, predict, likely, possibility, unless, should, intend, call for, ahead of, drill,
     exercise, simulate, anniversary, ago, history, historic, since, last year, whether, discuss,
-    expect, ballot, planned, planning, in preparation for, remember, commemorate
+    expect, ballot, planned, planning, in preparation for, remember, commemorate, agree to,
+    vote to, vote for
 hedge_after: threat, risk, watch, fear, loom, possible, forecast, drill, exercise,
     simulation, anniversary, ago, preparedness, insurance, ballot, vote, season, law,
     legislation, code, planning, outlook, advisory, talk, deadline, plan, prevention, defence,
@@ -145,7 +149,8 @@ recovery: reopen, re-open, resume, resumption, restore, restoration, lift ~ ban,
     strike ~ end, return to work, back to work, back to normal, refloat, reconnect,
     clear ~ backlog, restart, return to normal, normalise, normalize, recover, recovery,
     lift ~ lockdown, end ~ lockdown, restriction ~ ease, back online, back in operation,
-    strike ~ be over, blockade ~ lift/V, halt ~ strike, permit ~ export, allow ~ export
+    strike ~ be over, blockade ~ lift/V, halt ~ strike, permit ~ export, allow ~ export,
+    lift ~ blockade, be lift/V
 calm: no damage, no report of damage, no immediate report, no major damage,
     no significant damage, no disruption, no impact, not affect, unaffected, operate normally,
     normal operation, operation normal, work normally, working normally, no tsunami,

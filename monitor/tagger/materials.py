@@ -78,7 +78,22 @@ BLOCK_BEFORE: dict[str, set[str]] = {
     "blackout": {"media", "news", "communications", "internet", "information"},
     "blackouts": {"media", "news", "communications", "internet", "information"},
 }  # fmt: skip
+# Phrases where a material word only describes a vehicle or a facility: a "container ship" on
+# fire exposes its cargo, not containers (see tests/data/README.md).
+DESCRIPTIVE = {"container ship", "container ships", "container vessel", "container vessels"}
+# Goods nearly every text touches (cars on a road, an electricity bill) count only in the title
+# or beside a word of supply, trade or outage.
+IN_PASSING = {"cars", "car", "trucks", "automobiles", "electricity", "natural gas", "gas",
+              "power", "propane"}  # fmt: skip
+EXPOSURE = TRADE | NEEDS_CONTEXT["gas"] | NEEDS_CONTEXT["power"] | {
+    "sales", "assembly", "maker", "makers", "manufacturers", "generation", "grid", "plants",
+    "exporter", "exporters", "dealers", "parts", "transport", "carriers", "station",
+    "stations", "station's", "utility", "utilities", "blackout", "blackouts", "rationed",
+    "shortfall", "lines", "flow", "field", "destroyed", "damaged", "stranded", "burned",
+    "terminal", "terminals", "recall", "recalled"}  # fmt: skip
 BLOCK_AFTER: dict[str, set[str]] = {
+    "container": {"ship", "ships", "vessel", "vessels", "port", "ports", "line", "lines",
+                  "carrier", "carriers", "feeder", "hub", "shipping"},
     "oil": {"painting", "paintings", "paint", "paints", "lamp", "change", "spill", "spills",
             "slick"},
     "grain": {"of", "size"}, "grains": {"of"},
@@ -172,8 +187,14 @@ def _is_material(ctx: Context, key: str, span: Span) -> bool:
     after = [t.lower_ for t in doc[span.end : span.end + 2] if not t.is_space]
     near_before, near_after = before[-1:], after[:1]
     if key in NEEDS_CONTEXT and not set(near_before + near_after) & NEEDS_CONTEXT[key]:
-        around = {t.lower_ for t in doc[max(0, span.start - 3) : span.end + 3]} - {key}
+        around = {t.lower_ for t in doc[max(0, span.start - 2) : span.end + 2]} - {key}
         if key not in METAL_NAMES or not around & METAL_NAMES:  # "copper, lead and zinc"
+            return False
+    if key in DESCRIPTIVE:
+        return False
+    if key in IN_PASSING and "\n" in ctx.text[: span.start_char]:  # not in the title
+        around = {t.lower_ for t in doc[max(0, span.start - 2) : span.end + 2]}
+        if not around & EXPOSURE:
             return False
     if set(near_before) & BLOCK_BEFORE.get(key, set()):
         return False

@@ -52,6 +52,11 @@ NOT_LOCODES = {"BIMCO", "COMEX", "NYMEX", "MARAD", "ASEAN", "NAFTA", "USACE", "U
                "BRICS", "NATO", "CENTCOM", "NHTSA", "OSHA", "PHMSA", "APHIS", "FSIS", "CSIRO"}
 SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
 PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
+# A capital followed by one of these speaks for its government ("Washington said"), and a
+# place followed by a sanctioning verb is the sanctioner ("US sanctions Russian ..."): actors.
+GOVERNMENT_ACTS = {"said", "says", "announced", "announces", "imposed", "imposes", "warned",
+                   "urged", "accused", "insisted", "added", "responded", "retaliated"}
+SANCTIONING = {"sanctions", "sanctioned", "blacklists", "blacklisted", "embargoes"}
 # fmt: on
 
 
@@ -221,6 +226,8 @@ class Context:
         if candidate.agency or self._entity(span) == "INSIDE_ORG":
             return "origin"  # "Bank of China": counts only when nothing else is named
         before = self._before(span)
+        if self._actor(span, before):
+            return "origin"
         if before is not None and before.lower_ == "the" and before.i > 0:
             before = doc[before.i - 1]
         if before is not None and before.lower_ in ("via", "around"):
@@ -248,6 +255,23 @@ class Context:
         if self.named_thing_follows(span) or self._agency_follows(span):
             return "origin"  # "China Merchants", "Japan Airlines", "US CBP"
         return "place"
+
+    def _actor(self, span: Span, before: Token | None) -> bool:
+        """Say whether the place only names who acts: "Maersk, based in Copenhagen", "listed
+        in London", "US sanctions Russian ...", "Washington said"."""
+        if (
+            before is not None
+            and before.lower_ == "in"
+            and before.i > 0
+            and self.doc[before.i - 1].lower_ in ORIGIN_SUFFIXES
+        ):
+            return True
+        after = self._after(span)
+        if after is None or after.i != span.end:
+            return False
+        if after.lower_ in SANCTIONING:
+            return True
+        return after.lower_ in GOVERNMENT_ACTS and span.text.lower() in self.gaz.capitals
 
     def _agency_follows(self, span: Span) -> bool:
         after = self._after(span)

@@ -35,14 +35,18 @@ _SHARE = re.compile(
 _SIGNS = {
     "scale": r"nationwide|national|largest|biggest|busiest|major|main|entire|all (?:its|of)|"
     r"massive|hundreds of|thousands of|across (?:the )?(?:country|region)|state of emergency|"
-    r"catastroph\w*|unprecedented|most important|record",
+    r"catastroph\w*|unprecedented|most important|record|\d[\d.]* (?:million|billion) (?:tonnes|"
+    r"tons|people|homes|households|customers|residents|barrels|bags)|\d{2,3},\d{3} (?:hectares|"
+    r"acres|tonnes|tons|people|homes|households|customers|residents|workers|barrels)",
     "duration": r"indefinite\w*|until further notice|(?:for|at least|up to) (?:a|one|two|"
-    r"several|\d+) (?:weeks?|months?)|weeks|months|\d+-(?:week|month)|\d+ (?:weeks|months)",
+    r"several|\d+) (?:weeks?|months?)|weeks|months|\d+-(?:week|month)|\d+ (?:weeks|months)|"
+    r"(?:daily|scheduled|rolling) (?:power )?cuts",
     "force majeure": r"force majeure",
-    "site stopped": r"(?:halt\w*|shut\w*|suspend\w*|stopp\w*|closed|clos(?:es|ure of)|idled?) "
-    r"(?:\w+ ){0,3}(?:port|ports|terminals?|plants?|mines?|canal|strait|refiner\w*|"
+    "site stopped": r"condition zulu|(?:halt\w*|shut\w*|suspend\w*|stopp\w*|closed|"
+    r"clos(?:es|ure of)|idled?) "
+    r"(?:\w+ ){0,3}(?:port|ports|terminals?|plants?|mines?|canal|strait|refiner\w*|border|"
     r"smelters?|factories|factory|fabs?|operations|production|output|exports|loading)|"
-    r"(?:port|terminals?|plants?|mines?|canal|strait|factories|production|operations) "
+    r"(?:port|terminals?|plants?|mines?|canal|strait|border|factories|production|operations) "
     r"(?:\w+ ){0,2}(?:halted|shut|suspended|stopped|closed)",
     "deaths": r"killed|dead|deaths|fatalit\w+|died",
 }

@@ -101,3 +101,19 @@ def test_ner_runs_only_on_the_sentences_asked_for(nlp) -> None:  # type: ignore[
     spans = pipeline.add_entities([(text, [(start, start + 6)])])[0]
     assert all(text.index("Floods") <= s < text.index(" Amman") for s, _, _ in spans)
     assert any(text[s:e] == "Jordan" for s, e, _ in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Indonesia bans exports", True),
+        ("Indonesia bans crude palm oil exports", True),  # a gap of three words
+        ("Indonesia bans all crude palm oil exports", False),  # four is too many
+        ("Indonesia bans imports; exports rise", False),  # no gap across punctuation
+    ],
+)
+def test_gapped_phrases_allow_three_words_without_punctuation(
+    analyse, text: str, found: bool
+) -> None:  # type: ignore[no-untyped-def]
+    triggers, _ = analyse(text)
+    assert any(t.match.key == "ban ~ export" for t in triggers) is found

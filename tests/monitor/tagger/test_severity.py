@@ -40,6 +40,10 @@ def test_magnitude_from_fields_then_text() -> None:
         ("Minor delays for a few hours at one gate.", "low"),
         ("The plant, which makes 25% of the world's supply, halted output.", "critical"),
         ("The blast killed 120 people and shut the nationwide network.", "critical"),
+        ("Wildfires burned more than 300,000 hectares of plantations.", "high"),
+        ("Ecuador extended scheduled power cuts to up to 14 hours a day.", "high"),
+        ("The border was closed to trucks after the unrest.", "high"),
+        ("The Coast Guard set Port Condition Zulu for the Port of Charleston.", "high"),
     ],
 )
 def test_text_grades(text: str, expected: str) -> None:

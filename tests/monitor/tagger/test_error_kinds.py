@@ -1,0 +1,198 @@
+"""The error kinds real news showed (issue 11), one test each: recoveries, threats and
+averted events, negation across title and body, protester blockades, event-type confusions,
+materials, affected countries, terse incident reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from monitor.tagger.tag import tag_items
+
+
+def tag(title: str, body: str = "") -> dict[str, Any]:
+    return next(tag_items([{"id": "x", "title": title, "body": body}]))
+
+
+def materials(out: dict[str, Any]) -> set[str]:
+    return {m["name"] for m in out["materials"]}
+
+
+def test_a_lifted_blockade_with_a_long_subject_is_a_recovery(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Blockade of the main highway to the Las Bambas copper mine in Peru is lifted",
+        "Trucks carrying concentrate moved again on Tuesday.",
+    )
+    assert (out["is_disruption"], out["recovery"], out["event_type"]) == (
+        False, True, "route_blockage",
+    )  # fmt: skip
+
+
+def test_a_strike_called_off_in_the_title_negates_the_body(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Union calls off strike at Australian LNG plants",
+        "The walkout by 500 offshore workers at the Gorgon and Wheatstone platforms will "
+        "not go ahead, the union said after last-minute talks with the operator.",
+    )
+    assert out["is_disruption"] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("El Niño threatens cocoa crop in West Africa", "Dry weather may cut yields in Ghana."),
+        ("Dockworkers agree to strike at Chilean ports", "The union voted on Monday."),
+        (
+            "Port strikes averted with contract extension",
+            "Dockworkers on the East Coast agreed to extend their contract by three months.",
+        ),
+        (
+            "Brazil coffee escapes frost damage",
+            "Temperatures stayed above freezing in Minas Gerais.",
+        ),
+        (
+            "Supplier collapse avoided as lenders agree rescue",
+            "The auto parts maker keeps its plants running.",
+        ),
+        ("India expects a record wheat crop", "Good rains lifted output forecasts."),
+    ],
+)
+def test_threats_forecasts_and_averted_events_are_not_disruptions(
+    nlp, title: str, body: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert tag(title, body)["is_disruption"] is False
+
+
+def test_protesters_blocking_the_road_to_a_mine_is_a_route_blockage(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Protesters block road to Las Bambas copper mine in Peru",
+        "Community members set up roadblocks on the mining corridor, halting shipments "
+        "of copper concentrate.",
+    )
+    assert out["is_disruption"] is True and out["event_type"] == "route_blockage"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "event_type"),
+    [
+        (
+            "Storm floods streets of Porto Alegre",
+            "Floodwater inundated warehouses and the river burst its banks.",
+            "flood",
+        ),
+        (
+            "Wildfire burns through eucalyptus plantations in Chile",
+            "The fire spread over 20,000 hectares near pulp mills.",
+            "wildfire",
+        ),
+        (
+            "General strike paralyses Argentina",
+            "Unions stopped ports, trains and factories across the country.",
+            "strike",
+        ),
+        (
+            "China rations power to factories as heatwave strains grid",
+            "Sichuan ordered factories to halt production to save electricity.",
+            "power_outage",
+        ),
+        (
+            "China tightens exports of graphite",
+            "Exporters will need licences from December.",
+            "export_restriction",
+        ),
+        ("Indonesia curbs exports of palm oil", "Shipments fell sharply.", "export_restriction"),
+        (
+            "Russia halts exports of gasoline",
+            "The ban takes effect on Friday.",
+            "export_restriction",
+        ),
+    ],
+)
+def test_event_type_confusions(nlp, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
+    out = tag(title, body)
+    assert out["is_disruption"] is True and out["event_type"] == event_type
+
+
+def test_container_ships_and_ports_are_context_not_containers(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Fire on container ship at the container port of Colombo",
+        "The blaze on the vessel's deck was put out; rubber cargo was damaged.",
+    )
+    assert "containers" not in materials(out) and "rubber" in materials(out)
+
+
+def test_cars_electricity_and_gas_in_passing_are_not_exposed(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Strike halts copper mine in Chile",
+        "Striking workers parked cars across the access road. The company said earlier this "
+        "year that higher electricity and natural gas bills had squeezed its margins.",
+    )
+    assert materials(out) == {"copper"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "material"),
+    [
+        (
+            "Earthquake halts production at Taiwan chip foundry",
+            "The foundry evacuated its fabs.",
+            "semiconductors",
+        ),
+        (
+            "Thai floods threaten hard-drive supply",
+            "Factories in Ayutthaya were inundated.",
+            "electronics",
+        ),
+        (
+            "Contamination closes infant formula plant in Michigan",
+            "The plant recalled products.",
+            "dairy",
+        ),
+    ],
+)
+def test_products_named_through_a_company_or_output(
+    nlp, title: str, body: str, material: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert material in materials(tag(title, body))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "countries"),
+    [
+        (
+            "Houthi missile hits Danish container ship in Red Sea",
+            "Maersk, based in Copenhagen, diverted its vessels.",
+            ["YE"],
+        ),
+        (
+            "US sanctions Russian aluminium producer",
+            "Washington said the measures target exports from Russia.",
+            ["RU"],
+        ),
+        (
+            "Fire halts London-listed miner's Ghana gold mine",
+            "The company, listed in London, said output would stop for a week.",
+            ["GH"],
+        ),
+        ("Ship runs aground in Suez Canal", "Traffic through the waterway was halted.", ["EG"]),
+    ],
+)
+def test_affected_countries_are_where_supply_is_hit(
+    nlp, title: str, body: str, countries: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    assert tag(title, body)["countries"] == countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "event_type"),
+    [
+        ("Fire at warehouse, Port of Durban", "", "fire_explosion"),
+        ("Berth 4 closed, Port of Santos", "Crane collapse.", "other"),
+        ("Explosion reported at chemical plant, Antwerp", "", "fire_explosion"),
+        ("Flooding, Chittagong port", "Operations stopped.", "flood"),
+    ],
+)
+def test_terse_incident_reports_are_flagged(nlp, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
+    out = tag(title, body)
+    assert out["is_disruption"] is True and out["event_type"] == event_type
