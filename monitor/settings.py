@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     faust_web_port: int = 6066
     # at_least_once: every sink is idempotent (see docs/design.md, "Processing guarantee").
     faust_processing_guarantee: str = "at_least_once"
+    # A worker that died (SIGKILL, lost host) holds its partitions until the broker has heard
+    # no heartbeat for this long; a restarted worker waits that long before it gets them back.
+    faust_session_timeout_s: float = 45.0
+    faust_heartbeat_s: float = 3.0  # a third of the session timeout or less
     stream_batch: int = 64  # messages per processing batch in the agents
     stream_batch_within_s: float = 0.5  # longest wait to fill a batch
     stream_retries: int = 5  # attempts at a failing batch before the agent stops on it

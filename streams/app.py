@@ -48,6 +48,8 @@ def create_app(settings: Settings, app_id: str | None = None) -> faust.App:
         web_port=settings.faust_web_port,
         web_bind="127.0.0.1" if settings.environment != "production" else "0.0.0.0",
         datadir=str(settings.data_dir / "faust"),
+        broker_session_timeout=settings.faust_session_timeout_s,
+        broker_heartbeat_interval=settings.faust_heartbeat_s,
         broker_commit_every=100,
         broker_commit_interval=1.0,
         producer_acks=-1,

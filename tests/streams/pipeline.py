@@ -33,6 +33,9 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
                ("items", "disruptions", "incidents", "alerts", "dead_letters")},
             "stream_batch_within_s": 0.2,
             "watch_refresh_s": 1.0,
+            # a SIGKILLed worker's partitions come back after this, not Faust's 60 s
+            "faust_session_timeout_s": 8.0,
+            "faust_heartbeat_s": 1.0,
             **update,
         }
     )  # fmt: skip

@@ -29,23 +29,20 @@ pytestmark = pytest.mark.kafka
 
 
 def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    """Start `monitor worker` as its own process with the test's settings."""
+    """Start `monitor worker` as its own process with the test's settings (log in `log`)."""
     env = {**os.environ}
     for name in ("database_url", "data_dir", "faust_app_id", "topic_items", "topic_disruptions",
                  "topic_incidents", "topic_alerts", "topic_dead_letters",
-                 "stream_batch_within_s", "watch_refresh_s"):  # fmt: skip
+                 "stream_batch_within_s", "watch_refresh_s", "faust_session_timeout_s",
+                 "faust_heartbeat_s"):  # fmt: skip
         env[f"MONITOR_{name.upper()}"] = str(getattr(settings, name))
     env["MONITOR_FAUST_WEB_ENABLED"] = "false"
     out = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "monitor", "worker", "--loglevel", "warning"],
+    return subprocess.Popen([sys.executable, "-m", "monitor", "worker", "--loglevel", "info"],
                             stdout=out, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)  # fmt: skip
 
 
-@pytest.mark.skip(
-    reason="fails today: after a SIGKILL the restarted worker sent no alert within "
-    "180 s; kept for the follow-up (issue 9)"
-)
 async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
     kafka: Settings,
     tmp_path: Path,
@@ -59,7 +56,7 @@ async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
     first = start_worker(settings, log)
     try:
         await poll_once(settings)
-        await wait_for(lambda: len(incidents(settings)) >= 3, timeout=180)  # mid-flow
+        await wait_for(lambda: len(incidents(settings)) >= 1, timeout=180)  # mid-flow
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         second = start_worker(settings, log)
