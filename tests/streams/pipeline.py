@@ -11,7 +11,7 @@ from connectors.poller import Poller
 from connectors.producer import ItemProducer
 from monitor import db
 from monitor.db import session_scope
-from monitor.models import Alert, Buyer, Incident, Watch
+from monitor.models import Alert, Buyer, Feed, Incident, Watch
 from monitor.settings import PROJECT_ROOT, Settings
 from monitor.topics import ensure_topics
 from tests import builders
@@ -88,3 +88,11 @@ def add_feed(settings: Settings, server: object, path: Path) -> str:
     url = server.serve(f"/{uuid.uuid4().hex}/{path.name}", body=path.read_bytes())  # type: ignore[attr-defined]
     builders.add_feed(settings, url=url, kind="rss")
     return url
+
+
+def make_due(settings: Settings) -> None:
+    """Make every feed due now (a failed poll backs a feed off for minutes)."""
+    with session_scope(settings) as session:
+        for feed in session.exec(select(Feed)).all():
+            feed.next_poll_at = None
+            session.add(feed)

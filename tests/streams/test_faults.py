@@ -1,16 +1,22 @@
-"""Faults while items flow: a worker SIGKILLed and started again loses and repeats nothing."""
+"""Faults while items flow: a worker or a connector SIGKILLed, or the broker stopped for longer
+than the produce timeout, loses and repeats nothing: every expected alert exists once."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from monitor import broker
 from monitor.settings import Settings
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.streams.pipeline import (
@@ -20,6 +26,7 @@ from tests.streams.pipeline import (
     add_feed,
     alerts,
     incidents,
+    make_due,
     pipeline_settings,
     poll_once,
 )
@@ -28,19 +35,50 @@ from tests.streams.test_pipeline import wait_for
 pytestmark = pytest.mark.kafka
 
 
-def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
-    """Start `monitor worker` as its own process with the test's settings (log in `log`)."""
-    env = {**os.environ}
+def start(settings: Settings, log: Path, *command: str) -> subprocess.Popen[bytes]:
+    """Start `monitor <command>` as its own process with the test's settings (log in `log`)."""
+    env = {**os.environ, "MONITOR_FAUST_WEB_ENABLED": "false",
+           "MONITOR_ALLOW_PRIVATE_HOSTS": json.dumps(settings.allow_private_hosts)}  # fmt: skip
     for name in ("database_url", "data_dir", "faust_app_id", "topic_items", "topic_disruptions",
-                 "topic_incidents", "topic_alerts", "topic_dead_letters",
+                 "topic_incidents", "topic_alerts", "topic_dead_letters", "produce_timeout_s",
                  "stream_batch_within_s", "watch_refresh_s", "faust_session_timeout_s",
                  "faust_heartbeat_s"):  # fmt: skip
         env[f"MONITOR_{name.upper()}"] = str(getattr(settings, name))
-    env["MONITOR_FAUST_WEB_ENABLED"] = "false"
     out = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "monitor", "worker", "--loglevel", "info"],
+    return subprocess.Popen([sys.executable, "-m", "monitor", *command],
                             stdout=out, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)  # fmt: skip
+
+
+def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    """Start `monitor worker`, logging at info."""
+    return start(settings, log, "worker", "--loglevel", "info")
+
+
+@contextlib.contextmanager
+def worker_running(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a worker process for the block, stopped with SIGTERM (SIGKILL if it hangs)."""
+    worker = start_worker(settings, log)
+    try:
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
+def assert_one_alert_each(settings: Settings, buyers: dict[str, int]) -> None:
+    """The watcher got one new alert and one all-clear for the one Antwerp incident."""
+    got = [(a.buyer_id, a.kind, a.incident_id) for a in alerts(settings)]
+    assert [(b, k) for b, k, _ in got] == [(buyers["watcher"], "new"),
+                                          (buyers["watcher"], "all_clear")]  # fmt: skip
+    assert got[0][2] == got[1][2]
+    antwerp = [i for i in incidents(settings) if i.cluster_key == "strike:BEANR"]
+    assert len(antwerp) == 1 and len(antwerp[0].sources) == 3
+    assert antwerp[0].status == "closed"
 
 
 async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
@@ -72,9 +110,57 @@ async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
-    got = [(a.buyer_id, a.kind, a.incident_id) for a in alerts(settings)]
-    assert [(b, k) for b, k, _ in got] == [(buyers["watcher"], "new"),
-                                          (buyers["watcher"], "all_clear")]  # fmt: skip
-    assert got[0][2] == got[1][2]
-    antwerp = [i for i in incidents(settings) if i.cluster_key == "strike:BEANR"]
-    assert len(antwerp) == 1 and len(antwerp[0].sources) == 3
+    assert_one_alert_each(settings, buyers)
+
+
+async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_nothing(
+    kafka: Settings,
+    tmp_path: Path,
+    feed_server: FeedServer,  # noqa: F811
+) -> None:
+    settings = pipeline_settings(kafka, tmp_path, produce_timeout_s=3.0)
+    buyers = add_buyers(settings)
+    add_feed(settings, feed_server, DEMO_NEWS)
+    add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")
+    with worker_running(settings, tmp_path / "worker.log"):
+        await poll_once(settings)
+        await wait_for(lambda: len(incidents(settings)) >= 1, timeout=180)  # items flowing
+        await asyncio.to_thread(broker.stop, kafka)
+        try:
+            add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")
+            await poll_once(settings)  # Kafka is away: nothing acknowledged, nothing marked seen
+            await asyncio.sleep(settings.produce_timeout_s)  # the client's late retries
+        finally:
+            await asyncio.to_thread(broker.start, kafka)
+        make_due(settings)
+        await poll_once(settings)
+        await wait_for(lambda: len(alerts(settings)) >= 2, timeout=180)
+        await asyncio.sleep(3)  # a repeat would come now
+    assert_one_alert_each(settings, buyers)
+
+
+async def test_connector_sigkilled_mid_round_loses_and_repeats_nothing(
+    kafka: Settings,
+    tmp_path: Path,
+    feed_server: FeedServer,  # noqa: F811
+) -> None:
+    settings = pipeline_settings(kafka, tmp_path)
+    buyers = add_buyers(settings)
+    add_feed(settings, feed_server, DEMO_NEWS)
+    add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")
+    slow = urlsplit(add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")).path
+    feed_server.routes[slow].delay = 600.0  # the round is still running when the kill comes
+    log = tmp_path / "connector.log"
+    with worker_running(settings, tmp_path / "worker.log"):
+        connector = start(settings, log, "connectors", "run", "--once")
+        try:
+            await wait_for(lambda: len(incidents(settings)) >= 1, timeout=180)
+        finally:
+            os.killpg(connector.pid, signal.SIGKILL)
+            connector.wait()
+        feed_server.routes[slow].delay = 0.0
+        make_due(settings)  # a restarted connector polls every feed again
+        await poll_once(settings)
+        await wait_for(lambda: len(alerts(settings)) >= 2, timeout=180)
+        await asyncio.sleep(3)  # a repeat would come now
+    assert_one_alert_each(settings, buyers)
