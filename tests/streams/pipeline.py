@@ -33,6 +33,7 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
                ("items", "disruptions", "incidents", "alerts", "dead_letters")},
             "stream_batch_within_s": 0.2,
             "watch_refresh_s": 1.0,
+            "delivery_poll_s": 0.5,
             # a SIGKILLed worker's partitions come back after this, not Faust's 60 s
             "faust_session_timeout_s": 8.0,
             "faust_heartbeat_s": 1.0,
@@ -44,8 +45,10 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
     return settings
 
 
-def add_buyers(settings: Settings) -> dict[str, int]:
-    """Add a buyer watching cocoa from Belgium and one watching Chilean lithium; return ids."""
+def add_buyers(settings: Settings, webhook_url: str | None = None) -> dict[str, int]:
+    """Add a buyer watching cocoa from Belgium (its alerts posted to `webhook_url` when given)
+    and one watching Chilean lithium; return their ids."""
+    from monitor.delivery.secrets import new_webhook_secret
     from monitor.suppliers import demo
 
     with session_scope(settings) as session:
@@ -53,6 +56,8 @@ def add_buyers(settings: Settings) -> dict[str, int]:
         ids = {}
         for name, material, country in (("watcher", "cocoa", "BE"), ("bystander", "lithium", "CL")):
             buyer = Buyer(name=name)
+            if name == "watcher" and webhook_url:
+                buyer.webhook_url, buyer.webhook_secret = webhook_url, new_webhook_secret()
             session.add(buyer)
             session.flush()
             assert buyer.id is not None
@@ -66,6 +71,14 @@ def alerts(settings: Settings) -> list[Alert]:
     """Return every stored alert, oldest first."""
     with session_scope(settings) as session:
         return list(session.exec(select(Alert).order_by(Alert.id)).all())  # type: ignore[arg-type]
+
+
+def buyer(settings: Settings, buyer_id: int) -> Buyer:
+    """Return one buyer."""
+    with session_scope(settings) as session:
+        found = session.get(Buyer, buyer_id)
+        assert found is not None
+        return found
 
 
 def incidents(settings: Settings) -> list[Incident]:

@@ -6,11 +6,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from monitor.settings import Settings
 from streams.agents import register_agents
 from streams.app import build, metrics_of
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
+from tests.monitor.delivery.conftest import Receiver, receiver  # noqa: F401
 from tests.streams.helpers import running_worker
 from tests.streams.pipeline import (
     DEMO_NEWS,
@@ -18,6 +20,7 @@ from tests.streams.pipeline import (
     add_buyers,
     add_feed,
     alerts,
+    buyer,
     incidents,
     pipeline_settings,
     poll_once,
@@ -39,9 +42,10 @@ async def test_feeds_become_one_alert_per_event_and_an_all_clear(
     kafka: Settings,
     tmp_path: Path,
     feed_server: FeedServer,  # noqa: F811
+    receiver: Receiver,  # noqa: F811
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
-    buyers = add_buyers(settings)
+    buyers = add_buyers(settings, webhook_url=receiver.url)
     app, topics = build(settings)
     register_agents(app, topics, settings)
     add_feed(settings, feed_server, DEMO_NEWS)
@@ -52,6 +56,7 @@ async def test_feeds_become_one_alert_per_event_and_an_all_clear(
         add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")
         await poll_once(settings)
         await wait_for(lambda: len(alerts(settings)) >= 2)
+        await wait_for(lambda: len(receiver.received) >= 2)  # the worker posts the webhooks
         await asyncio.sleep(2)  # nothing more should come
         metrics = metrics_of(app).text()
     got = alerts(settings)
@@ -73,5 +78,15 @@ async def test_feeds_become_one_alert_per_event_and_an_all_clear(
     suppliers = new.suggestions[0]["suppliers"]
     assert suppliers and all(s["country"] != "BE" and s["reasons"] for s in suppliers)
     assert got[1].incident["status"] == "closed"
+    secret = buyer(settings, buyers["watcher"]).webhook_secret or ""
+    posted = [Webhook(secret).verify(r.body, r.headers) for r in receiver.received]
+    assert [(p["type"], p["id"], p["kind"]) for p in posted] == [
+        ("alert", got[0].id, "new"),
+        ("alert", got[1].id, "all_clear"),
+    ]
+    assert [r.headers["webhook-id"] for r in receiver.received] == [
+        f"alert_{got[0].id}",
+        f"alert_{got[1].id}",
+    ]
     assert 'monitor_alerts_total{kind="new"} 1.0' in metrics
     assert 'monitor_incidents_total{event="closed"} 1.0' in metrics
