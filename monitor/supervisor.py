@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -48,6 +49,8 @@ def run_all(settings: Settings, echo: Echo) -> None:
     """Start Kafka, migrate, start every process, and supervise them until interrupted."""
     require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
     began = time.monotonic()
+    for chatty in ("alembic", "monitor.topics"):  # the numbered steps say the same in one line
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     steps = 5 if settings.demo else 4
     step = _Steps(echo, steps, began)
     step("starting Kafka (the first start formats its storage)…")
