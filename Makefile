@@ -22,13 +22,15 @@ setup: venv kafka-jars postgres chromium
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11+ or run make PYTHON=python3.12"; exit 1; }
+	@echo "installing monitor and its dependencies into $(VENV) (first run: a few minutes)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
 kafka-jars: venv  ## Fetch the Apache Kafka jars with Maven (cached in .local/kafka/lib)
-	$(BIN)/python -c "from monitor.broker import fetch_jars; from monitor.settings import get_settings; print('kafka jars:', fetch_jars(get_settings()))"
+	@echo "checking the Kafka jars (the first run fetches them with Maven: a minute or two)…"
+	@$(BIN)/python -c "from monitor.broker import fetch_jars; from monitor.settings import get_settings; print('kafka jars:', fetch_jars(get_settings()))"
 
 postgres:  ## Install (Debian package) and start PostgreSQL with the test database
 	bash deploy/postgres.sh

@@ -9,9 +9,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlmodel import Session, col, select
 
+from monitor import apikeys
 from monitor import buyers as buyer_service
 from monitor.db import session_scope
 from monitor.models import (
+    ApiKey,
     Buyer,
     BuyerCreate,
     BuyerSupplier,
@@ -97,6 +99,28 @@ def load_directory(*, settings: Settings, count: int = 400, seed: int = 7) -> tu
         suppliers = len(session.exec(select(Supplier.id)).all())
         buyers = len(session.exec(select(Buyer.id)).all())
     return suppliers, buyers
+
+
+DEMO_KEY_NAME = "demo buyer (monitor run)"
+
+
+def demo_key(*, settings: Settings) -> tuple[str, str]:
+    """Create a buyer key for the first demo buyer; return (buyer name, key).
+
+    Each run prints a fresh key, so the previous run's demo key is revoked: one works at a time.
+    """
+    name = next(iter(DEMO_BUYERS))
+    with session_scope(settings) as session:
+        buyer = session.exec(select(Buyer).where(Buyer.name == name)).one()
+        older = session.exec(
+            select(ApiKey).where(ApiKey.buyer_id == buyer.id, ApiKey.name == DEMO_KEY_NAME)
+        ).all()
+        for row in older:
+            apikeys.revoke_key(session=session, prefix=row.prefix)
+        _, key = apikeys.create_key(
+            session=session, role="buyer", buyer_id=buyer.id, name=DEMO_KEY_NAME
+        )
+    return name, key
 
 
 def _current_suppliers(session: Session, material: str) -> list[tuple[int, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,8 @@ from connectors.check import check_url
 from connectors.dedup import SeenIndex
 from connectors.redact import redact_url
 from monitor.errors import Conflict, InvalidInput, NotFound
-from monitor.models import Alert, Feed, FeedCreate, FeedHealth, FeedUpdate
+from monitor.models import Alert, Feed, FeedCreate, FeedHealth, FeedUpdate, SeenItem
+from monitor.models._types import utcnow
 from monitor.settings import Settings
 
 
@@ -127,9 +129,13 @@ def remove_feed(*, session: Session, feed_id: int) -> Feed:
     return feed
 
 
+RATE_DAYS = 7  # items_per_day is the mean over this many days
+
+
 def health(*, session: Session, feeds: list[Feed]) -> list[FeedHealth]:
-    """Return the feeds with their state and alert and false-alarm counts."""
+    """Return the feeds with their state, items per day, and alert and false-alarm counts."""
     alerts, false_alarms = alert_counts(session=session)
+    items = items_seen(session=session, feed_ids=[f.id for f in feeds if f.id is not None])
     return [
         FeedHealth.model_validate(
             f,
@@ -137,10 +143,22 @@ def health(*, session: Session, feeds: list[Feed]) -> list[FeedHealth]:
                 "state": state(f),
                 "alerts": alerts[f.id or 0],
                 "false_alarms": false_alarms[f.id or 0],
+                "items_per_day": round(items[f.id or 0] / RATE_DAYS, 2),
             },
         )
         for f in feeds
     ]
+
+
+def items_seen(*, session: Session, feed_ids: list[int]) -> Counter[int]:
+    """Return how many new items each feed produced over the last RATE_DAYS days."""
+    since = utcnow() - timedelta(days=RATE_DAYS)
+    rows = session.exec(
+        select(SeenItem.feed_id, func.count())
+        .where(col(SeenItem.feed_id).in_(feed_ids), col(SeenItem.seen_at) >= since)
+        .group_by(col(SeenItem.feed_id))
+    ).all()
+    return Counter({feed_id: count for feed_id, count in rows if feed_id is not None})
 
 
 def alert_counts(*, session: Session) -> tuple[Counter[int], Counter[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -48,23 +49,32 @@ def run_all(settings: Settings, echo: Echo) -> None:
     """Start Kafka, migrate, start every process, and supervise them until interrupted."""
     require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
     began = time.monotonic()
-    echo("starting Kafka…")
-    echo(f"  {broker.start(settings)} ({time.monotonic() - began:.1f}s)")
+    for chatty in ("alembic", "monitor.topics"):  # the numbered steps say the same in one line
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    steps = 5 if settings.demo else 4
+    step = _Steps(echo, steps, began)
+    step("starting Kafka (the first start formats its storage)…")
+    echo(f"      {broker.start(settings)}")
     ensure_topics(settings)
+    step("migrating the database…")
     db.upgrade(settings)
-    echo(f"database migrated: {db.get_engine(settings).url.render_as_string()}")
+    echo(f"      {db.get_engine(settings).url.render_as_string()}")
     env = dict(os.environ)
     if settings.demo:
+        step("loading the demo: sample feeds, suppliers and buyers…")
         _start_demo(settings, echo)
         # The connectors may poll the sample server on loopback: that host and port, no other.
         allowed = sorted({*settings.allow_private_hosts, settings.demo_feeds_allow})
         env["MONITOR_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
-    children = {name: _spawn(settings, name, cmd, env) for name, cmd in commands(settings).items()}
-    echo(f"{', '.join(children)} running (logs in {settings.data_dir / 'logs'})")
-    echo(f"API:      http://{settings.api_host}:{settings.api_port}/api/v1/health")
-    echo(f"OpenAPI:  http://{settings.api_host}:{settings.api_port}/docs")
-    echo(f"Kafka:    {settings.bootstrap_servers}")
-    echo("Ctrl-C (or `make stop`) stops everything.")
+    step(f"starting {', '.join(commands(settings))} (logs in {settings.data_dir / 'logs'})…")
+    children = {}
+    for name, cmd in commands(settings).items():
+        children[name] = _spawn(settings, name, cmd, env)
+        echo(f"      {name} started (pid {children[name].pid})")
+    step("waiting for the API to answer…")
+    _wait_for_api(settings, children["api"])
+    for line in welcome_lines(settings, _demo_key(settings), time.monotonic() - began):
+        echo(line)
     for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
         signal.signal(sig, _interrupt)
     from monitor.alertlines import AlertLines
@@ -88,6 +98,58 @@ def run_all(settings: Settings, echo: Echo) -> None:
             echo(line)
 
 
+class _Steps:
+    """Prints `[n/total] what… (seconds since start)` for each long step."""
+
+    def __init__(self, echo: Echo, total: int, began: float) -> None:
+        self.echo, self.total, self.began, self.done = echo, total, began, 0
+
+    def __call__(self, what: str) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.began
+        self.echo(f"[{self.done}/{self.total}] {what} ({elapsed:.0f}s)")
+
+
+def welcome_lines(settings: Settings, demo: tuple[str, str] | None, elapsed: float) -> list[str]:
+    """Return what `monitor run` prints once everything answers: where to look, and a key."""
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    lines = [
+        f"ready in {elapsed:.0f}s",
+        f"Dashboard: {base}/",
+        f"API:       {base}/api/v1/health (OpenAPI at {base}/docs)",
+        f"Kafka:     {settings.bootstrap_servers}",
+    ]
+    if demo is not None:
+        buyer, key = demo
+        lines += [
+            f"Demo buyer key for {buyer!r} (new each run; paste it on the dashboard's sign-in):",
+            f"  {key}",
+            "Alerts appear below and in the dashboard as the sample feeds are read.",
+        ]
+    lines.append("Ctrl-C (or `make stop`) stops everything.")
+    return lines
+
+
+def _demo_key(settings: Settings) -> tuple[str, str] | None:
+    if not settings.demo:
+        return None
+    from monitor.demo_setup import demo_key
+
+    return demo_key(settings=settings)
+
+
+def _wait_for_api(settings: Settings, api: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    log = settings.data_dir / "logs" / "api.log"
+    while time.monotonic() < deadline:
+        if api.poll() is not None:
+            raise MonitorError(f"api exited with code {api.returncode}; see {log}")
+        if broker.port_open(settings.api_host, settings.api_port):
+            return
+        time.sleep(0.3)
+    raise MonitorError(f"the API did not listen within {timeout:.0f}s; see {log}")
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -100,8 +162,10 @@ def _start_demo(settings: Settings, echo: Echo) -> None:
     demo.serve_samples(host, port)  # a daemon thread: it ends with this process
     added = demo.register_feeds(settings=settings, base_url=f"http://{host}:{port}")
     suppliers, buyers = demo.load_directory(settings=settings)
-    echo(f"sample feeds: http://{host}:{port}/ ({len(added)} newly registered)")
-    echo(f"demo directory: {suppliers} suppliers, {buyers} buyers (MONITOR_DEMO=false to skip)")
+    echo(f"      sample feeds: http://{host}:{port}/ ({len(added)} newly registered)")
+    echo(
+        f"      demo directory: {suppliers} suppliers, {buyers} buyers (MONITOR_DEMO=false to skip)"
+    )
 
 
 def _spawn(

@@ -14,6 +14,7 @@ from monitor.api import (
     feeds,
     health,
     incidents,
+    me,
     metrics,
     suggestions,
     suppliers,
@@ -23,7 +24,7 @@ from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
-ROUTERS = (health, metrics, feeds, buyers, alerts, incidents, suggestions, suppliers)
+ROUTERS = (health, metrics, me, feeds, buyers, alerts, incidents, suggestions, suppliers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,11 +9,20 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
-from monitor.api.deps import Admin, Anyone, Id, Page, PageDep, SessionDep, SettingsDep
+from monitor.api.deps import (
+    Admin,
+    Anyone,
+    Id,
+    Page,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+    own_buyer,
+)
 from monitor.api.errors import AUTH, responses
 from monitor.apikeys import Principal
 from monitor.errors import Conflict, InvalidInput, MonitorError, NotFound
-from monitor.models import Supplier, SupplierMaterial
+from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
 from monitor.suppliers import service
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.importer import import_stream
@@ -78,16 +87,28 @@ def _check_buyers(session: Session, buyer_ids: list[int] | None) -> None:
         raise InvalidInput("buyer_ids", f"no buyer with id {missing}")
 
 
-@router.get("", response_model=Page[SupplierPublic])
+@router.get("", response_model=Page[SupplierPublic], responses=NOT_FOUND)
 def list_suppliers(
     session: SessionDep,
     page: PageDep,
     who: Anyone,
     country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$")] = None,
     material: Annotated[str | None, Query(max_length=100)] = None,
+    buyer_id: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="only this buyer's suppliers")
+    ] = None,
 ) -> Page[SupplierPublic]:
-    """Suppliers in id order, optionally of one country or material."""
+    """Suppliers in id order, optionally of one country or material, or one buyer's own
+    (a buyer key may ask only for its own; operators and viewers do not see who buys where)."""
     where: list[Any] = []
+    if buyer_id is not None:
+        if who.role in ("operator", "viewer"):
+            raise HTTPException(403, f"a {who.role} key may not list a buyer's suppliers")
+        buyer_id = own_buyer(who, buyer_id)
+        if session.get(Buyer, buyer_id) is None:
+            raise NotFound(f"no buyer with id {buyer_id}")
+        linked = select(BuyerSupplier.supplier_id).where(BuyerSupplier.buyer_id == buyer_id)
+        where.append(col(Supplier.id).in_(linked))
     if country:
         where.append(col(Supplier.country) == country.upper())
     if material:

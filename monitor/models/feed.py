@@ -68,3 +68,4 @@ class FeedHealth(FeedPublic):
     state: str = Field(description="new, ok, failing or disabled")
     alerts: int = Field(default=0, description="alerts its reports led to")
     false_alarms: int = Field(default=0, description="of those, marked false alarm")
+    items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")

@@ -70,7 +70,12 @@ def alert_for(session: Session, *, buyer_id: int, incident: Incident) -> Alert:
         incident_id=incident.id,
         severity=incident.severity,
         why={
-            "watch": f"Cocoa from West Africa {ONERROR}",
+            "watch": {
+                "id": None,
+                "key": "watch:seed",
+                "kind": "watch",
+                "name": f"Cocoa from West Africa {ONERROR}",
+            },  # as matching writes it
             "materials": ["cocoa"],
             "places": ["Abidjan"],
             "evidence": incident.evidence,

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from monitor import db
 from monitor.api.app import create_app
 from monitor.apikeys import create_key
+from monitor.models import SeenItem
 from monitor.settings import Settings
 from tests.dashboard.conftest import LiveServer
 from tests.dashboard.seed import Seeded, mark_false_alarm, second_incident, seed
@@ -68,6 +69,7 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     first.first.wait_for()
     assert "<script>" in first.first.locator("h2").inner_text()  # shown as text, not run
     page.locator("#live[data-state=live]").wait_for()
+    assert page.locator("#who").inner_text() == f"buyer · buyer {rows.buyer_id}"  # from GET /me
 
     with db.session_scope(settings) as session:
         live = second_incident(session, buyer_id=rows.buyer_id, feed_id=rows.feed_id)
@@ -75,6 +77,7 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     card.wait_for()
     assert "San-Pédro" in card.locator("h2").inner_text()
     assert card.locator("mark", has_text="went on strike").count() >= 1
+    assert card.locator("dl.why dd").first.inner_text().startswith("Cocoa from West Africa <img")
     assert card.locator(".suggestions li.supplier").count() == 1
     _no_script_ran(page)
     _shot(page, screenshots, "alerts-live")
@@ -110,6 +113,8 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     settings, rows, keys = seeded
     with db.session_scope(settings) as session:  # the buyer said the seeded alert was wrong
         mark_false_alarm(session, buyer_id=rows.buyer_id)
+        for n in range(14):  # two new items a day over the last week
+            session.add(SeenItem(item_id=f"browser-{n}", feed_id=rows.feed_id))
     page = chromium.new_page(viewport={"width": 1280, "height": 700})
     page.goto(site + "/")
     page.fill("#key", keys["operator"])
@@ -119,6 +124,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     row.wait_for()
     assert "<script>" in row.locator(".error-text").inner_text()
     assert "100 % of 1" in row.inner_text()
+    assert row.locator("td.num").first.inner_text() == "2.0"  # items per day
     _no_script_ran(page)
     _shot(page, screenshots, "feeds")
     page.close()

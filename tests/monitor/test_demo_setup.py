@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import httpx
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from connectors import registry
 from monitor import demo_setup as demo
+from monitor.api.app import create_app
 from monitor.db import session_scope
 from monitor.models import Buyer, BuyerSupplier, Supplier, Watch
 from monitor.settings import Settings
@@ -36,3 +38,19 @@ def test_directory_loads_buyers_with_watches_and_current_suppliers(db_settings: 
         ).all()
         countries = {session.get(Supplier, link.supplier_id).country for link in current}  # type: ignore[union-attr]
         assert watch.materials == ["cocoa"] and countries and watch.countries == sorted(countries)
+
+
+def test_demo_key_reads_the_first_demo_buyers_alerts_and_replaces_the_last_one(
+    db_settings: Settings,
+) -> None:
+    demo.load_directory(settings=db_settings, count=400)
+    buyer, first = demo.demo_key(settings=db_settings)
+    _, second = demo.demo_key(settings=db_settings)
+    assert buyer == next(iter(demo.DEMO_BUYERS)) and first != second
+    client = TestClient(create_app(db_settings))
+    with session_scope(db_settings) as session:
+        buyer_id = session.exec(select(Buyer.id).where(Buyer.name == buyer)).one()
+    mine = client.get(f"/api/v1/buyers/{buyer_id}", headers={"Authorization": f"Bearer {second}"})
+    assert mine.status_code == 200 and mine.json()["name"] == buyer
+    old = client.get(f"/api/v1/buyers/{buyer_id}", headers={"Authorization": f"Bearer {first}"})
+    assert old.status_code == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -59,6 +60,9 @@ def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
         output, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, output
     assert "kafka stopped" in output
+    assert "[1/5] starting Kafka" in output and "[5/5] waiting for the API" in output
+    assert f"Dashboard: http://127.0.0.1:{api_port}/" in output
+    assert re.search(r"^  smk_[0-9a-f]+_\S+$", output, re.MULTILINE), output
     assert "demo directory: 400 suppliers, 4 buyers" in output
     assert "sample feeds:" in output and "(6 newly registered)" in output
     assert not [pid for pid in pids if _alive(pid)]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor import db
-from monitor.models import Alert
+from monitor.models import Alert, SeenItem
+from monitor.suppliers import service
+from monitor.suppliers.schema import SupplierCreate
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.monitor.api.conftest import World, incident_row
 
@@ -254,3 +257,48 @@ def test_an_alert_row_from_another_process_is_visible(world: World) -> None:
     with db.session_scope(world.settings) as s:
         s.add(Alert(buyer_id=world.ids["buyer_a"], incident_id="inc-x", severity="low"))
     assert world.client.get("/api/v1/alerts", headers=world.as_("a")).json()["total"] == 2
+
+
+def test_me_names_the_keys_role_and_buyer(world: World) -> None:
+    for who, role in (("admin", "admin"), ("operator", "operator"), ("viewer", "viewer")):
+        me = world.client.get("/api/v1/me", headers=world.as_(who)).json()
+        assert me == {"role": role, "buyer_id": None}
+    me = world.client.get("/api/v1/me", headers=world.as_("a")).json()
+    assert me == {"role": "buyer", "buyer_id": world.ids["buyer_a"]}
+
+
+def test_suppliers_of_one_buyer(world: World) -> None:
+    with db.session_scope(world.settings) as s:
+        other, _ = service.upsert(
+            session=s,
+            data=SupplierCreate(name="Unlinked Mill", country="GH", materials=["cocoa"]),
+        )
+    a = world.ids["buyer_a"]
+    mine = world.client.get(f"/api/v1/suppliers?buyer_id={a}", headers=world.as_("a")).json()
+    assert [s["id"] for s in mine["items"]] == [world.ids["supplier"]] and mine["total"] == 1
+    every = world.client.get("/api/v1/suppliers", headers=world.as_("a")).json()
+    assert other.id in [s["id"] for s in every["items"]]
+    admin = world.client.get(f"/api/v1/suppliers?buyer_id={a}", headers=world.as_("admin"))
+    assert admin.json()["total"] == 1
+    b = world.ids["buyer_b"]
+    assert (
+        world.client.get(f"/api/v1/suppliers?buyer_id={b}", headers=world.as_("a")).status_code
+        == 404
+    )
+    for who in ("operator", "viewer"):
+        answer = world.client.get(f"/api/v1/suppliers?buyer_id={a}", headers=world.as_(who))
+        assert answer.status_code == 403
+    missing = world.client.get("/api/v1/suppliers?buyer_id=999999", headers=world.as_("admin"))
+    assert missing.status_code == 404
+
+
+def test_feed_rows_carry_items_per_day_over_the_last_week(world: World) -> None:
+    feed = world.ids["feed"]
+    now = datetime.now(UTC)
+    with db.session_scope(world.settings) as s:
+        for n, age in enumerate((0, 1, 6, 6, 6, 6, 6, 20)):
+            s.add(
+                SeenItem(item_id=f"x{n}", feed_id=feed, seen_at=now - timedelta(days=age, hours=1))
+            )
+    rows = world.client.get("/api/v1/feeds", headers=world.as_("operator")).json()["items"]
+    assert [r["items_per_day"] for r in rows if r["id"] == feed] == [1.0]  # 7 items / 7 days

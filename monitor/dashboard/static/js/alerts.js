@@ -11,6 +11,14 @@ const list = document.getElementById("alerts");
 const liveBadge = document.getElementById("live");
 let current = "new";
 
+/** The rule that matched: a watch's name, or the buyer's own suppliers. */
+function watchName(watch, alert) {
+  if (typeof watch === "string") return watch;
+  if (watch?.name) return watch.name;
+  if (watch?.kind === "supplier") return "your suppliers";
+  return alert.watch_id ? `watch ${alert.watch_id}` : "your suppliers";
+}
+
 function alertCard(alert, { fresh = false } = {}) {
   const incident = alert.incident ?? {};
   const why = alert.why ?? {};
@@ -31,7 +39,7 @@ function alertCard(alert, { fresh = false } = {}) {
       `${alert.kind && alert.kind !== "new" ? `${alert.kind} · ` : ""}alerted ${when(alert.created_at)}`),
     el("h3", { text: "Why it matched" }),
     el("dl", { class: "why" },
-      el("dt", { text: "Watch" }), el("dd", { text: why.watch ?? (alert.watch_id ? `watch ${alert.watch_id}` : "your suppliers") }),
+      el("dt", { text: "Watch" }), el("dd", { text: watchName(why.watch, alert) }),
       el("dt", { text: "Materials" }), el("dd", { text: names(why.materials).join(", ") || "any" }),
       el("dt", { text: "Places" }), el("dd", { text: names(why.places).join(", ") || "—" })),
     el("h3", { text: "Evidence" }),

@@ -59,34 +59,11 @@ export async function api(path, { method = "GET", body, params } = {}) {
 
 const ME = "monitor.me";
 
-async function probe() {
-  // Without GET /me: the calls a role may make tell the role; an alert tells the buyer.
-  try {
-    const page = await api("/alerts", { params: { limit: 1 } });
-    return { role: null, buyer_id: page.items?.[0]?.buyer_id ?? null, alerts: true };
-  } catch (error) {
-    if (error.status !== 403) throw error;
-  }
-  try {
-    await api("/feeds", { params: { limit: 1 } });
-    return { role: "operator", buyer_id: null };
-  } catch (error) {
-    if (error.status !== 403) throw error;
-    return { role: "viewer", buyer_id: null };
-  }
-}
-
 /** Who the key belongs to ({role, buyer_id}), asked once per tab and then remembered. */
 export async function whoami() {
   const kept = sessionStorage.getItem(ME);
   if (kept) return JSON.parse(kept);
-  let me;
-  try {
-    me = await api("/me");
-  } catch (error) {
-    if (error.status !== 404 && error.status !== 405) throw error;
-    me = await probe();
-  }
+  const me = await api("/me");
   sessionStorage.setItem(ME, JSON.stringify(me));
   return me;
 }

@@ -4,8 +4,6 @@ import { api } from "./api.js";
 import { el, link, say, when } from "./dom.js";
 import { startPage } from "./nav.js";
 
-const DAY_MS = 86400000;
-
 function health(feed) {
   if (feed.state === "disabled" && feed.disabled_reason) return `disabled: ${feed.disabled_reason}`;
   if (feed.state === "failing") return `failing (${feed.consecutive_failures}×)`;
@@ -16,9 +14,7 @@ function health(feed) {
 }
 
 function itemsPerDay(feed) {
-  if (typeof feed.items_per_day === "number") return feed.items_per_day.toFixed(1);
-  const days = (Date.now() - new Date(feed.created_at).getTime()) / DAY_MS;
-  return Number.isFinite(days) && days > 0 ? (feed.items_produced / Math.max(days, 1)).toFixed(1) : "—";
+  return typeof feed.items_per_day === "number" ? feed.items_per_day.toFixed(1) : "—";
 }
 
 function falseAlarmRate(feed) {

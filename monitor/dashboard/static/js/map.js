@@ -86,8 +86,7 @@ async function buyerSuppliers(me) {
   if (!me.buyer_id) return [];
   try {
     const page = await api("/suppliers", { params: { buyer_id: me.buyer_id, limit: 500 } });
-    // buyer_ids lists the buyers of each supplier (a buyer key sees only itself there)
-    return (page.items ?? []).filter((s) => !s.buyer_ids || s.buyer_ids.includes(me.buyer_id));
+    return page.items ?? [];
   } catch (error) {
     say(`Suppliers not shown: ${error.message}`, "error");
     return [];

@@ -16,7 +16,7 @@ export async function startPage() {
   const me = await whoami().catch(() => ({ role: null, buyer_id: null }));
   const here = location.pathname;
   const nav = document.getElementById("nav");
-  const role = me.role ?? (me.buyer_id ? "buyer" : "signed in");
+  const role = me.role ?? "signed in";
   const who = `${role}${me.buyer_id ? ` · buyer ${me.buyer_id}` : ""}`;
   nav.replaceChildren(
     el("span", { class: "brand", text: "Sourcing monitor" }),
