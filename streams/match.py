@@ -52,8 +52,10 @@ class Matcher:
         if not self.loaded:
             self.refresh()
         out = []
+        records: dict[str, dict[str, Any]] = {}  # versions of one incident in this batch
         with session_scope(self.settings) as session:
-            for incident, previous in batch:
+            for incident, stored in batch:
+                previous = records.get(str(incident["id"]), stored)
                 matches = self.sync.index.match(incident)
                 decisions, record = decide_alerts(incident, matches, previous)
                 alerts = []
@@ -70,6 +72,7 @@ class Matcher:
                         except Exception:  # suggestions help; an alert without them still goes
                             log.exception("suggestions for incident %s failed", incident["id"])
                     alerts.append(alert_message(d, incident, suggestions))
+                records[str(incident["id"])] = record
                 out.append((str(incident["id"]), record, alerts))
         return out
 

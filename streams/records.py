@@ -128,18 +128,20 @@ class DecodeError(ValueError):
     """A message value that is not the record it should be; the text says why in one line."""
 
 
-def _accepts(hint: Any, value: Any) -> bool:
-    if value is None:
+@functools.cache
+def _accepts(hint: Any, kind: Any) -> bool:
+    """Return whether a value of type `kind` fits `hint` (it depends on the type alone)."""
+    if kind is type(None):
         return type(None) in typing.get_args(hint) or hint is type(None)
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return any(_accepts(arg, value) for arg in typing.get_args(hint) if arg is not type(None))
+        return any(_accepts(arg, kind) for arg in typing.get_args(hint) if arg is not type(None))
     if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return issubclass(kind, int | float) and not issubclass(kind, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return issubclass(kind, int) and not issubclass(kind, bool)
     target = origin or hint
-    return isinstance(value, target) if isinstance(target, type) else True
+    return issubclass(kind, target) if isinstance(target, type) else True
 
 
 def decode(raw: Any, record: type[R]) -> R:
@@ -159,9 +161,9 @@ def decode(raw: Any, record: type[R]) -> R:
     if missing:
         raise DecodeError(f"{record.__name__} lacks {', '.join(missing)}")
     for name in fields:
-        if name in data and not _accepts(hints[name], data[name]):
-            kind = type(data[name]).__name__
-            raise DecodeError(f"{record.__name__}.{name} has the wrong type ({kind})")
+        kind: Any = type(data.get(name))
+        if name in data and not _accepts(hints[name], kind):
+            raise DecodeError(f"{record.__name__}.{name} has the wrong type ({kind.__name__})")
     known = {name: data[name] for name in fields if name in data}
     return record(**known)
 

@@ -12,6 +12,7 @@ import faust
 from streams.app import state_table
 from streams.records import DecodeError, DisruptionRecord, ItemRecord, decode, encode
 from streams.stage import Stage
+from streams.tag_pool import TaggerPool
 
 
 class RecentIds:
@@ -42,31 +43,36 @@ class RecentIds:
 def register_tag(app: faust.App, stage: Stage) -> Any:
     """Register the `tag` agent on `app`."""
     topics, metrics = stage.topics, stage.metrics
-    recent = RecentIds(state_table(app, "tag-recent-ids", "item ids tagged recently"),
+    # Only items that produced output are remembered: a repeated non-disruption is tagged again
+    # (no output either way), which costs less than a changelog write for every item.
+    recent = RecentIds(state_table(app, "tag-recent-ids", "ids of items that were forwarded"),
                        stage.settings.recent_ids_keep_h * 3600)  # fmt: skip
 
+    pool = TaggerPool(stage.settings.tag_processes)
+
     async def handle(events: Sequence[faust.EventT]) -> None:
-        from monitor.tagger.tag import disruption_message, tag_batch
+        from monitor.tagger.tag import disruption_message
 
         items: list[ItemRecord] = []
         sources: list[faust.EventT] = []
+        ids: set[str] = set()
         for event in events:
             try:
                 item = decode(event.value, ItemRecord)
             except DecodeError as exc:
                 await stage.dead_letter(str(exc), event)
                 continue
-            if recent.seen(item.id) or any(item.id == i.id for i in items):
+            if item.id in ids or recent.seen(item.id):
                 metrics.duplicates.labels("tag").inc()
                 continue
+            ids.add(item.id)
             items.append(item)
             sources.append(event)
         if not items:
             return
         dicts = [item.asdict() for item in items]
-        # spaCy is CPU-bound and blocking: run it in a thread so the event loop keeps
-        # fetching, committing and answering the broker's heartbeats.
-        results = await asyncio.to_thread(tag_batch, dicts)
+        forwarded: list[str] = []
+        results = await pool.tag(dicts)
         for event, fields, result in zip(sources, dicts, results, strict=True):
             metrics.items_in.inc()
             if "error" in result:
@@ -75,14 +81,23 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
                 (metrics.recoveries if result["recovery"] else metrics.disruptions).inc()
                 message = DisruptionRecord.from_data(disruption_message(fields, result))
                 await topics.disruptions.send(key=fields["id"], value=encode(message))
+                forwarded.append(fields["id"])
         # Only ids whose output Kafka acknowledged are remembered: a crash before this line
         # tags them again, and the stages downstream drop the repeat.
         await app.producer.flush()
-        recent.mark([item.id for item in items])
+        recent.mark(forwarded)
 
     @app.agent(topics.items, name="tag")
     async def tag(stream: Any) -> None:
         """Tag items in batches; forward disruptions and recoveries."""
         await stage.run(stream, handle)
+
+    @app.task
+    async def stop_taggers() -> None:
+        """Stop the tagger processes when the worker stops."""
+        try:
+            await asyncio.Event().wait()
+        finally:
+            pool.close()
 
     return tag
