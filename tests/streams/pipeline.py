@@ -14,6 +14,7 @@ from monitor.db import session_scope
 from monitor.models import Alert, Buyer, Feed, Incident, Watch
 from monitor.settings import PROJECT_ROOT, Settings
 from monitor.topics import ensure_topics
+from monitor.vocab import SEVERITIES
 from tests import builders
 
 FEEDS = PROJECT_ROOT / "tests" / "data" / "feeds"
@@ -71,6 +72,23 @@ def alerts(settings: Settings) -> list[Alert]:
     """Return every stored alert, oldest first."""
     with session_scope(settings) as session:
         return list(session.exec(select(Alert).order_by(Alert.id)).all())  # type: ignore[arg-type]
+
+
+def told(got: list[Alert], buyer_id: int) -> list[Alert]:
+    """Return what `buyer_id` was told of one incident: a new alert, then an all-clear.
+
+    Between them a `worse` alert is right only when the severity rose: whether the second
+    report of the event comes in the first one's batch or later is the stream's timing, not
+    the test's. Anything else (a repeat, a second incident) fails.
+    """
+    mine = [a for a in got if a.buyer_id == buyer_id]
+    kinds = [a.kind for a in mine]
+    assert kinds[:1] == ["new"] and kinds[-1:] == ["all_clear"], kinds
+    assert set(kinds[1:-1]) <= {"worse"}, kinds
+    ranks = [SEVERITIES.index(a.severity) for a in mine[:-1]]
+    assert ranks == sorted(set(ranks)), [a.severity for a in mine]  # each worse one is higher
+    assert len({a.incident_id for a in mine}) == 1
+    return [mine[0], mine[-1]]
 
 
 def buyer(settings: Settings, buyer_id: int) -> Buyer:

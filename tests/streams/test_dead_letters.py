@@ -47,7 +47,7 @@ async def test_poison_goes_to_dead_letters_and_the_rest_flows(
         return real(p, doc, hits)
 
     monkeypatch.setattr(tagger, "tag_prepared", crashing)
-    settings = pipeline_settings(kafka, tmp_path, tag_processes=0)  # the patch is in this process
+    settings = pipeline_settings(kafka, tmp_path, tag_processes=0)  # patched in this process
     app, topics = build(settings)
     register_agents(app, topics, settings)
     producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers)

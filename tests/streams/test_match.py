@@ -23,7 +23,11 @@ def test_versions_of_one_incident_in_one_batch_alert_once(db_settings: Settings)
         session.flush()
         session.add(Watch(buyer_id=buyer.id or 0, name="Belgium", countries=["BE"]))
     matcher = Matcher(db_settings)
-    batch = [(incident(1), None), (incident(2), None), (incident(3, status="closed"), None)]
+    batch: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
+        (incident(1), None),
+        (incident(2), None),
+        (incident(3, status="closed"), None),
+    ]
     results = matcher.alerts_for(batch)
     kinds = [[a["kind"] for a in alerts] for _id, _record, alerts in results]
     assert kinds == [["new"], [], ["all_clear"]]
