@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monitor.matching import WatchIndex, WatchSpec, decide_alerts
 from monitor.matching.alerts import alert_message
 from monitor.matching.index import scan
 from monitor.matching.watches import SiteSpec
+from monitor.vocab import SEVERITIES
 
 ANTWERP = {"name": "Antwerp", "country": "BE", "kind": "port", "locode": "BEANR",
            "lat": 51.22, "lon": 4.40}  # fmt: skip
@@ -88,3 +94,139 @@ def test_one_alert_per_buyer_again_when_worse_and_an_all_clear() -> None:
     assert message["id"] == "1:inc:1" and message["feed_ids"] == [3]
     assert message["suggestions"][0]["suppliers"][0]["country"] == "GH"
     assert message["why"]["places"] == ["country BE"]
+
+
+# Randomised watches and incidents over a few names, so that they overlap often, and points
+# around Antwerp, both sides of the antimeridian and near the North Pole.
+MATERIALS = ["cocoa", "copper", "rice"]
+COUNTRIES = ["BE", "FJ", "NZ"]
+SUBDIVISIONS = ["BE-VAN", "FJ-C"]
+LANES = ["BEANR", "SUEZ", "ANTWERP"]
+ANCHORS = [(51.22, 4.40), (-17.0, 179.9), (-17.5, -179.8), (65.8, 180.0), (88.5, 0.0)]
+fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def points(draw: st.DrawFn) -> tuple[float, float]:
+    if draw(st.booleans()):  # anywhere
+        return draw(st.floats(-90, 90)), draw(st.floats(-180, 180))
+    lat, lon = draw(st.sampled_from(ANCHORS))
+    lat = min(90.0, max(-90.0, lat + draw(st.floats(-3, 3))))
+    lon = (lon + draw(st.floats(-3, 3)) + 180) % 360 - 180
+    return lat, lon
+
+
+@st.composite
+def sites(draw: st.DrawFn) -> SiteSpec:
+    lat, lon = draw(points())
+    return SiteSpec(lat, lon, draw(st.floats(1, 400)), draw(st.sampled_from(["", "plant"])))
+
+
+def some(names: list[str]) -> st.SearchStrategy[frozenset[str]]:
+    return st.frozensets(st.sampled_from(names), max_size=2)
+
+
+@st.composite
+def watch_fields(draw: st.DrawFn) -> dict[str, Any]:
+    return dict(
+        buyer=draw(st.integers(1, 3)), materials=draw(some(MATERIALS)),
+        countries=draw(some(COUNTRIES)), subdivisions=draw(some(SUBDIVISIONS)),
+        lanes=draw(some(LANES)), sites=tuple(draw(st.lists(sites(), max_size=2))),
+        min_severity=draw(st.sampled_from([*SEVERITIES, "unknown"])),
+    )  # fmt: skip
+
+
+@st.composite
+def places(draw: st.DrawFn) -> dict[str, Any]:
+    place: dict[str, Any] = {"kind": draw(st.sampled_from(["port", "waterway", "city"]))}
+    place["name"] = draw(st.sampled_from(["Antwerp", "Suez", "Suva", None]))
+    place["locode"] = draw(st.sampled_from(["BEANR", None]))
+    place["country"] = draw(st.sampled_from([*COUNTRIES, None]))
+    place["subdivision"] = draw(st.sampled_from([*SUBDIVISIONS, None]))
+    if draw(st.booleans()):
+        place["lat"], place["lon"] = draw(points())
+    return place
+
+
+@st.composite
+def incidents(draw: st.DrawFn) -> dict[str, Any]:
+    named = draw(st.lists(st.sampled_from(MATERIALS), max_size=2))  # often none: every good
+    return incident(
+        severity=draw(st.sampled_from([*SEVERITIES, None])),
+        countries=draw(st.lists(st.sampled_from(COUNTRIES), max_size=2)),
+        places=draw(st.lists(places(), max_size=3)),
+        materials=[{"name": m} if draw(st.booleans()) else m for m in named],
+    )
+
+
+watch_lists = st.lists(watch_fields(), max_size=15).map(
+    lambda fields: [spec(f"w{i}", **kw) for i, kw in enumerate(fields)]
+)
+
+
+def indexed(specs: Any) -> WatchIndex:
+    index = WatchIndex()
+    for s in specs:
+        index.put(s)
+    return index
+
+
+@fuzz
+@given(specs=watch_lists, incs=st.lists(incidents(), min_size=1, max_size=4))
+def test_hits_are_the_watches_a_full_scan_matches(specs: Any, incs: Any) -> None:
+    index = indexed(specs)
+    for inc in incs:
+        assert index.hits(inc) == {m.spec.key for m in scan(specs, inc)}
+
+
+@fuzz
+@given(specs=watch_lists, incs=st.lists(incidents(), min_size=1, max_size=4))
+def test_match_explains_what_a_full_scan_explains(specs: Any, incs: Any) -> None:
+    index = indexed(specs)
+    for inc in incs:
+        assert index.match(inc) == scan(specs, inc)
+
+
+def test_a_site_across_the_antimeridian_is_hit_and_a_far_one_is_not() -> None:
+    index = indexed([
+        spec("w1", sites=(SiteSpec(-17.0, 179.9, 50, "suva"),)),
+        spec("w2", sites=(SiteSpec(-17.0, 178.0, 50, "nadi"),)),
+    ])  # fmt: skip
+    fiji = incident(countries=[], materials=[], places=[
+        {"name": "Vanua Levu", "kind": "city", "lat": -17.1, "lon": -179.8}])  # fmt: skip
+    assert index.hits(fiji) == {"w1"}
+    assert index.match(fiji)[0].places == ("site suva: 34 km from Vanua Levu",)
+
+
+def filed(tree: Any) -> Iterator[str]:
+    """Yield every key filed anywhere in the index, as often as it is filed."""
+    if isinstance(tree, set):
+        yield from tree
+    else:
+        for sub in tree.values():
+            yield from filed(sub)
+
+
+@fuzz
+@given(ops=st.lists(st.tuples(st.sampled_from(["w1", "w2", "w3"]), st.booleans(),
+                              st.data()), max_size=12),
+       incs=st.lists(incidents(), min_size=1, max_size=3))  # fmt: skip
+def test_puts_and_removes_leave_each_live_watch_filed_once_per_place_and_material(
+    ops: Any, incs: Any
+) -> None:
+    index, live = WatchIndex(), {}
+    for key, put, data in ops:
+        if put:
+            live[key] = spec(key, **data.draw(watch_fields()))
+            index.put(live[key])
+        else:
+            live.pop(key, None)
+            index.remove(key)
+    assert index.specs == live
+    times = {k: len(index._place_keys(s)) * len(s.materials or "*") for k, s in live.items()}
+    assert Counter(filed(index._index)) == Counter(times)  # nothing stale, nothing twice
+    for inc in incs:
+        assert index.hits(inc) == {m.spec.key for m in scan(live.values(), inc)}
+    for key in list(live):
+        index.remove(key)
+    assert not index._index
