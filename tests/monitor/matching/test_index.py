@@ -10,9 +10,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor.geo import haversine_km
 from monitor.matching import WatchIndex, WatchSpec, decide_alerts
 from monitor.matching.alerts import alert_message
-from monitor.matching.index import scan
+from monitor.matching.index import near, scan
 from monitor.matching.watches import SiteSpec
 from monitor.vocab import SEVERITIES
 
@@ -97,71 +98,89 @@ def test_one_alert_per_buyer_again_when_worse_and_an_all_clear() -> None:
 
 
 # Randomised watches and incidents over a few names, so that they overlap often, and points
-# around Antwerp, both sides of the antimeridian and near the North Pole.
+# within 2° of one to three anchors: anywhere, or by Antwerp, on both sides of the antimeridian
+# and near the North Pole. Sites reach 1 to 400 km, so points fall both in and out of reach.
 MATERIALS = ["cocoa", "copper", "rice"]
 COUNTRIES = ["BE", "FJ", "NZ"]
 SUBDIVISIONS = ["BE-VAN", "FJ-C"]
 LANES = ["BEANR", "SUEZ", "ANTWERP"]
 ANCHORS = [(51.22, 4.40), (-17.0, 179.9), (-17.5, -179.8), (65.8, 180.0), (88.5, 0.0)]
+Point = tuple[float, float]
+anchor_lists = st.lists(
+    st.one_of(st.sampled_from(ANCHORS), st.tuples(st.floats(-90, 90), st.floats(-180, 180))),
+    min_size=1, max_size=3,
+)  # fmt: skip
+jitter = st.integers(-200, 200).map(lambda n: n / 100)  # degrees, more evenly than floats
 fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
-def points(draw: st.DrawFn) -> tuple[float, float]:
-    if draw(st.booleans()):  # anywhere
-        return draw(st.floats(-90, 90)), draw(st.floats(-180, 180))
-    lat, lon = draw(st.sampled_from(ANCHORS))
-    lat = min(90.0, max(-90.0, lat + draw(st.floats(-3, 3))))
-    lon = (lon + draw(st.floats(-3, 3)) + 180) % 360 - 180
+def points(draw: st.DrawFn, anchors: list[Point]) -> Point:
+    lat, lon = draw(st.sampled_from(anchors))
+    lat = min(90.0, max(-90.0, lat + draw(jitter)))
+    lon = (lon + draw(jitter) + 180) % 360 - 180
     return lat, lon
 
 
 @st.composite
-def sites(draw: st.DrawFn) -> SiteSpec:
-    lat, lon = draw(points())
-    return SiteSpec(lat, lon, draw(st.floats(1, 400)), draw(st.sampled_from(["", "plant"])))
+def sites(draw: st.DrawFn, anchors: list[Point]) -> SiteSpec:
+    lat, lon = draw(points(anchors))
+    return SiteSpec(lat, lon, draw(st.integers(1, 400)), draw(st.sampled_from(["", "plant"])))
 
 
 def some(names: list[str]) -> st.SearchStrategy[frozenset[str]]:
     return st.frozensets(st.sampled_from(names), max_size=2)
 
 
+# With `areas` false, watches have sites alone and incidents points alone: what a watch hits
+# is then what the distance check says, never a country, subdivision or lane.
+
+
 @st.composite
-def watch_fields(draw: st.DrawFn) -> dict[str, Any]:
-    return dict(
+def watch_fields(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
+    fields = dict(
         buyer=draw(st.integers(1, 3)), materials=draw(some(MATERIALS)),
-        countries=draw(some(COUNTRIES)), subdivisions=draw(some(SUBDIVISIONS)),
-        lanes=draw(some(LANES)), sites=tuple(draw(st.lists(sites(), max_size=2))),
+        sites=tuple(draw(st.lists(sites(anchors), max_size=2))),
         min_severity=draw(st.sampled_from([*SEVERITIES, "unknown"])),
     )  # fmt: skip
+    if areas:
+        fields.update(countries=draw(some(COUNTRIES)), subdivisions=draw(some(SUBDIVISIONS)),
+                      lanes=draw(some(LANES)))  # fmt: skip
+    return fields
 
 
 @st.composite
-def places(draw: st.DrawFn) -> dict[str, Any]:
-    place: dict[str, Any] = {"kind": draw(st.sampled_from(["port", "waterway", "city"]))}
-    place["name"] = draw(st.sampled_from(["Antwerp", "Suez", "Suva", None]))
-    place["locode"] = draw(st.sampled_from(["BEANR", None]))
-    place["country"] = draw(st.sampled_from([*COUNTRIES, None]))
-    place["subdivision"] = draw(st.sampled_from([*SUBDIVISIONS, None]))
-    if draw(st.booleans()):
-        place["lat"], place["lon"] = draw(points())
+def places(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
+    place: dict[str, Any] = {"kind": "city", "name": draw(st.sampled_from(["Suva", None]))}
+    if areas:
+        place["kind"] = draw(st.sampled_from(["port", "waterway", "city"]))
+        place["name"] = draw(st.sampled_from(["Antwerp", "Suez", "Suva", None]))
+        place["locode"] = draw(st.sampled_from(["BEANR", None]))
+        place["country"] = draw(st.sampled_from([*COUNTRIES, None, None, None]))
+        place["subdivision"] = draw(st.sampled_from([*SUBDIVISIONS, None, None, None]))
+    if not areas or draw(st.integers(0, 3)):
+        place["lat"], place["lon"] = draw(points(anchors))
     return place
 
 
 @st.composite
-def incidents(draw: st.DrawFn) -> dict[str, Any]:
+def incidents(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
     named = draw(st.lists(st.sampled_from(MATERIALS), max_size=2))  # often none: every good
     return incident(
         severity=draw(st.sampled_from([*SEVERITIES, None])),
-        countries=draw(st.lists(st.sampled_from(COUNTRIES), max_size=2)),
-        places=draw(st.lists(places(), max_size=3)),
+        countries=draw(st.lists(st.sampled_from(COUNTRIES), max_size=2)) if areas else [],
+        places=draw(st.lists(places(anchors, areas), max_size=3)),
         materials=[{"name": m} if draw(st.booleans()) else m for m in named],
     )
 
 
-watch_lists = st.lists(watch_fields(), max_size=15).map(
-    lambda fields: [spec(f"w{i}", **kw) for i, kw in enumerate(fields)]
-)
+@st.composite
+def worlds(draw: st.DrawFn, areas: bool = True) -> tuple[list[WatchSpec], list[dict[str, Any]]]:
+    """Return watches keyed w0, w1, … and a few incidents around the same anchors."""
+    anchors = draw(anchor_lists)
+    fields = draw(st.lists(watch_fields(anchors, areas), max_size=15))
+    incs = draw(st.lists(incidents(anchors, areas), min_size=1, max_size=4))
+    return [spec(f"w{i}", **kw) for i, kw in enumerate(fields)], incs
 
 
 def indexed(specs: Any) -> WatchIndex:
@@ -172,16 +191,18 @@ def indexed(specs: Any) -> WatchIndex:
 
 
 @fuzz
-@given(specs=watch_lists, incs=st.lists(incidents(), min_size=1, max_size=4))
-def test_hits_are_the_watches_a_full_scan_matches(specs: Any, incs: Any) -> None:
+@given(world=st.one_of(worlds(), worlds(areas=False)))
+def test_hits_are_the_watches_a_full_scan_matches(world: Any) -> None:
+    specs, incs = world
     index = indexed(specs)
     for inc in incs:
         assert index.hits(inc) == {m.spec.key for m in scan(specs, inc)}
 
 
 @fuzz
-@given(specs=watch_lists, incs=st.lists(incidents(), min_size=1, max_size=4))
-def test_match_explains_what_a_full_scan_explains(specs: Any, incs: Any) -> None:
+@given(world=st.one_of(worlds(), worlds(areas=False)))
+def test_match_explains_what_a_full_scan_explains(world: Any) -> None:
+    specs, incs = world
     index = indexed(specs)
     for inc in incs:
         assert index.match(inc) == scan(specs, inc)
@@ -190,12 +211,25 @@ def test_match_explains_what_a_full_scan_explains(specs: Any, incs: Any) -> None
 def test_a_site_across_the_antimeridian_is_hit_and_a_far_one_is_not() -> None:
     index = indexed([
         spec("w1", sites=(SiteSpec(-17.0, 179.9, 50, "suva"),)),
-        spec("w2", sites=(SiteSpec(-17.0, 178.0, 50, "nadi"),)),
+        spec("w2", sites=(SiteSpec(-17.0, -179.2, 50, "levuka"),)),  # in the cell, 64 km off
+        spec("w3", sites=(SiteSpec(-17.0, 178.0, 50, "nadi"),)),
     ])  # fmt: skip
     fiji = incident(countries=[], materials=[], places=[
         {"name": "Vanua Levu", "kind": "city", "lat": -17.1, "lon": -179.8}])  # fmt: skip
     assert index.hits(fiji) == {"w1"}
     assert index.match(fiji)[0].places == ("site suva: 34 km from Vanua Levu",)
+
+
+@fuzz
+@given(pair=anchor_lists.flatmap(lambda a: st.tuples(points(a), points(a))),
+       reach=st.sampled_from([0.999999, 1.0, 1.000001]) | st.floats(0.9, 1.1))  # fmt: skip
+def test_a_point_is_near_a_site_when_its_haversine_distance_is_within_the_radius(
+    pair: tuple[Point, Point], reach: float
+) -> None:
+    (lat, lon), (plat, plon) = pair
+    km = haversine_km(lat, lon, plat, plon)
+    site = SiteSpec(lat, lon, km * reach)
+    assert (near(site, [(plat, plon, "p")]) is not None) == (km <= site.radius_km)
 
 
 def filed(tree: Any) -> Iterator[str]:
@@ -208,16 +242,15 @@ def filed(tree: Any) -> Iterator[str]:
 
 
 @fuzz
-@given(ops=st.lists(st.tuples(st.sampled_from(["w1", "w2", "w3"]), st.booleans(),
-                              st.data()), max_size=12),
-       incs=st.lists(incidents(), min_size=1, max_size=3))  # fmt: skip
+@given(data=st.data())
 def test_puts_and_removes_leave_each_live_watch_filed_once_per_place_and_material(
-    ops: Any, incs: Any
+    data: st.DataObject,
 ) -> None:
+    anchors = data.draw(anchor_lists)
     index, live = WatchIndex(), {}
-    for key, put, data in ops:
-        if put:
-            live[key] = spec(key, **data.draw(watch_fields()))
+    for key in data.draw(st.lists(st.sampled_from(["w1", "w2", "w3"]), max_size=12)):
+        if data.draw(st.booleans()):
+            live[key] = spec(key, **data.draw(watch_fields(anchors)))
             index.put(live[key])
         else:
             live.pop(key, None)
@@ -225,7 +258,7 @@ def test_puts_and_removes_leave_each_live_watch_filed_once_per_place_and_materia
     assert index.specs == live
     times = {k: len(index._place_keys(s)) * len(s.materials or "*") for k, s in live.items()}
     assert Counter(filed(index._index)) == Counter(times)  # nothing stale, nothing twice
-    for inc in incs:
+    for inc in data.draw(st.lists(incidents(anchors), min_size=1, max_size=3)):
         assert index.hits(inc) == {m.spec.key for m in scan(live.values(), inc)}
     for key in list(live):
         index.remove(key)
