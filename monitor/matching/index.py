@@ -79,17 +79,16 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
 
 def near(site: SiteSpec, points: Iterable[tuple[float, float, str]]) -> tuple[float, str] | None:
     """Return the distance to, and the name of, the first point within the site's radius."""
+    slat, slon, radius = site.lat, site.lon, site.radius_km
+    # No two points are closer than their difference in latitude alone, so points farther
+    # apart in latitude than the radius (plus a millimetre for rounding) are out of reach
+    # without a haversine. That holds for latitudes on the globe only.
+    reach = (radius + 1e-6) / KM_PER_DEGREE_LAT if -90 <= slat <= 90 else math.inf
     for lat, lon, name in points:
-        # Points farther apart in latitude alone than the radius (plus a millimetre for
-        # rounding) are out of reach, which saves the haversine for most of them.
-        if (
-            abs(lat - site.lat) * KM_PER_DEGREE_LAT > site.radius_km + 1e-6
-            and abs(lat) <= 90
-            and abs(site.lat) <= 90
-        ):
+        if abs(lat - slat) > reach and -90 <= lat <= 90:
             continue
-        km = haversine_km(site.lat, site.lon, lat, lon)
-        if km <= site.radius_km:
+        km = haversine_km(slat, slon, lat, lon)
+        if km <= radius:
             return km, name
     return None
 
@@ -105,8 +104,10 @@ def check(spec: WatchSpec, fp: Footprint) -> Match | None:
     else:  # the incident names no material (a closed port hits every good) or the watch none
         materials = tuple(sorted(fp.materials or spec.materials))
     places = [f"country {c}" for c in sorted(spec.countries & fp.countries)]
-    places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
-    places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
+    if spec.subdivisions:
+        places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
+    if spec.lanes:
+        places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
     for site in spec.sites:
         found = near(site, fp.points)
         if found is not None:
