@@ -47,6 +47,17 @@ def test_place_and_material_must_both_overlap() -> None:
     assert hit.places[0].startswith("site plant: ")
 
 
+def test_a_match_says_which_materials_and_places_overlapped() -> None:
+    watch = spec("w1", countries=frozenset({"BE", "NL"}), subdivisions=frozenset({"BE-VAN"}),
+                 lanes=frozenset({"BEANR", "NLRTM"}), materials=frozenset({"cocoa", "copper"}),
+                 sites=(SiteSpec(51.3, 4.5, 30), SiteSpec(51.0, 4.0, 5, "far")))  # fmt: skip
+    inc = incident(places=[{"lat": 51.25, "lon": 4.45}, {**ANTWERP, "subdivision": "BE-VAN"}])
+    [hit] = indexed([watch]).match(inc)
+    assert hit.materials == ("cocoa",)
+    assert hit.places == ("country BE", "subdivision BE-VAN", "lane BEANR",
+                          "site 51.30,4.50: 7 km from the incident")  # fmt: skip
+
+
 def test_changes_and_removals_reach_the_index() -> None:
     index = WatchIndex()
     index.put(spec("w1", countries=frozenset({"BE"})))
@@ -192,20 +203,15 @@ def indexed(specs: Any) -> WatchIndex:
 
 @fuzz
 @given(world=st.one_of(worlds(), worlds(areas=False)))
-def test_hits_are_the_watches_a_full_scan_matches(world: Any) -> None:
+def test_hits_are_the_watches_a_full_scan_matches_and_match_explains_them_alike(
+    world: Any,
+) -> None:
     specs, incs = world
     index = indexed(specs)
     for inc in incs:
-        assert index.hits(inc) == {m.spec.key for m in scan(specs, inc)}
-
-
-@fuzz
-@given(world=st.one_of(worlds(), worlds(areas=False)))
-def test_match_explains_what_a_full_scan_explains(world: Any) -> None:
-    specs, incs = world
-    index = indexed(specs)
-    for inc in incs:
-        assert index.match(inc) == scan(specs, inc)
+        expected = scan(specs, inc)
+        assert index.hits(inc) == {m.spec.key for m in expected}
+        assert index.match(inc) == expected
 
 
 def test_a_site_across_the_antimeridian_is_hit_and_a_far_one_is_not() -> None:
