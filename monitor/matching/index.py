@@ -2,10 +2,11 @@
 
 Each watch is filed under its place keys (country, subdivision, lane, and the 1° grid cells
 its sites' radii reach), then its minimum severity rank, then each material it names (or `*`
-for none). For an incident of rank r, the buckets of rank ≤ r under its countries,
-subdivisions and lanes and under its materials and `*` (every material when it names none)
-are taken whole: those watches match with no check of their own. Watches found only through
-a grid cell get the one check left, the distance from a site to an incident point.
+for none) and once more under `EVERY`, whatever its materials. For an incident of rank r, the
+buckets of rank ≤ r under its countries, subdivisions and lanes and under its materials and
+`*` (or `EVERY` when it names no material) are taken whole: those watches match with no check
+of their own. Watches found only through a grid cell get the one check left, the distance
+from a site to an incident point.
 
 `hits` is that decision; `match` runs `check` on the hits alone, to say what overlapped.
 `scan` runs `check` on every watch: the baseline the index is measured against, and its
@@ -23,7 +24,8 @@ from monitor.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from monitor.matching.watches import SiteSpec, WatchSpec
 from monitor.vocab import SEVERITIES
 
-ANY = "*"
+ANY = "*"  # the material key of a watch that names none
+EVERY = None  # the key under which a place and rank hold all their watches
 PlaceKey = tuple[str, Any, Any]
 
 
@@ -141,8 +143,8 @@ class WatchIndex:
 
     def __init__(self) -> None:
         self.specs: dict[str, WatchSpec] = {}
-        # place key -> minimum severity rank -> material (or `*`) -> watch keys
-        self._index: dict[PlaceKey, dict[int, dict[str, set[str]]]] = {}
+        # place key -> minimum severity rank -> material (or `*`, or EVERY) -> watch keys
+        self._index: dict[PlaceKey, dict[int, dict[str | None, set[str]]]] = {}
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -159,13 +161,17 @@ class WatchIndex:
             keys |= {("g", la, lo) for la, lo in _cells(site.lat, site.lon, site.radius_km)}
         return keys
 
+    @staticmethod
+    def _material_keys(spec: WatchSpec) -> tuple[str | None, ...]:
+        return (*(spec.materials or {ANY}), EVERY)
+
     def put(self, spec: WatchSpec) -> None:
         """Add a watch, or replace the one with the same key."""
         self.remove(spec.key)
         self.specs[spec.key] = spec
         for pk in self._place_keys(spec):
             by_material = self._index.setdefault(pk, {}).setdefault(spec.min_rank, {})
-            for material in spec.materials or {ANY}:
+            for material in self._material_keys(spec):
                 by_material.setdefault(material, set()).add(spec.key)
 
     def remove(self, key: str) -> None:
@@ -176,7 +182,7 @@ class WatchIndex:
         for pk in self._place_keys(spec):
             by_rank = self._index.get(pk, {})
             by_material = by_rank.get(spec.min_rank, {})
-            for material in spec.materials or {ANY}:
+            for material in self._material_keys(spec):
                 keys = by_material.get(material, set())
                 keys.discard(key)
                 if not keys:
@@ -189,16 +195,13 @@ class WatchIndex:
     def _filed(self, place_keys: Iterable[PlaceKey], fp: Footprint) -> set[str]:
         """Return the watches filed under these places, the incident's materials and rank."""
         found: set[str] = set()
-        materials = (*fp.materials, ANY) if fp.materials else ()
+        # An incident that names no material hits every good.
+        materials = (*fp.materials, ANY) if fp.materials else (EVERY,)
         for pk in place_keys:
             for rank, by_material in self._index.get(pk, {}).items():
-                if rank > fp.rank:
-                    continue
-                if not materials:  # the incident names no material: it hits every good
-                    found.update(*by_material.values())
-                    continue
-                for material in materials:
-                    found |= by_material.get(material, set())
+                if rank <= fp.rank:
+                    for material in materials:
+                        found.update(by_material.get(material, ()))
         return found
 
     def _hits(self, fp: Footprint) -> set[str]:
