@@ -1,24 +1,31 @@
-"""The watch index: candidates by place and material, so matching never scans every watch.
+"""The watch index: which watches an incident hits, decided by set operations, not a scan.
 
 Each watch is filed under its place keys (country, subdivision, lane, and the 1° grid cells
-its sites' radii reach) and, within a place, under each material it names (or `*` for
-none). An incident looks up its own place keys and materials, and only those candidates get
-the exact check (distances, severity) that a full scan would run on every watch.
+its sites' radii reach), then its minimum severity rank, then each material it names (or `*`
+for none) and once more under `EVERY`, whatever its materials. For an incident of rank r, the
+buckets of rank ≤ r under its countries, subdivisions and lanes and under its materials and
+`*` (or `EVERY` when it names no material) are taken whole: those watches match with no check
+of their own. Watches found only through a grid cell get the one check left, the distance
+from a site to an incident point.
+
+`hits` is that decision; `match` runs `check` on the hits alone, to say what overlapped.
+`scan` runs `check` on every watch: the baseline the index is measured against, and its
+test oracle.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from monitor.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
-from monitor.matching.watches import WatchSpec
+from monitor.matching.watches import SiteSpec, WatchSpec
 from monitor.vocab import SEVERITIES
 
-ANY = "*"
+ANY = "*"  # the material key of a watch that names none
+EVERY = None  # the key under which a place and rank hold all their watches
 PlaceKey = tuple[str, Any, Any]
 
 
@@ -72,6 +79,22 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
     )  # fmt: skip
 
 
+def near(site: SiteSpec, points: Iterable[tuple[float, float, str]]) -> tuple[float, str] | None:
+    """Return the distance to, and the name of, the first point within the site's radius."""
+    slat, slon, radius = site.lat, site.lon, site.radius_km
+    # No two points are closer than their difference in latitude alone, so points farther
+    # apart in latitude than the radius (plus a millimetre for rounding) are out of reach
+    # without a haversine. That holds for latitudes on the globe only.
+    reach = (radius + 1e-6) / KM_PER_DEGREE_LAT if -90 <= slat <= 90 else math.inf
+    for lat, lon, name in points:
+        if abs(lat - slat) > reach and -90 <= lat <= 90:
+            continue
+        km = haversine_km(slat, slon, lat, lon)
+        if km <= radius:
+            return km, name
+    return None
+
+
 def check(spec: WatchSpec, fp: Footprint) -> Match | None:
     """Return the match when a place and a material overlap and the severity is enough."""
     if fp.rank < spec.min_rank:
@@ -83,15 +106,16 @@ def check(spec: WatchSpec, fp: Footprint) -> Match | None:
     else:  # the incident names no material (a closed port hits every good) or the watch none
         materials = tuple(sorted(fp.materials or spec.materials))
     places = [f"country {c}" for c in sorted(spec.countries & fp.countries)]
-    places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
-    places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
+    if spec.subdivisions:
+        places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
+    if spec.lanes:
+        places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
     for site in spec.sites:
-        for lat, lon, name in fp.points:
-            km = haversine_km(site.lat, site.lon, lat, lon)
-            if km <= site.radius_km:
-                label = site.label or f"{site.lat:.2f},{site.lon:.2f}"
-                places.append(f"site {label}: {km:.0f} km from {name or 'the incident'}")
-                break
+        found = near(site, fp.points)
+        if found is not None:
+            km, name = found
+            label = site.label or f"{site.lat:.2f},{site.lon:.2f}"
+            places.append(f"site {label}: {km:.0f} km from {name or 'the incident'}")
     if not places:
         return None
     return Match(spec, materials, tuple(places))
@@ -115,13 +139,12 @@ def _cells(lat: float, lon: float, radius_km: float) -> Iterable[tuple[int, int]
 
 
 class WatchIndex:
-    """Watches filed by place key and material; add, replace and remove keep it current."""
+    """Watches filed by place, severity and material; add, replace and remove keep it current."""
 
     def __init__(self) -> None:
         self.specs: dict[str, WatchSpec] = {}
-        self._index: defaultdict[PlaceKey, defaultdict[str, set[str]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
+        # place key -> minimum severity rank -> material (or `*`, or EVERY) -> watch keys
+        self._index: dict[PlaceKey, dict[int, dict[str | None, set[str]]]] = {}
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -138,13 +161,18 @@ class WatchIndex:
             keys |= {("g", la, lo) for la, lo in _cells(site.lat, site.lon, site.radius_km)}
         return keys
 
+    @staticmethod
+    def _material_keys(spec: WatchSpec) -> tuple[str | None, ...]:
+        return (*(spec.materials or {ANY}), EVERY)
+
     def put(self, spec: WatchSpec) -> None:
         """Add a watch, or replace the one with the same key."""
         self.remove(spec.key)
         self.specs[spec.key] = spec
         for pk in self._place_keys(spec):
-            for material in spec.materials or {ANY}:
-                self._index[pk][material].add(spec.key)
+            by_material = self._index.setdefault(pk, {}).setdefault(spec.min_rank, {})
+            for material in self._material_keys(spec):
+                by_material.setdefault(material, set()).add(spec.key)
 
     def remove(self, key: str) -> None:
         """Forget a watch (nothing happens when it is unknown)."""
@@ -152,47 +180,50 @@ class WatchIndex:
         if spec is None:
             return
         for pk in self._place_keys(spec):
-            by_material = self._index.get(pk)
-            if by_material is None:
-                continue
-            for material in spec.materials or {ANY}:
-                by_material[material].discard(key)
-                if not by_material[material]:
-                    del by_material[material]
+            by_rank = self._index.get(pk, {})
+            by_material = by_rank.get(spec.min_rank, {})
+            for material in self._material_keys(spec):
+                keys = by_material.get(material, set())
+                keys.discard(key)
+                if not keys:
+                    by_material.pop(material, None)
             if not by_material:
-                del self._index[pk]
+                by_rank.pop(spec.min_rank, None)
+            if not by_rank:
+                self._index.pop(pk, None)
 
-    def _incident_keys(self, fp: Footprint) -> set[PlaceKey]:
-        keys: set[PlaceKey] = {("c", c, None) for c in fp.countries}
-        keys |= {("s", s, None) for s in fp.subdivisions}
-        keys |= {("l", lane, None) for lane in fp.lanes}
-        keys |= {("g", *_cell(lat, lon)) for lat, lon, _ in fp.points}
-        return keys
-
-    def candidates(self, fp: Footprint) -> set[str]:
-        """Return the keys of watches filed under the incident's places and materials."""
+    def _filed(self, place_keys: Iterable[PlaceKey], fp: Footprint) -> set[str]:
+        """Return the watches filed under these places, the incident's materials and rank."""
         found: set[str] = set()
-        for pk in self._incident_keys(fp):
-            by_material = self._index.get(pk)
-            if not by_material:
-                continue
-            if not fp.materials:
-                for keys in by_material.values():
-                    found |= keys
-                continue
-            for material in (*fp.materials, ANY):
-                found |= by_material.get(material, set())
+        # An incident that names no material hits every good.
+        materials = (*fp.materials, ANY) if fp.materials else (EVERY,)
+        for pk in place_keys:
+            for rank, by_material in self._index.get(pk, {}).items():
+                if rank <= fp.rank:
+                    for material in materials:
+                        found.update(by_material.get(material, ()))
         return found
 
+    def _hits(self, fp: Footprint) -> set[str]:
+        areas: set[PlaceKey] = {("c", c, None) for c in fp.countries}
+        areas |= {("s", s, None) for s in fp.subdivisions}
+        areas |= {("l", lane, None) for lane in fp.lanes}
+        found = self._filed(areas, fp)
+        cells: set[PlaceKey] = {("g", *_cell(lat, lon)) for lat, lon, _ in fp.points}
+        for key in self._filed(cells, fp) - found:
+            if any(near(site, fp.points) for site in self.specs[key].sites):
+                found.add(key)
+        return found
+
+    def hits(self, incident: Mapping[str, Any]) -> set[str]:
+        """Return the keys of every watch the incident hits (what `match` explains)."""
+        return self._hits(footprint(incident))
+
     def match(self, incident: Mapping[str, Any]) -> list[Match]:
-        """Return every watch the incident hits, in key order."""
+        """Return every watch the incident hits, in key order, with what overlapped."""
         fp = footprint(incident)
-        out = []
-        for key in sorted(self.candidates(fp)):
-            hit = check(self.specs[key], fp)
-            if hit is not None:
-                out.append(hit)
-        return out
+        explained = (check(self.specs[key], fp) for key in sorted(self._hits(fp)))
+        return [hit for hit in explained if hit is not None]
 
 
 def scan(specs: Iterable[WatchSpec], incident: Mapping[str, Any]) -> list[Match]:
@@ -202,4 +233,13 @@ def scan(specs: Iterable[WatchSpec], incident: Mapping[str, Any]) -> list[Match]
     return [hit for hit in hits if hit is not None]
 
 
-__all__ = ["KM_PER_DEGREE_LAT", "Footprint", "Match", "WatchIndex", "check", "footprint", "scan"]
+__all__ = [
+    "KM_PER_DEGREE_LAT",
+    "Footprint",
+    "Match",
+    "WatchIndex",
+    "check",
+    "footprint",
+    "near",
+    "scan",
+]

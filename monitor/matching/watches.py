@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from monitor.vocab import SEVERITIES
@@ -33,7 +34,7 @@ class WatchSpec:
     sites: tuple[SiteSpec, ...] = field(default_factory=tuple)
     min_severity: str = "medium"
 
-    @property
+    @cached_property
     def min_rank(self) -> int:
         """Return the lowest severity rank this watch alerts on."""
         return SEVERITIES.index(self.min_severity) if self.min_severity in SEVERITIES else 1

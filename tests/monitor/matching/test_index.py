@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor.geo import haversine_km
 from monitor.matching import WatchIndex, WatchSpec, decide_alerts
 from monitor.matching.alerts import alert_message
-from monitor.matching.index import scan
+from monitor.matching.index import near, scan
 from monitor.matching.watches import SiteSpec
+from monitor.vocab import SEVERITIES
 
 ANTWERP = {"name": "Antwerp", "country": "BE", "kind": "port", "locode": "BEANR",
            "lat": 51.22, "lon": 4.40}  # fmt: skip
@@ -38,6 +45,17 @@ def test_place_and_material_must_both_overlap() -> None:
     assert [m.spec.key for m in index.match(incident(materials=[]))] == ["w1", "w2", "w3", "w4"]
     hit = index.match(incident())[2]
     assert hit.places[0].startswith("site plant: ")
+
+
+def test_a_match_says_which_materials_and_places_overlapped() -> None:
+    watch = spec("w1", countries=frozenset({"BE", "NL"}), subdivisions=frozenset({"BE-VAN"}),
+                 lanes=frozenset({"BEANR", "NLRTM"}), materials=frozenset({"cocoa", "copper"}),
+                 sites=(SiteSpec(51.3, 4.5, 30), SiteSpec(51.0, 4.0, 5, "far")))  # fmt: skip
+    inc = incident(places=[{"lat": 51.25, "lon": 4.45}, {**ANTWERP, "subdivision": "BE-VAN"}])
+    [hit] = indexed([watch]).match(inc)
+    assert hit.materials == ("cocoa",)
+    assert hit.places == ("country BE", "subdivision BE-VAN", "lane BEANR",
+                          "site 51.30,4.50: 7 km from the incident")  # fmt: skip
 
 
 def test_changes_and_removals_reach_the_index() -> None:
@@ -88,3 +106,167 @@ def test_one_alert_per_buyer_again_when_worse_and_an_all_clear() -> None:
     assert message["id"] == "1:inc:1" and message["feed_ids"] == [3]
     assert message["suggestions"][0]["suppliers"][0]["country"] == "GH"
     assert message["why"]["places"] == ["country BE"]
+
+
+# Randomised watches and incidents over a few names, so that they overlap often, and points
+# within 2° of one to three anchors: anywhere, or by Antwerp, on both sides of the antimeridian
+# and near the North Pole. Sites reach 1 to 400 km, so points fall both in and out of reach.
+MATERIALS = ["cocoa", "copper", "rice"]
+COUNTRIES = ["BE", "FJ", "NZ"]
+SUBDIVISIONS = ["BE-VAN", "FJ-C"]
+LANES = ["BEANR", "SUEZ", "ANTWERP"]
+ANCHORS = [(51.22, 4.40), (-17.0, 179.9), (-17.5, -179.8), (65.8, 180.0), (88.5, 0.0)]
+Point = tuple[float, float]
+anchor_lists = st.lists(
+    st.one_of(st.sampled_from(ANCHORS), st.tuples(st.floats(-90, 90), st.floats(-180, 180))),
+    min_size=1, max_size=3,
+)  # fmt: skip
+jitter = st.integers(-200, 200).map(lambda n: n / 100)  # degrees, more evenly than floats
+fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def points(draw: st.DrawFn, anchors: list[Point]) -> Point:
+    lat, lon = draw(st.sampled_from(anchors))
+    lat = min(90.0, max(-90.0, lat + draw(jitter)))
+    lon = (lon + draw(jitter) + 180) % 360 - 180
+    return lat, lon
+
+
+@st.composite
+def sites(draw: st.DrawFn, anchors: list[Point]) -> SiteSpec:
+    lat, lon = draw(points(anchors))
+    return SiteSpec(lat, lon, draw(st.integers(1, 400)), draw(st.sampled_from(["", "plant"])))
+
+
+def some(names: list[str]) -> st.SearchStrategy[frozenset[str]]:
+    return st.frozensets(st.sampled_from(names), max_size=2)
+
+
+# With `areas` false, watches have sites alone and incidents points alone: what a watch hits
+# is then what the distance check says, never a country, subdivision or lane.
+
+
+@st.composite
+def watch_fields(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
+    fields = dict(
+        buyer=draw(st.integers(1, 3)), materials=draw(some(MATERIALS)),
+        sites=tuple(draw(st.lists(sites(anchors), max_size=2))),
+        min_severity=draw(st.sampled_from([*SEVERITIES, "unknown"])),
+    )  # fmt: skip
+    if areas:
+        fields.update(countries=draw(some(COUNTRIES)), subdivisions=draw(some(SUBDIVISIONS)),
+                      lanes=draw(some(LANES)))  # fmt: skip
+    return fields
+
+
+@st.composite
+def places(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
+    place: dict[str, Any] = {"kind": "city", "name": draw(st.sampled_from(["Suva", None]))}
+    if areas:
+        place["kind"] = draw(st.sampled_from(["port", "waterway", "city"]))
+        place["name"] = draw(st.sampled_from(["Antwerp", "Suez", "Suva", None]))
+        place["locode"] = draw(st.sampled_from(["BEANR", None]))
+        place["country"] = draw(st.sampled_from([*COUNTRIES, None, None, None]))
+        place["subdivision"] = draw(st.sampled_from([*SUBDIVISIONS, None, None, None]))
+    if not areas or draw(st.integers(0, 3)):
+        place["lat"], place["lon"] = draw(points(anchors))
+    return place
+
+
+@st.composite
+def incidents(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
+    named = draw(st.lists(st.sampled_from(MATERIALS), max_size=2))  # often none: every good
+    return incident(
+        severity=draw(st.sampled_from([*SEVERITIES, None])),
+        countries=draw(st.lists(st.sampled_from(COUNTRIES), max_size=2)) if areas else [],
+        places=draw(st.lists(places(anchors, areas), max_size=3)),
+        materials=[{"name": m} if draw(st.booleans()) else m for m in named],
+    )
+
+
+@st.composite
+def worlds(draw: st.DrawFn, areas: bool = True) -> tuple[list[WatchSpec], list[dict[str, Any]]]:
+    """Return watches keyed w0, w1, … and a few incidents around the same anchors."""
+    anchors = draw(anchor_lists)
+    fields = draw(st.lists(watch_fields(anchors, areas), max_size=15))
+    incs = draw(st.lists(incidents(anchors, areas), min_size=1, max_size=4))
+    return [spec(f"w{i}", **kw) for i, kw in enumerate(fields)], incs
+
+
+def indexed(specs: Any) -> WatchIndex:
+    index = WatchIndex()
+    for s in specs:
+        index.put(s)
+    return index
+
+
+@fuzz
+@given(world=st.one_of(worlds(), worlds(areas=False)))
+def test_hits_are_the_watches_a_full_scan_matches_and_match_explains_them_alike(
+    world: Any,
+) -> None:
+    specs, incs = world
+    index = indexed(specs)
+    for inc in incs:
+        expected = scan(specs, inc)
+        assert index.hits(inc) == {m.spec.key for m in expected}
+        assert index.match(inc) == expected
+
+
+def test_a_site_across_the_antimeridian_is_hit_and_a_far_one_is_not() -> None:
+    index = indexed([
+        spec("w1", sites=(SiteSpec(-17.0, 179.9, 50, "suva"),)),
+        spec("w2", sites=(SiteSpec(-17.0, -179.2, 50, "levuka"),)),  # in the cell, 64 km off
+        spec("w3", sites=(SiteSpec(-17.0, 178.0, 50, "nadi"),)),
+    ])  # fmt: skip
+    fiji = incident(countries=[], materials=[], places=[
+        {"name": "Vanua Levu", "kind": "city", "lat": -17.1, "lon": -179.8}])  # fmt: skip
+    assert index.hits(fiji) == {"w1"}
+    assert index.match(fiji)[0].places == ("site suva: 34 km from Vanua Levu",)
+
+
+@fuzz
+@given(pair=anchor_lists.flatmap(lambda a: st.tuples(points(a), points(a))),
+       reach=st.sampled_from([0.999999, 1.0, 1.000001]) | st.floats(0.9, 1.1))  # fmt: skip
+def test_a_point_is_near_a_site_when_its_haversine_distance_is_within_the_radius(
+    pair: tuple[Point, Point], reach: float
+) -> None:
+    (lat, lon), (plat, plon) = pair
+    km = haversine_km(lat, lon, plat, plon)
+    site = SiteSpec(lat, lon, km * reach)
+    assert (near(site, [(plat, plon, "p")]) is not None) == (km <= site.radius_km)
+
+
+def filed(tree: Any) -> Iterator[str]:
+    """Yield every key filed anywhere in the index, as often as it is filed."""
+    if isinstance(tree, set):
+        yield from tree
+    else:
+        for sub in tree.values():
+            yield from filed(sub)
+
+
+@fuzz
+@given(data=st.data())
+def test_puts_and_removes_leave_each_live_watch_filed_as_often_as_it_should_be(
+    data: st.DataObject,
+) -> None:
+    anchors = data.draw(anchor_lists)
+    index, live = WatchIndex(), {}
+    for key in data.draw(st.lists(st.sampled_from(["w1", "w2", "w3"]), max_size=12)):
+        if data.draw(st.booleans()):
+            live[key] = spec(key, **data.draw(watch_fields(anchors)))
+            index.put(live[key])
+        else:
+            live.pop(key, None)
+            index.remove(key)
+    assert index.specs == live
+    # Under each place: once per material (or `*`), and once more under EVERY.
+    times = {k: len(index._place_keys(s)) * (len(s.materials or "*") + 1) for k, s in live.items()}
+    assert Counter(filed(index._index)) == Counter(times)  # nothing stale, nothing twice
+    for inc in data.draw(st.lists(incidents(anchors), min_size=1, max_size=3)):
+        assert index.hits(inc) == {m.spec.key for m in scan(live.values(), inc)}
+    for key in list(live):
+        index.remove(key)
+    assert not index._index
