@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,10 @@ class Matcher:
             changed = self.sync.refresh(session)
         if changed:
             log.info("watch index: %d changes, %d watches", changed, len(self.sync.index))
+            # The index is long-lived and large: keep the collector from walking it again and
+            # again (a full collection over 50,000 watches paused matching for 30-470 ms).
+            gc.collect()
+            gc.freeze()
         self.loaded = True
         return changed
 

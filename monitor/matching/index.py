@@ -8,6 +8,9 @@ buckets of rank ≤ r under its countries, subdivisions and lanes and under its 
 of their own. Watches found only through a grid cell get the one check left, the distance
 from a site to an incident point.
 
+An incident that exposes a logistics material (containers: a container terminal shut) counts
+as naming no material, since it hits every good that passes there.
+
 `hits` is that decision; `match` runs `check` on the hits alone, to say what overlapped.
 `scan` runs `check` on every watch: the baseline the index is measured against, and its
 test oracle.
@@ -18,8 +21,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from monitor import vocab
 from monitor.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from monitor.matching.watches import SiteSpec, WatchSpec
 from monitor.vocab import SEVERITIES
@@ -50,6 +55,12 @@ class Footprint:
     rank: int
 
 
+@cache
+def carriers() -> frozenset[str]:
+    """Return the lexicon's logistics materials: how goods travel, not goods (containers)."""
+    return frozenset(name for name, m in vocab.materials().items() if m.category == "logistics")
+
+
 def footprint(incident: Mapping[str, Any]) -> Footprint:
     """Return the incident's places and materials as the matcher compares them."""
     places = incident.get("places") or []
@@ -67,6 +78,8 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
         str(m.get("name") if isinstance(m, Mapping) else m).lower()
         for m in incident.get("materials") or []
     }
+    if materials & carriers():  # a container terminal shut hits every good that passes there,
+        materials = set()  # like an incident that names no material
     severity = incident.get("severity")
     return Footprint(
         countries=frozenset(countries),

@@ -270,3 +270,14 @@ def test_puts_and_removes_leave_each_live_watch_filed_as_often_as_it_should_be(
     for key in list(live):
         index.remove(key)
     assert not index._index
+
+
+def test_a_shut_container_terminal_hits_every_good_that_passes_there() -> None:
+    index = WatchIndex()
+    index.put(spec("w1", countries=frozenset({"BE"}), materials=frozenset({"cocoa"})))
+    index.put(spec("w2", countries=frozenset({"NL"}), materials=frozenset({"cocoa"})))
+    terminal = incident(materials=[{"name": "containers"}, {"name": "coffee"}])
+    hits = index.match(terminal)
+    assert [(m.spec.key, m.materials) for m in hits] == [("w1", ("cocoa",))]
+    assert hits == scan(list(index.specs.values()), terminal)
+    assert index.match(incident(materials=[{"name": "coffee"}])) == []  # a good is still a filter
