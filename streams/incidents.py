@@ -1,14 +1,9 @@
-"""The incidents agent: disruptions, keyed by cluster key, into incidents.
-
-The tag stage sends each disruption with its cluster key as the message key, so Kafka's
-partitioner puts every report of one cluster on one partition, where one worker owns the
-cluster's state: the repartition that `group_by` would do, without a second topic and hop. A
-report that arrives under another key (from another producer) is sent again under its own.
-"""
+"""The incidents agent: disruptions, regrouped by cluster key, into incidents."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,9 +28,12 @@ def rules_from(settings: Any) -> ClusterRules:
     )
 
 
-def key_text(key: Any) -> str | None:
-    """Return a message key as text (keys are raw bytes on the wire)."""
-    return key.decode("utf-8", errors="replace") if isinstance(key, bytes) else key
+def key_of(value: Any) -> str:
+    """Return a report's cluster key; an unreadable value gets its own key (and a dead letter)."""
+    try:
+        return cluster_key(json.loads(value))
+    except (ValueError, TypeError, AttributeError):
+        return "undecodable"
 
 
 def register_incidents(app: faust.App, stage: Stage) -> Any:
@@ -73,10 +71,6 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
                     await stage.dead_letter(str(exc), event)
                     continue
                 key = cluster_key(report)
-                if key_text(event.key) != key:  # not from the tag stage: move it to its
-                    await topics.disruptions.send(key=key, value=event.value)  # partition
-                    metrics.repartitioned.inc()
-                    continue
                 state = states[key] if key in states else clusters.get(key)
                 states[key], found = apply_report(state, report, now=now, rules=rules)
                 changes += found
@@ -84,8 +78,8 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
 
     @app.agent(topics.disruptions, name="incidents")
     async def incidents(stream: Any) -> None:
-        """Cluster reports; a cluster lives on one partition (disruptions are keyed by it)."""
-        await stage.run(stream, handle)
+        """Cluster reports; a cluster lives on one partition (grouped by its key)."""
+        await stage.run(stream.group_by(key_of, name="by-cluster"), handle)
 
     @app.timer(settings.incident_expiry_check_s)
     async def expire_incidents() -> None:

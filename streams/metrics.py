@@ -45,9 +45,6 @@ class Metrics:
         self.recoveries = Counter("monitor_recoveries", "Recoveries tagged", registry=r)
         self.incidents = Counter("monitor_incidents", "Incident changes by event (opened, "
                                  "updated, closed, expired)", ["event"], registry=r)  # fmt: skip
-        self.repartitioned = Counter("monitor_repartitioned", "Disruptions that came under "
-                                     "another key than their cluster's and were sent again",
-                                     registry=r)  # fmt: skip
         self.alerts = Counter("monitor_alerts", "Alerts by kind", ["kind"], registry=r)
         self.dead_letters = Counter("monitor_dead_letters", "Dead letters by stage", ["stage"],
                                     registry=r)  # fmt: skip

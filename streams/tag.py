@@ -51,7 +51,6 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
     pool = TaggerPool(stage.settings.tag_processes)
 
     async def handle(events: Sequence[faust.EventT]) -> None:
-        from monitor.incidents import cluster_key
         from monitor.tagger.tag import disruption_message
 
         items: list[ItemRecord] = []
@@ -80,10 +79,8 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
                 await stage.dead_letter(str(result["error"]), event)
             elif (result["is_disruption"] or result["recovery"]) and result["event_type"]:
                 (metrics.recoveries if result["recovery"] else metrics.disruptions).inc()
-                data = disruption_message(fields, result)
-                message = DisruptionRecord.from_data(data)
-                # keyed by cluster: all reports of one event go to one partition (incidents)
-                await topics.disruptions.send(key=cluster_key(data), value=encode(message))
+                message = DisruptionRecord.from_data(disruption_message(fields, result))
+                await topics.disruptions.send(key=fields["id"], value=encode(message))
                 forwarded.append(fields["id"])
         # Only ids whose output Kafka acknowledged are remembered: a crash before this line
         # tags them again, and the stages downstream drop the repeat.
