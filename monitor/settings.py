@@ -58,11 +58,11 @@ class Settings(BaseSettings):
     faust_session_timeout_s: float = 45.0
     faust_heartbeat_s: float = 3.0  # a third of the session timeout or less
     stream_batch: int = 64  # messages per processing batch in the agents
-    # Processes that run spaCy for the tag agent (0: a thread of the worker, sharing its lock).
-    tag_processes: int = Field(default=1, ge=0, le=64)
     stream_batch_within_s: float = 0.5  # longest wait to fill a batch
     stream_retries: int = 5  # attempts at a failing batch before the agent stops on it
     recent_ids_keep_h: float = 24.0  # how long a stage remembers item ids it has handled
+    # Processes that run spaCy for the tag agent (0: a thread of the worker, sharing its lock).
+    tag_processes: int = Field(default=1, ge=0, le=64)
 
     # Incidents: when reports are one event, and how long incidents live.
     incident_distance_km: float = 300.0

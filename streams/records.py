@@ -160,9 +160,9 @@ def decode(raw: Any, record: type[R]) -> R:
     missing = [name for name in required if name not in data]
     if missing:
         raise DecodeError(f"{record.__name__} lacks {', '.join(missing)}")
-    for name in fields:
-        kind: Any = type(data.get(name))
-        if name in data and not _accepts(hints[name], kind):
+    for name in fields & data.keys():
+        kind: Any = type(data[name])
+        if not _accepts(hints[name], kind):
             raise DecodeError(f"{record.__name__}.{name} has the wrong type ({kind.__name__})")
     known = {name: data[name] for name in fields if name in data}
     return record(**known)
