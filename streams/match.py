@@ -52,7 +52,7 @@ class Matcher:
         self, batch: list[tuple[dict[str, Any], dict[str, Any] | None]]
     ) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
         """Return, per incident: its id, the new per-buyer record, and the alerts to send."""
-        from monitor.suggestions import for_incident
+        from monitor.suggestions import for_buyers
 
         if not self.loaded:
             self.refresh()
@@ -63,20 +63,20 @@ class Matcher:
                 previous = records.get(str(incident["id"]), stored)
                 matches = self.sync.index.match(incident)
                 decisions, record = decide_alerts(incident, matches, previous)
-                alerts = []
-                for d in decisions:
-                    suggestions: list[dict[str, Any]] = []
-                    if d.kind != "all_clear" and d.materials:
-                        try:
-                            suggestions = for_incident(
-                                session=session, materials=d.materials,
-                                places=incident.get("places") or [],
-                                countries=incident.get("countries") or [],
-                                buyer=d.buyer_id, settings=self.settings,
-                            )  # fmt: skip
-                        except Exception:  # suggestions help; an alert without them still goes
-                            log.exception("suggestions for incident %s failed", incident["id"])
-                    alerts.append(alert_message(d, incident, suggestions))
+                wants = {d.buyer_id: d.materials for d in decisions
+                         if d.kind != "all_clear" and d.materials}  # fmt: skip
+                suggestions: dict[int, list[dict[str, Any]]] = {}
+                if wants:
+                    try:
+                        suggestions = for_buyers(
+                            session=session, wants=wants, places=incident.get("places") or [],
+                            countries=incident.get("countries") or [], settings=self.settings,
+                        )  # fmt: skip
+                    except Exception:  # suggestions help; alerts without them still go
+                        log.exception("suggestions for incident %s failed", incident["id"])
+                alerts = [
+                    alert_message(d, incident, suggestions.get(d.buyer_id, [])) for d in decisions
+                ]
                 records[str(incident["id"])] = record
                 out.append((str(incident["id"]), record, alerts))
         return out

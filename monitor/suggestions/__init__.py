@@ -2,7 +2,7 @@
 
 from monitor.suggestions.areas import AffectedArea, areas_from_tagged
 from monitor.suggestions.engine import suggest
-from monitor.suggestions.incident import for_incident
+from monitor.suggestions.incident import for_buyers, for_incident
 from monitor.suggestions.result import Candidate, Suggestion, SuggestionResult
 from monitor.suggestions.scoring import Need
 
@@ -13,6 +13,7 @@ __all__ = [
     "Suggestion",
     "SuggestionResult",
     "areas_from_tagged",
+    "for_buyers",
     "for_incident",
     "suggest",
 ]

@@ -108,7 +108,7 @@ def suggest(
         partial = near_misses(session, wanted, found.name, countries, excl, need, ctx, s, limit)
     excluded = [a.label(s.suggest_point_radius_km) for a in affected_places]
     result = SuggestionResult(found.name, subs, excluded, top, partial, "", read)
-    result.message = _message(result)
+    result.message = message(result)
     return result
 
 
@@ -119,6 +119,15 @@ def buyer_context(
     if session.get(Buyer, buyer) is None:
         raise MonitorError(f"no buyer with id {buyer}")
     rows = session.execute(q.buyer_suppliers(buyer)).all()
+    return buyer_context_of([tuple(r) for r in rows], areas, s)
+
+
+def buyer_context_of(
+    rows: Sequence[tuple[int, str, str | None, float | None, float | None]],
+    areas: Sequence[AffectedArea],
+    s: Settings,
+) -> BuyerContext:
+    """Return the context from the buyer's (id, country, subdivision, lat, lon) suppliers."""
     countries = {a.whole_country for a in areas if a.whole_country}
     excl = Exclusions.of(areas, s)
     exposed = set()
@@ -163,7 +172,8 @@ def _rank(x: Suggestion) -> tuple[float, int]:
     return (-x.score, x.supplier.supplier_id)
 
 
-def _message(r: SuggestionResult) -> str:
+def message(r: SuggestionResult) -> str:
+    """Return the one-line summary of a result."""
     what = r.material + (f" (or {', '.join(r.substitutes)})" if r.substitutes else "")
     where = f" outside {'; '.join(r.excluded)}" if r.excluded else ""
     if r.suggestions:

@@ -35,9 +35,12 @@ def _f(value: float) -> ColumnElement[Any]:
 
 
 def score_bound(
-    material: str, need: Need, ctx: BuyerContext | None, s: Settings
+    material: str, need: Need, ctx: BuyerContext | None, s: Settings, *, any_buyer: bool = False
 ) -> ColumnElement[Any]:
-    """Return an SQL expression that is never below the score `scoring.score` gives a row."""
+    """Return an SQL expression that is never below the score `scoring.score` gives a row.
+
+    With `any_buyer` the bound holds whichever buyer asks: diversification at its maximum.
+    """
     mat = case((SM.material == material, _f(1.0)), else_=_f(s.suggest_substitute_factor))
     cap = SM.capacity_monthly
     if need.quantity:
@@ -55,9 +58,11 @@ def score_bound(
         lead_part = case((lead.is_(None), _f(0)), (lead >= 90, _f(0)), else_=1 - lead * _f(1 / 90))
     size = case(*((SM.size_class == k, _f(v)) for k, v in SIZE_SCORES.items()), else_=_f(0))
     certs = _certifications(need.certifications)
-    if ctx and ctx.country_share:
+    if any_buyer:
+        diversity: ColumnElement[Any] = _f(1)
+    elif ctx and ctx.country_share:
         shares = [(SM.country == c, _f(1 - share)) for c, share in ctx.country_share.items()]
-        diversity: ColumnElement[Any] = case(*shares, else_=_f(1))
+        diversity = case(*shares, else_=_f(1))
     else:
         diversity = _f(0)
     slack = 0.001  # parts are rounded to 4 places in Python
@@ -132,3 +137,10 @@ def buyer_suppliers(buyer: int) -> Select[Any]:
     query = select(S.id, S.country, S.subdivision, S.lat, S.lon)
     query = query.join_from(LINKS, SUPPLIERS, LINKS.c.supplier_id == S.id)
     return query.where(LINKS.c.buyer_id == buyer)
+
+
+def buyer_suppliers_of(buyers: Sequence[int]) -> Select[Any]:
+    """Return the current suppliers of several buyers, each row led by its buyer's id."""
+    query = select(LINKS.c.buyer_id, S.id, S.country, S.subdivision, S.lat, S.lon)
+    query = query.join_from(LINKS, SUPPLIERS, LINKS.c.supplier_id == S.id)
+    return query.where(LINKS.c.buyer_id.in_(buyers))
