@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     recent_ids_keep_h: float = 24.0  # how long a stage remembers item ids it has handled
     # Processes that run spaCy for the tag agent (0: a thread of the worker, sharing its lock).
     tag_processes: int = Field(default=1, ge=0, le=64)
+    # Batches the tag agent holds at once: while the tagger works on one, the worker's own
+    # process decodes, sends and acknowledges another.
+    tag_batches_in_flight: int = Field(default=2, ge=1, le=16)
 
     # Incidents: when reports are one event, and how long incidents live.
     incident_distance_km: float = 300.0

@@ -87,7 +87,7 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
         await app.producer.flush()
         recent.mark(forwarded)
 
-    @app.agent(topics.items, name="tag")
+    @app.agent(topics.items, name="tag", concurrency=stage.settings.tag_batches_in_flight)
     async def tag(stream: Any) -> None:
         """Tag items in batches; forward disruptions and recoveries."""
         await stage.run(stream, handle)

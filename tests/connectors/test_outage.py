@@ -29,3 +29,21 @@ def test_one_line_per_outage(caplog: pytest.LogCaptureFixture) -> None:
         "retrying quietly until it answers",
         "Kafka at 127.0.0.1:1 answers again",
     ]
+
+
+def test_a_slow_client_step_is_not_an_outage(caplog: pytest.LogCaptureFixture) -> None:
+    selector = logging.getLogger("kafka.net.selector")
+    outage = OutageLog("127.0.0.1:1")
+    outage.install()
+    try:
+        with caplog.at_level(logging.INFO):
+            selector.warning(
+                "Task <kafka.net.selector.Task object at 0x7f> ran for 0.134s (>0.100s "
+                "threshold). It is blocking the event loop -- likely a tight sync loop inside "
+                "a coroutine. Other pollers will time out."
+            )
+    finally:
+        selector.removeFilter(outage)
+    # The client's own loop was starved of CPU on a busy machine: Kafka did not fail.
+    assert not outage.down
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
