@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -56,6 +56,9 @@ class TaggerPool:
     def __init__(self, processes: int) -> None:
         self.processes = max(0, processes)
         self._pool: ProcessPoolExecutor | None = None
+        # One thread: a spaCy pipeline is not safe to share between threads (its string store
+        # breaks), and the tag agent may hold more than one batch at a time.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tagger")
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -68,11 +71,11 @@ class TaggerPool:
 
     async def tag(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Return the tags of `items`, in order."""
+        loop = asyncio.get_running_loop()
         if not self.processes:
             # spaCy is CPU-bound and blocking: on a thread the event loop keeps fetching,
             # committing and answering the broker's heartbeats.
-            return await asyncio.to_thread(_tag, items)
-        loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._thread, _tag, items)
         try:
             return await loop.run_in_executor(self._executor(), _tag, items)
         except BrokenProcessPool as exc:

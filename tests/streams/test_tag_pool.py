@@ -28,6 +28,35 @@ async def test_same_tags_on_a_thread_and_in_a_process(processes: int) -> None:
         pool.close()
 
 
+async def test_batches_in_flight_share_one_tagger_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from streams import tag_pool
+
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow(items: list[dict[str, str]]) -> list[dict[str, str]]:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return [{"id": i["id"]} for i in items]
+
+    monkeypatch.setattr(tag_pool, "_tag", slow)
+    pool = TaggerPool(0)
+    try:
+        done = await asyncio.gather(*(pool.tag([item]) for item in ITEMS))
+    finally:
+        pool.close()
+    assert [d[0]["id"] for d in done] == ["a", "b", "c"]
+    assert most == 1  # one spaCy pipeline is never run by two threads at once
+
+
 async def test_a_killed_tagger_process_fails_its_batch_and_is_replaced() -> None:
     pool = TaggerPool(1)
     try:
