@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, String, cast
 from sqlmodel import Session, col, func, select
 
 from monitor.errors import NotFound
-from monitor.models import Incident
+from monitor.models import Incident, IncidentSource
 from monitor.vocab import SEVERITIES, severity_rank
 
 
@@ -66,3 +66,18 @@ def get_incident(*, session: Session, incident_id: str) -> Incident:
     if incident is None:
         raise NotFound(f"no incident with id {incident_id}")
     return incident
+
+
+def list_sources(
+    *, session: Session, incident_id: str, limit: int = 50, offset: int = 0
+) -> tuple[list[IncidentSource], int]:
+    """Return a page of every report of an incident, earliest published first, and the count."""
+    get_incident(session=session, incident_id=incident_id)
+    where = col(IncidentSource.incident_id) == incident_id
+    rows = session.exec(
+        select(IncidentSource).where(where)
+        .order_by(col(IncidentSource.published), col(IncidentSource.item_id))
+        .offset(offset).limit(limit)
+    ).all()  # fmt: skip
+    total = session.exec(select(func.count()).select_from(IncidentSource).where(where)).one()
+    return list(rows), total

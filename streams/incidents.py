@@ -49,7 +49,8 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
         """Persist the changed incidents, emit the ones buyers hear of, then keep the state."""
         if changes:
             incidents = [c.incident for c in changes]
-            await asyncio.to_thread(_save, settings, incidents)
+            sources = [(c.incident["id"], c.source) for c in changes if c.source is not None]
+            await asyncio.to_thread(_save, settings, incidents, sources)
         for change in changes:
             metrics.incidents.labels(change.event).inc()
             if change.emitted:
@@ -98,6 +99,8 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
     return incidents
 
 
-def _save(settings: Any, incidents: list[dict[str, Any]]) -> None:
+def _save(
+    settings: Any, incidents: list[dict[str, Any]], sources: list[tuple[str, dict[str, Any]]]
+) -> None:
     with session_scope(settings) as session:
-        save_incidents(session, incidents)
+        save_incidents(session, incidents, sources)

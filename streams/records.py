@@ -77,11 +77,12 @@ class IncidentRecord(faust.Record, **OPTIONS):
     countries: list
     places: list
     materials: list
-    sources: list
+    sources: list  # the first and the latest (monitor.incidents.cluster.SOURCES_KEPT)
     evidence: list
     first_seen: str
     last_seen: str
     event: str = "opened"  # opened, updated, closed or expired
+    source_count: int = 0  # every report of it; the database keeps them all
     cluster_key: str = ""
     confidence: float = 0.0
     closed_at: Optional[str] = None  # noqa: UP045

@@ -1,4 +1,4 @@
-"""`/incidents`: disruptions clustered from every report, filtered; detail with sources."""
+"""`/incidents`: disruptions clustered from every report, filtered; detail; every source."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from monitor import incident_search
 from monitor.api.deps import Anyone, Page, PageDep, SessionDep
 from monitor.api.errors import AUTH, responses
 from monitor.errors import InvalidInput
-from monitor.models import IncidentPublic
+from monitor.models import IncidentPublic, IncidentSource
 from monitor.vocab import canonical_material
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=AUTH)
@@ -53,3 +53,15 @@ def get_incident(incident_id: str, session: SessionDep, _: Anyone) -> IncidentPu
     """One incident with its sources and evidence."""
     incident = incident_search.get_incident(session=session, incident_id=incident_id[:64])
     return IncidentPublic.model_validate(incident)
+
+
+@router.get("/{incident_id}/sources", response_model=Page[IncidentSource], responses=responses(404))
+def list_sources(
+    incident_id: str, session: SessionDep, page: PageDep, _: Anyone
+) -> Page[IncidentSource]:
+    """Every report of the incident, earliest published first (the incident itself carries
+    its first and latest sources, and `source_count`)."""
+    rows, total = incident_search.list_sources(
+        session=session, incident_id=incident_id[:64], limit=page.limit, offset=page.offset
+    )
+    return Page(items=rows, total=total)

@@ -19,6 +19,12 @@ from monitor.geo import haversine_km
 from monitor.vocab import SEVERITIES
 
 EVIDENCE_KEPT = 10  # evidence spans an incident keeps (the strongest report's)
+# An incident in the stream carries its first source and its latest ones, and counts them all;
+# the database keeps every source (incident_sources). Each report rewrites the incident's state
+# and its row, so an unbounded list made a big event cost more with every report.
+SOURCES_KEPT = 20
+# Item ids a cluster remembers to drop repeats (the tag stage remembers a day of them too).
+IDS_KEPT = 500
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,14 @@ class ClusterRules:
 
 @dataclass(frozen=True)
 class Change:
-    """An incident that changed: `event` is opened, updated, closed, expired or sourced."""
+    """An incident that changed: `event` is opened, updated, closed, expired or sourced.
+
+    `source` is the report this change added to the incident (none for an expiry).
+    """
 
     event: str
     incident: dict[str, Any]
+    source: dict[str, Any] | None = None
 
     @property
     def emitted(self) -> bool:
@@ -168,6 +178,7 @@ def _open(key: str, report: Mapping[str, Any], at: datetime, now: datetime) -> d
         "places": _union([], report.get("places") or [], _place_key),
         "materials": _union([], report.get("materials") or [], _material_key),
         "sources": [source_of(report, at)],
+        "source_count": 1,
         "evidence": list(report.get("evidence") or [])[:EVIDENCE_KEPT],
         "confidence": float(report.get("confidence") or 0.0),
         "first_seen": _iso(at),
@@ -178,7 +189,7 @@ def _open(key: str, report: Mapping[str, Any], at: datetime, now: datetime) -> d
     }
 
 
-def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime, now: datetime) -> bool:
+def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime) -> bool:
     """Add a disruption report to an incident; return whether it changed materially."""
     countries = sorted(set(inc["countries"]) | set(report.get("countries") or []))
     materials = _union(inc["materials"], report.get("materials") or [], _material_key)
@@ -192,17 +203,29 @@ def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime, now: da
         inc["severity"] = severity
     inc["countries"], inc["materials"] = countries, materials
     inc["places"] = _union(inc["places"], report.get("places") or [], _place_key)
-    _add_source(inc, report, at, now)
     if material:
         inc["version"] += 1
     return material
 
 
-def _add_source(inc: dict[str, Any], report: Mapping[str, Any], at: datetime, now: datetime):
-    inc["sources"] = sorted([*inc["sources"], source_of(report, at)], key=lambda s: s["published"])
+def _add_source(
+    inc: dict[str, Any], report: Mapping[str, Any], at: datetime, now: datetime
+) -> dict[str, Any]:
+    """Add the report to the incident's sources (first and latest kept); return its source."""
+    source = source_of(report, at)
+    kept = sorted([*inc["sources"], source], key=lambda s: s["published"])
+    if len(kept) > SOURCES_KEPT:
+        kept = [kept[0], *kept[len(kept) - SOURCES_KEPT + 1 :]]
+    inc["sources"] = kept
+    inc["source_count"] = _source_count(inc) + 1
     inc["first_seen"] = min(inc["first_seen"], _iso(at))
     inc["last_seen"] = max(inc["last_seen"], _iso(at))
     inc["updated_at"] = _iso(now)
+    return source
+
+
+def _source_count(inc: Mapping[str, Any]) -> int:
+    return int(inc.get("source_count") or len(inc.get("sources") or []))
 
 
 def _close(inc: dict[str, Any], at: datetime, now: datetime) -> None:
@@ -211,14 +234,18 @@ def _close(inc: dict[str, Any], at: datetime, now: datetime) -> None:
 
 
 def _known(state: Mapping[str, Any], item_id: str) -> bool:
-    if item_id in state.get("recoveries", {}):
+    if item_id in state.get("recoveries", {}) or item_id in state.get("ids", ()):
         return True
     return any(s["item_id"] == item_id for inc in state["incidents"] for s in inc["sources"])
 
 
+def _remember(state: dict[str, Any], item_id: str) -> None:
+    state["ids"] = [*state.get("ids", ())[-(IDS_KEPT - 1) :], item_id]
+
+
 def empty_state() -> dict[str, Any]:
-    """Return a cluster with no incidents and no pending recoveries."""
-    return {"incidents": [], "recoveries": {}}
+    """Return a cluster with no incidents, no pending recoveries and no ids seen."""
+    return {"incidents": [], "recoveries": {}, "ids": []}
 
 
 def apply_report(
@@ -237,6 +264,7 @@ def apply_report(
     item_id = str(report["id"])
     if _known(new, item_id):
         return new, []
+    _remember(new, item_id)
     at = parse_time(report.get("published"), now)
     candidates = [i for i in new["incidents"] if _matches(report, at, i, rules)]
     if report.get("recovery"):
@@ -246,19 +274,20 @@ def apply_report(
     live = [i for i in candidates if i["status"] == "open"]
     if live:
         inc = live[0]
-        changed = _merge(inc, report, at, now)
-        return new, [Change("updated" if changed else "sourced", inc)]
+        changed = _merge(inc, report, at)
+        source = _add_source(inc, report, at, now)
+        return new, [Change("updated" if changed else "sourced", inc, source)]
     late = [i for i in candidates if parse_time(i.get("closed_at"), now) >= at]
     if late:  # a late report of an event that has already ended: one more source, no alert
-        _add_source(late[0], report, at, now)
-        return new, [Change("sourced", late[0])]
+        source = _add_source(late[0], report, at, now)
+        return new, [Change("sourced", late[0], source)]
     key = cluster_key(report)
     inc = _open(key, report, at, now)
     new["incidents"].append(inc)
     if ended is not None:
         _close(inc, ended, now)
-        return new, [Change("closed", inc)]
-    return new, [Change("opened", inc)]
+        return new, [Change("closed", inc, inc["sources"][0])]
+    return new, [Change("opened", inc, inc["sources"][0])]
 
 
 def _recover(
@@ -271,9 +300,9 @@ def _recover(
     changes = []
     for inc in candidates:
         if inc["status"] == "open" and parse_time(inc["last_seen"], at) <= at:
-            _add_source(inc, report, at, now)
+            source = _add_source(inc, report, at, now)
             _close(inc, at, now)
-            changes.append(Change("closed", inc))
+            changes.append(Change("closed", inc, source))
     if not changes:  # nothing to close yet: remember it for a disruption that arrives late
         state["recoveries"] = {
             **state.get("recoveries", {}),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from monitor.incidents.cluster import parse_time
-from monitor.models import Incident
+from monitor.models import Incident, IncidentSource
 from monitor.models._types import utcnow
 
 COPIED = ("title", "event_type", "severity", "status", "version", "confidence", "cluster_key",
@@ -28,17 +29,54 @@ def to_row(incident: Mapping[str, Any], row: Incident | None = None) -> Incident
     points = [p for p in incident.get("places") or [] if p.get("lat") is not None]
     if points:
         row.lat, row.lon = points[0]["lat"], points[0]["lon"]
+    row.source_count = int(incident.get("source_count") or len(incident.get("sources") or []))
     row.updated_at = now
     return row
 
 
-def save_incidents(session: Session, incidents: Iterable[Mapping[str, Any]]) -> int:
-    """Upsert incidents (the caller commits); return how many rows were written."""
+def save_incidents(
+    session: Session,
+    incidents: Iterable[Mapping[str, Any]],
+    sources: Iterable[tuple[str, Mapping[str, Any]]] = (),
+) -> int:
+    """Upsert incidents and add their new (incident id, source) pairs (the caller commits).
+
+    Return how many incident rows were written. A source already stored is left as it is.
+    """
     latest: dict[str, Mapping[str, Any]] = {}
     for inc in incidents:  # the last state of each incident in the batch wins
         latest[str(inc["id"])] = inc
     if not latest:
         return 0
+    written = _upsert(session, latest)
+    session.flush()  # the incident rows exist before their sources point at them
+    add_sources(session, sources)
+    return written
+
+
+def add_sources(session: Session, sources: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+    """Insert incident sources, skipping the (incident id, item id) pairs already stored."""
+    now = utcnow()
+    rows = {
+        (incident_id, str(s["item_id"])): {
+            "incident_id": incident_id,
+            "item_id": str(s["item_id"]),
+            "url": s.get("url"),
+            "title": s.get("title"),
+            "published": parse_time(s.get("published"), now),
+            "feed_id": s.get("feed_id") if isinstance(s.get("feed_id"), int) else None,
+        }
+        for incident_id, s in sources
+    }
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(IncidentSource).on_conflict_do_nothing(index_elements=["incident_id", "item_id"])
+    session.execute(stmt, list(rows.values()))
+
+
+def _upsert(session: Session, latest: Mapping[str, Mapping[str, Any]]) -> int:
     rows = session.exec(select(Incident).where(col(Incident.id).in_(list(latest)))).all()
     existing = {row.id: row for row in rows}
     written = 0

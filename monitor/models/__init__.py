@@ -11,7 +11,13 @@ from monitor.models.buyer import (
     BuyerUpdate,
 )
 from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
-from monitor.models.incident import INCIDENT_STATUSES, Incident, IncidentPublic, incident_document
+from monitor.models.incident import (
+    INCIDENT_STATUSES,
+    Incident,
+    IncidentPublic,
+    IncidentSource,
+    incident_document,
+)
 from monitor.models.item import SeenItem
 from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
 from monitor.models.watch import Site, Watch, WatchCreate, WatchPublic, WatchUpdate
@@ -38,6 +44,7 @@ __all__ = [
     "FeedUpdate",
     "Incident",
     "IncidentPublic",
+    "IncidentSource",
     "SeenItem",
     "Site",
     "Supplier",

@@ -38,10 +38,24 @@ class Incident(IncidentBase, table=True):
     materials: list[dict[str, Any]] = json_list()
     places: list[dict[str, Any]] = json_list()
     sources: list[dict[str, Any]] = json_list(
-        description="items that reported it: item_id, url, title, published, feed_id"
+        description="its first and latest sources: item_id, url, title, published, feed_id"
     )
+    source_count: int = Field(default=0, description="every report of it (incident_sources)")
     evidence: list[dict[str, Any]] = json_list()
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class IncidentSource(SQLModel, table=True):
+    """One report of an incident: every source is kept here, however many there are."""
+
+    __tablename__ = "incident_sources"
+
+    incident_id: str = Field(primary_key=True, max_length=64, foreign_key="incidents.id")
+    item_id: str = Field(primary_key=True)
+    url: str | None = None
+    title: str | None = None
+    published: datetime = Field(index=True)
+    feed_id: int | None = None
 
 
 class IncidentPublic(IncidentBase):
@@ -50,6 +64,7 @@ class IncidentPublic(IncidentBase):
     materials: list[dict[str, Any]]
     places: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    source_count: int = 0
     evidence: list[dict[str, Any]]
 
 
@@ -58,4 +73,11 @@ def incident_document(incident: Incident) -> dict[str, Any]:
     return IncidentPublic.model_validate(incident).model_dump(mode="json")
 
 
-__all__ = ["INCIDENT_STATUSES", "Incident", "IncidentPublic", "IncidentStatus", "incident_document"]
+__all__ = [
+    "INCIDENT_STATUSES",
+    "Incident",
+    "IncidentPublic",
+    "IncidentSource",
+    "IncidentStatus",
+    "incident_document",
+]

@@ -168,3 +168,33 @@ def test_watches_written_before_0003_survive_the_upgrade(tmp_path: Path) -> None
         buyer = s.exec(select(Buyer)).one()
     assert (watch.materials, watch.sites, watch.lanes) == (["cocoa"], [], [])
     assert buyer.digest_minutes == 0 and buyer.webhook_secret is None
+
+
+def test_incident_sources_written_before_0004_are_copied_into_their_table(tmp_path: Path) -> None:
+    import json
+
+    from sqlalchemy import text
+
+    from monitor.models import Incident, IncidentSource
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade(settings, "0003")
+    sources = [{"item_id": "a", "url": "https://example.org/a", "title": "A",
+                "published": "2026-01-01T00:00:00+00:00", "feed_id": 3},
+               {"item_id": "b", "url": None, "title": "B", "published": "not a time"}]  # fmt: skip
+    with db.get_engine(settings).begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO incidents (id, title, event_type, severity, status, version,"
+                " confidence, first_seen, last_seen, cluster_key, countries, materials, places,"
+                " sources, evidence, updated_at) VALUES ('i', 't', 'strike', 'high', 'open', 1,"
+                " 0.5, '2026-01-01', '2026-01-01', 'k', '[]', '[]', '[]', :s, '[]', '2026-01-01')"
+            ),
+            {"s": json.dumps(sources)},
+        )
+    db.upgrade(settings)
+    with db.session_scope(settings) as s:
+        rows = s.exec(select(IncidentSource).order_by(IncidentSource.item_id)).all()
+        incident = s.get(Incident, "i")
+        assert [(r.item_id, r.feed_id) for r in rows] == [("a", 3), ("b", None)]
+        assert incident is not None and incident.source_count == 2

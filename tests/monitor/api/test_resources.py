@@ -138,6 +138,7 @@ def test_incidents_filter_and_detail(world: World) -> None:
     detail = world.client.get(f"/api/v1/incidents/{world.incident}", headers=v).json()
     assert detail["sources"][0]["url"] == "https://news.example/a" and detail["evidence"]
     assert world.client.get("/api/v1/incidents/nope", headers=v).status_code == 404
+    assert world.client.get("/api/v1/incidents/nope/sources", headers=v).status_code == 404
     bad = world.client.get("/api/v1/incidents?material=unobtainium", headers=v)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["material"]
 
@@ -302,3 +303,22 @@ def test_feed_rows_carry_items_per_day_over_the_last_week(world: World) -> None:
             )
     rows = world.client.get("/api/v1/feeds", headers=world.as_("operator")).json()["items"]
     assert [r["items_per_day"] for r in rows if r["id"] == feed] == [1.0]  # 7 items / 7 days
+
+
+def test_every_source_of_an_incident_pages(world: World) -> None:
+    from monitor.incidents.store import add_sources
+
+    with db.session_scope(world.settings) as s:
+        add_sources(s, [(world.incident, {"item_id": f"n{i}", "url": f"https://news.example/{i}",
+                                          "title": f"report {i}",
+                                          "published": f"2026-11-2{i}T00:00:00+00:00"})
+                        for i in range(5)])  # fmt: skip
+    v = world.as_("viewer")
+    answer = world.client.get(f"/api/v1/incidents/{world.incident}/sources?limit=2&offset=1",
+                              headers=v)  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["total"] == 5
+    assert [x["item_id"] for x in body["items"]] == ["n1", "n2"]
+    assert set(body["items"][0]) == {"incident_id", "item_id", "url", "title", "published",
+                                     "feed_id"}  # fmt: skip

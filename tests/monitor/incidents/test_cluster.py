@@ -91,3 +91,28 @@ def test_expiry_after_no_report_for_the_configured_time() -> None:
     assert [(c.event, c.incident["status"]) for c in changes] == [("expired", "expired")]
     gone, _ = expire(later, now=NOW + RULES.expiry + RULES.keep_closed * 2, rules=RULES)
     assert gone["incidents"] == []
+
+
+def test_a_big_event_keeps_its_first_and_latest_sources_and_counts_them_all() -> None:
+    from monitor.incidents.cluster import IDS_KEPT, SOURCES_KEPT
+
+    state: dict[str, Any] | None = None
+    added = []
+    # Published in a shuffled order, as many feeds report one event.
+    hours = [(i * 37) % 600 / 10 for i in range(600)]
+    for i, h in enumerate(hours):
+        state, changes = apply_report(state, report(f"r{i}", h), now=NOW, rules=RULES)
+        added += [c.source["item_id"] for c in changes if c.source]
+    assert state is not None
+    (incident,) = state["incidents"]
+    assert incident["source_count"] == 600 and len(added) == 600  # each says its source
+    kept = incident["sources"]
+    assert len(kept) == SOURCES_KEPT
+    assert kept[0]["item_id"] == "r0"  # the opening report (published at hour 0)
+    published = sorted((h, f"r{i}") for i, h in enumerate(hours))
+    assert [s["item_id"] for s in kept[1:]] == [r for _, r in published[-(SOURCES_KEPT - 1) :]]
+    # A repeat of a report no longer among the kept sources is still dropped ...
+    again, changes = apply_report(state, report("r150", 15), now=NOW, rules=RULES)
+    assert changes == [] and again["incidents"][0]["source_count"] == 600
+    # ... and the ids remembered are bounded too.
+    assert len(state["ids"]) == IDS_KEPT

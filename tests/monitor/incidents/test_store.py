@@ -21,3 +21,28 @@ def test_save_incidents_never_goes_back_a_version(db_settings: Settings) -> None
     with session_scope(db_settings) as session:
         row = session.get(Incident, "i")
         assert row is not None and row.status == "open" and row.lat == 1.0
+
+
+def test_every_source_is_kept_once_and_paged(db_settings: Settings) -> None:
+    from monitor.incident_search import list_sources
+
+    inc = {"id": "big", "title": "t", "event_type": "strike", "severity": "high",
+           "status": "open", "version": 1, "countries": ["BE"], "places": [], "materials": [],
+           "sources": [], "source_count": 3, "evidence": [],
+           "first_seen": "2026-01-01T00:00:00+00:00",
+           "last_seen": "2026-01-02T00:00:00+00:00"}  # fmt: skip
+    sources = [("big", {"item_id": f"s{i}", "url": f"https://example.org/{i}", "title": f"n{i}",
+                        "published": f"2026-01-0{3 - i}T00:00:00+00:00", "feed_id": None})
+               for i in range(3)]  # fmt: skip
+    with session_scope(db_settings) as session:
+        save_incidents(session, [inc], sources[:2])
+    with session_scope(db_settings) as session:  # a replayed batch adds only what is new
+        save_incidents(session, [inc], sources)
+    with session_scope(db_settings) as session:
+        rows, total = list_sources(session=session, incident_id="big", limit=2, offset=0)
+        assert total == 3
+        assert [r.item_id for r in rows] == ["s2", "s1"]  # earliest published first
+        rows, _ = list_sources(session=session, incident_id="big", limit=2, offset=2)
+        assert [r.item_id for r in rows] == ["s0"]
+        row = session.get(Incident, "big")
+        assert row is not None and row.source_count == 3
