@@ -20,7 +20,14 @@ from monitor.models.incident import (
 )
 from monitor.models.item import SeenItem
 from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
-from monitor.models.watch import Site, Watch, WatchCreate, WatchPublic, WatchUpdate
+from monitor.models.watch import (
+    Site,
+    Watch,
+    WatchChange,
+    WatchCreate,
+    WatchPublic,
+    WatchUpdate,
+)
 
 __all__ = [
     "ALERT_STATUSES",
@@ -50,6 +57,7 @@ __all__ = [
     "Supplier",
     "SupplierMaterial",
     "Watch",
+    "WatchChange",
     "WatchCreate",
     "WatchPublic",
     "WatchUpdate",

@@ -72,3 +72,22 @@ class WatchPublic(WatchFields):
     buyer_id: int
     created_at: datetime
     updated_at: datetime
+
+
+class WatchChange(SQLModel, table=True):
+    """One change that may move the watch index: written by database triggers, never by hand.
+
+    A watch inserted, updated or deleted (`watch_id`); a buyer–supplier link added or removed
+    (`buyer_id`, `supplier_id`); a supplier or its materials changed (`supplier_id`). Workers
+    read the rows after the last `seq` they applied, so a refresh costs what changed.
+    """
+
+    __tablename__ = "watch_changes"
+    # Numbers are never reused, even after the newest rows were deleted (SQLite would).
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    watch_id: int | None = None
+    buyer_id: int | None = None
+    supplier_id: int | None = None
+    at: datetime = Field(default_factory=utcnow, index=True)
