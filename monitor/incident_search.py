@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast
+from sqlalchemy import ColumnElement, String, cast, or_
 from sqlmodel import Session, col, func, select
 
 from monitor.errors import NotFound
@@ -44,7 +44,11 @@ def list_incidents(
     if country:
         where.append(_contains(Incident.countries, json.dumps(country)))
     if material:
-        where.append(_contains(Incident.materials, f'"name": {json.dumps(material)}'))
+        name = json.dumps(material)  # rows written by the json module have a space after ':'
+        where.append(
+            or_(_contains(Incident.materials, f'"name":{name}'),
+                _contains(Incident.materials, f'"name": {name}'))
+        )  # fmt: skip
     if severity:
         floor = severity_rank(severity)
         where.append(

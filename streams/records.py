@@ -7,12 +7,12 @@ Faust (the connectors, the API, other languages) read and write the same shape.
 from __future__ import annotations
 
 import functools
-import json
 import types
 import typing
 from typing import Any, Optional, TypeVar
 
 import faust
+import orjson
 
 SCHEMA = 1
 OPTIONS = {"serializer": "json", "include_metadata": False}
@@ -148,8 +148,8 @@ def _accepts(hint: Any, kind: Any) -> bool:
 def decode(raw: Any, record: type[R]) -> R:
     """Parse a raw message value as `record`; raise DecodeError with a one-line reason."""
     try:
-        data = json.loads(raw) if isinstance(raw, bytes | str) else raw
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = orjson.loads(raw) if isinstance(raw, bytes | str) else raw
+    except (UnicodeDecodeError, ValueError) as exc:  # orjson's error is a ValueError
         raise DecodeError(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise DecodeError(f"not a JSON object but {type(data).__name__}")
@@ -180,4 +180,4 @@ def _shape(record: type[faust.Record]) -> tuple[dict[str, Any], list[str]]:
 
 def encode(record: faust.Record) -> bytes:
     """Serialise a record as its plain JSON value."""
-    return json.dumps(record.asdict(), ensure_ascii=False, default=str).encode()
+    return orjson.dumps(record.asdict(), default=str)

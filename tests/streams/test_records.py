@@ -22,7 +22,9 @@ def test_round_trip_is_plain_json_with_a_schema() -> None:
     ("raw", "why"),
     [(b"{oops", "not JSON"), (b"\xff", "not JSON"), (b"[1]", "not a JSON object"),
      (b'{"title": "t"}', "lacks id"), (b'{"id": true}', "wrong type"),
-     (b'{"id": "a", "lat": "north"}', "wrong type"), (b'{"id": "a", "schema": 2}', "schema")],
+     (b'{"id": "a", "lat": "north"}', "wrong type"), (b'{"id": "a", "schema": 2}', "schema"),
+     (b'{"id": "a", "lat": NaN}', "not JSON"), (b'{"id": "a", "lat": -Infinity}', "not JSON"),
+     (b'{"id": "a", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}", "not JSON")],
 )  # fmt: skip
 def test_bad_values_raise_one_line(raw: bytes, why: str) -> None:
     with pytest.raises(DecodeError, match=why):

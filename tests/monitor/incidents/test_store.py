@@ -46,3 +46,28 @@ def test_every_source_is_kept_once_and_paged(db_settings: Settings) -> None:
         assert [r.item_id for r in rows] == ["s0"]
         row = session.get(Incident, "big")
         assert row is not None and row.source_count == 3
+
+
+def test_the_material_filter_finds_rows_of_either_json_writer(db_settings: Settings) -> None:
+    from sqlalchemy import text
+
+    from monitor.incident_search import list_incidents
+
+    inc = {"title": "t", "event_type": "strike", "severity": "high", "status": "open",
+           "version": 1, "countries": ["BE"], "places": [], "sources": [], "evidence": [],
+           "first_seen": "2026-01-01T00:00:00+00:00",
+           "last_seen": "2026-01-02T00:00:00+00:00"}  # fmt: skip
+    with session_scope(db_settings) as session:
+        save_incidents(session, [{**inc, "id": "new", "materials": [{"name": "cocoa"}]}])
+        session.execute(  # as the json module wrote it before orjson: '"name": "cocoa"'
+            text(
+                "INSERT INTO incidents (id, title, event_type, severity, status, version,"
+                " confidence, first_seen, last_seen, cluster_key, countries, materials, places,"
+                " sources, source_count, evidence, updated_at) VALUES ('old', 't', 'strike',"
+                " 'high', 'open', 1, 0.5, '2026-01-01', '2026-01-01', 'k', '[]',"
+                " '[{\"name\": \"cocoa\"}]', '[]', '[]', 0, '[]', '2026-01-01')"
+            )
+        )
+    with session_scope(db_settings) as session:
+        rows, total = list_incidents(session=session, material="cocoa")
+    assert {r.id for r in rows} == {"new", "old"} and total == 2
