@@ -119,6 +119,7 @@ def second_incident(session: Session, *, buyer_id: int, feed_id: int) -> Alert:
     incident = _incident("inc-san-pedro", f"Port of San-Pédro closed {ONERROR}", lat=4.75,
                          lon=-6.64, feed_id=feed_id)  # fmt: skip
     incident.severity = "critical"
+    incident.source_count = 57  # a big event: the alert carries its first and latest sources
     session.add(incident)
     session.flush()
     return alert_for(session, buyer_id=buyer_id, incident=incident)

@@ -79,6 +79,10 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     assert card.locator("mark", has_text="went on strike").count() >= 1
     assert card.locator("dl.why dd").first.inner_text().startswith("Cocoa from West Africa <img")
     assert card.locator(".suggestions li.supplier").count() == 1
+    assert card.locator("p.source-count").inner_text() == "The first and the latest of 57 reports"
+    others = page.locator(f"article.alert:not([data-alert-id='{live.id}'])")
+    assert others.count() >= 1
+    assert others.locator("p.source-count").count() == 0  # all their reports are shown
     _no_script_ran(page)
     _shot(page, screenshots, "alerts-live")
 

@@ -45,11 +45,20 @@ function alertCard(alert, { fresh = false } = {}) {
     el("h3", { text: "Evidence" }),
     evidenceList(evidence),
     el("h3", { text: "Sources" }),
+    sourceCount(incident),
     sourcesWithEvidence(incident.sources, evidence),
     el("h3", { text: "Suggested suppliers" }),
     suggestionBlock(alert.suggestions),
     actions,
   );
+}
+
+/** How many reports the incident has, when the alert shows only its first and latest. */
+function sourceCount(incident) {
+  const shown = (incident.sources ?? []).length;
+  const total = Number.isInteger(incident.source_count) ? incident.source_count : shown;
+  if (total <= shown) return null;
+  return el("p", { class: "meta source-count", text: `The first and the latest of ${total} reports` });
 }
 
 async function act(alert, action) {
