@@ -150,6 +150,16 @@ def _java_cmd(p: Paths, main: str, *args: str, heap: str = "256m") -> list[str]:
     ]
 
 
+def cluster_id() -> str:
+    """Return a random KRaft cluster id: a UUID in URL-safe base64, as `kafka-storage
+    random-uuid` prints it. Like Kafka's own, it never starts with '-', which the tool's
+    argument parser would take for an option (one id in 64 did, and formatting failed)."""
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not found.startswith("-"):
+            return found
+
+
 def format_storage(settings: Settings) -> None:
     """Write the config and format KRaft storage once (skipped when already formatted)."""
     p = paths(settings)
@@ -157,8 +167,7 @@ def format_storage(settings: Settings) -> None:
     p.config.write_text(server_properties(settings, p))
     if (p.data / "meta.properties").exists():
         return
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    cmd = _java_cmd(p, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(p.config))
+    cmd = _java_cmd(p, "kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(p.config))
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise MonitorError(f"formatting Kafka storage failed: {done.stdout}{done.stderr}".strip())

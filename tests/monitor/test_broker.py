@@ -71,3 +71,13 @@ def test_project_topics_exist_with_configured_partitions(kafka: Settings) -> Non
             assert len(consumer.partitions_for_topic(topic) or ()) == kafka.topic_partitions
     finally:
         consumer.close()
+
+
+def test_a_cluster_id_never_starts_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    # 0xf8 makes the base64 text start with '-': kafka-storage would read it as an option.
+    drawn = iter([uuid.UUID(bytes=b"\xf8" + b"\x00" * 15), uuid.UUID(int=1)])
+    monkeypatch.setattr(broker.uuid, "uuid4", lambda: next(drawn))
+    found = broker.cluster_id()
+    assert found == "AAAAAAAAAAAAAAAAAAAAAQ" and len(found) == 22
