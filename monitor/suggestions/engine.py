@@ -25,7 +25,7 @@ from monitor.suggestions.areas import AffectedArea, PointCheck, point_checks
 from monitor.suggestions.result import Candidate, Suggestion, SuggestionResult
 from monitor.suggestions.scoring import BuyerContext, Need, score, shortfalls
 from monitor.suppliers.vocab import canonical_certification
-from monitor.vocab import canonical_material, materials
+from monitor.vocab import Material, canonical_material, materials
 
 log = logging.getLogger(__name__)
 PARTIAL_SCAN = 200  # rows read per near-miss query when nothing qualifies
@@ -58,6 +58,19 @@ class Exclusions:
         return []
 
 
+def scope(
+    material: str, areas: Sequence[AffectedArea], s: Settings
+) -> tuple[Material, list[str], list[str], list[str], Exclusions]:
+    """Return what a query for `material` reads: the material, its known substitutes, the
+    names wanted, the whole countries left out in SQL and the checks left for Python."""
+    found = canonical_material(material)
+    if found is None:
+        raise MonitorError(f"unknown material {material!r}: use a name or HS heading it knows")
+    subs = [m for m in found.substitutes if m in materials()]
+    countries = sorted({a.whole_country for a in areas if a.whole_country})
+    return found, subs, [found.name, *subs], countries, Exclusions.of(areas, s)
+
+
 def suggest(
     material: str,
     affected_places: Sequence[AffectedArea] = (),
@@ -73,13 +86,7 @@ def suggest(
     need = need or Need()
     certs = [canonical_certification(c) for c in need.certifications]
     need = Need(need.quantity, need.max_lead_days, certs)
-    found = canonical_material(material)
-    if found is None:
-        raise MonitorError(f"unknown material {material!r}: use a name or HS heading it knows")
-    subs = [m for m in found.substitutes if m in materials()]
-    wanted = [found.name, *subs]
-    countries = sorted({a.whole_country for a in affected_places if a.whole_country})
-    excl = Exclusions.of(affected_places, s)
+    found, subs, wanted, countries, excl = scope(material, affected_places, s)
     ctx = buyer_context(session, buyer, affected_places, s) if buyer is not None else None
     bound = q.score_bound(found.name, need, ctx, s)
 

@@ -32,15 +32,22 @@ def for_incident(
     Takes the tagger's (or an Incident's) `materials`, `places` and `countries` as they are.
     """
     areas = areas_from_tagged(places=places, countries=countries)
-    results = []
+    return [
+        suggest(name, areas, buyer, limit, session=session, settings=settings).to_dict()
+        for name in _known(materials)
+    ]
+
+
+def _known(materials: Iterable[Mapping[str, Any] | str]) -> list[str]:
+    """Return the names of the lexicon's materials among tagged ones (unknown ones logged)."""
+    names = []
     for m in materials:
         name = str(m.get("name", "")) if isinstance(m, Mapping) else m
         if canonical_material(name) is None:
             log.warning("no suggestions for unknown material %r", name)
-            continue
-        found = suggest(name, areas, buyer, limit, session=session, settings=settings)
-        results.append(found.to_dict())
-    return results
+        else:
+            names.append(name)
+    return names
 
 
 def for_buyers(
@@ -59,18 +66,11 @@ def for_buyers(
     """
     areas = areas_from_tagged(places=places, countries=countries)
     ctx = contexts(session, wants, areas, settings)
-    names: dict[int, list[str]] = {}
+    names = {buyer: _known(materials) for buyer, materials in wants.items()}
     by_material: dict[str, list[int]] = {}
-    for buyer, materials in wants.items():
-        names[buyer] = []
-        for m in materials:
-            name = str(m.get("name", "")) if isinstance(m, Mapping) else m
-            if canonical_material(name) is None:
-                log.warning("no suggestions for unknown material %r", name)
-                continue
-            names[buyer].append(name)
-            if buyer in ctx:
-                by_material.setdefault(name, []).append(buyer)
+    for buyer in ctx:
+        for name in names[buyer]:
+            by_material.setdefault(name, []).append(buyer)
     found: dict[tuple[int, str], dict[str, Any]] = {}
     for name, buyers in by_material.items():
         results = suggest_for_buyers(

@@ -19,15 +19,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from monitor.errors import MonitorError
 from monitor.models import Buyer
 from monitor.settings import Settings
 from monitor.suggestions import query as q
 from monitor.suggestions.areas import AffectedArea
-from monitor.suggestions.engine import Exclusions, buyer_context_of, message, suggest
+from monitor.suggestions.engine import buyer_context_of, message, scope, suggest
 from monitor.suggestions.result import Candidate, SuggestionResult
 from monitor.suggestions.scoring import BuyerContext, Need, score
-from monitor.vocab import canonical_material, materials
 
 CHUNK = 1000  # ids per IN (...) list
 
@@ -70,13 +68,7 @@ def suggest_for_buyers(
 ) -> dict[int, SuggestionResult]:
     """Return, per buyer, what `suggest(material, areas, buyer, limit)` returns."""
     s = settings
-    found = canonical_material(material)
-    if found is None:
-        raise MonitorError(f"unknown material {material!r}: use a name or HS heading it knows")
-    subs = [m for m in found.substitutes if m in materials()]
-    wanted = [found.name, *subs]
-    countries = sorted({a.whole_country for a in areas if a.whole_country})
-    excl = Exclusions.of(areas, s)
+    found, subs, wanted, countries, excl = scope(material, areas, s)
     need = Need()
     bound = q.score_bound(found.name, need, None, s, any_buyer=True)
     tops: dict[int, _Top] = {b: _Top(ctx, limit, s) for b, ctx in buyers.items()}
