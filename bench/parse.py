@@ -19,7 +19,7 @@ from pathlib import Path
 from connectors import registry
 from connectors.base import ParseError
 
-FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 
 def _baseline(body: bytes) -> None:

@@ -23,7 +23,7 @@ from monitor.tagger.materials import find_materials  # noqa: E402
 from monitor.tagger.places import affected_countries, find_places  # noqa: E402
 from monitor.vocab import materials  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 TEMPLATES = [
     "{port} ({locode}): berth congestion, waiting time {n} days; {material} cargoes delayed.",
     "Dockworkers at the port of {port} went on strike on Monday, halting {material} exports "

@@ -34,7 +34,7 @@ from monitor.models._types import utcnow  # noqa: E402
 from monitor.settings import Settings, get_settings  # noqa: E402
 from monitor.topics import ensure_topics  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 # A realistic mix of small and medium real feeds (the 1+ MB week-long dumps left out).
 BODIES = [
     "rss/rss_2.0_nbcny.xml",

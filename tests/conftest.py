@@ -21,8 +21,7 @@ os.environ.setdefault("MONITOR_TOPIC_PARTITIONS", "2")
 
 from monitor.settings import Settings, get_settings  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"  # real public samples; sources and licences in its README
 PG_URL = os.environ.get(
     "MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://monitor:monitor@127.0.0.1:5432/monitor_test"
 )

@@ -10,11 +10,12 @@ from monitor import db
 from monitor.models import Alert, SeenItem
 from monitor.suppliers import service
 from monitor.suppliers.schema import SupplierCreate
+from tests.conftest import FIXTURES
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.monitor.api.conftest import World, incident_row
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
-OSH_LIST = Path(__file__).resolve().parents[4] / "shared/fixtures/oshub/facility-list-geocoded.csv"
+OSH_LIST = FIXTURES / "oshub" / "facility-list-geocoded.csv"
 
 
 def test_feeds_crud_with_health(world: World) -> None:

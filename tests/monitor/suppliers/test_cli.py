@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from monitor import db
 from monitor.cli import _register, app
 from monitor.settings import get_settings
+from tests.conftest import FIXTURES
 from tests.monitor.suppliers.test_importer import OSH, PROJECT
 
 
@@ -90,8 +91,7 @@ def test_commands_on_an_unmigrated_database_say_so_in_one_line(
 
 
 def test_repeated_import_notes_are_summarised_unless_verbose(cli: CliRunner) -> None:
-    fixture = Path(__file__).resolve().parents[3].parent / "shared/fixtures/oshub"
-    path = fixture / "facility-list-geocoded.csv"
+    path = FIXTURES / "oshub" / "facility-list-geocoded.csv"
     quiet = cli.invoke(app, ["suppliers", "import", str(path), "--dry-run"])
     notes = [line for line in quiet.stderr.splitlines() if line.startswith("note ")]
     assert notes and len(notes) <= 5, notes
