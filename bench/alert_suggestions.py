@@ -5,8 +5,8 @@ each alert carries suggestions ranked for its buyer. The baseline is what the ma
 before: `for_incident` once per alerted buyer (each a full `suggest()` per material). The
 engine is `for_buyers`: one candidate read per material, every buyer ranked from it. Both run
 in the same process on the same directory (100,000 demo suppliers by default) and must give
-the same suggestions. SQLite always; PostgreSQL when the local server answers (as in
-bench/suggest.py). MONITOR_BENCH_BUYERS (default 300) and MONITOR_BENCH_INCIDENTS (6).
+the same suggestions. SQLite always; PostgreSQL when the local server answers
+(bench/databases.py). MONITOR_BENCH_BUYERS (default 300) and MONITOR_BENCH_INCIDENTS (6).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,9 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from suggest import PG_URL, _reset  # the sibling benchmark's database set-up
+from databases import each_backend, reset
 
 from monitor import db
-from monitor.errors import MonitorError
 from monitor.models import Buyer, BuyerSupplier
 from monitor.settings import Settings
 from monitor.suggestions import for_buyers, for_incident
@@ -74,7 +72,7 @@ def add_buyers(s: Session, rng: random.Random) -> list[int]:
 
 def run_backend(label: str, url: str, rows: list[Any]) -> None:
     settings = Settings(database_url=url)
-    _reset(url)
+    reset(url)
     db.upgrade(settings)
     engine = db.get_engine(settings)
     rng = random.Random(SEED)
@@ -121,14 +119,7 @@ def main() -> None:
     t0 = time.perf_counter()
     rows = list(demo.generate(count=SIZE, seed=SEED))
     print(f"generated {len(rows)} demo suppliers in {time.perf_counter() - t0:.1f}s")
-    with tempfile.TemporaryDirectory() as tmp:
-        run_backend("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", rows)
-    try:
-        db.check_connection(db.make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres"))
-    except MonitorError as exc:
-        print(f"PostgreSQL skipped: {exc}")
-        return
-    run_backend("PostgreSQL", PG_URL, rows)
+    each_backend(lambda label, url: run_backend(label, url, rows))
 
 
 if __name__ == "__main__":

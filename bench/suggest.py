@@ -14,27 +14,23 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from databases import each_backend, reset
+
 from monitor import db
-from monitor.errors import MonitorError
 from monitor.models import Buyer, BuyerSupplier
 from monitor.settings import Settings
 from monitor.suggestions import AffectedArea, Need, suggest
 from monitor.suggestions.baseline import filtered_scan
 from monitor.suppliers import demo, service
 
-PG_URL = os.environ.get(
-    "MONITOR_BENCH_POSTGRES_URL",
-    "postgresql+psycopg://monitor:monitor@127.0.0.1:5432/monitor_bench_suppliers",
-)
 SIZES = tuple(int(n) for n in os.environ.get("MONITOR_BENCH_SIZES", "1000,100000").split(","))
 QUERIES = int(os.environ.get("MONITOR_BENCH_QUERIES", "200"))
 SEED = 11
@@ -89,7 +85,7 @@ def _baseline(s: Session, query: Query, settings: Settings) -> tuple[float, list
 def run_backend(label: str, url: str, rows: list) -> None:
     settings = Settings(database_url=url)
     for size in SIZES:
-        _reset(url)
+        reset(url)
         db.upgrade(settings)
         engine_ = db.get_engine(settings)
         t0 = time.perf_counter()
@@ -136,25 +132,6 @@ def _buyers(s: Session, size: int) -> list[int]:
     return ids
 
 
-def _reset(url: str) -> None:
-    if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-        return
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-        ).first():
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    engine_ = create_engine(url)
-    with engine_.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine_.dispose()
-
-
 def main() -> None:
     import logging
 
@@ -165,14 +142,7 @@ def main() -> None:
         f"generated {len(rows)} demo suppliers in {time.perf_counter() - t0:.1f}s; {QUERIES} "
         "random queries per size, each run by the engine and the baseline"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        run_backend("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", rows)
-    try:
-        db.check_connection(db.make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres"))
-    except MonitorError as exc:
-        print(f"PostgreSQL skipped: {exc}")
-        return
-    run_backend("PostgreSQL", PG_URL, rows)
+    each_backend(lambda label, url: run_backend(label, url, rows))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ baseline is what it did before the change rows (and still does on its first load
 watch's id and update time and every buyer–supplier link, and compare them with the index
 (`WatchSync.resync`). `WatchSync.refresh` reads only the `watch_changes` rows written since.
 Printed per database: both with nothing changed, and with 10 watches changed, p50/max of 5
-runs each. SQLite always; PostgreSQL when the local server answers (as in bench/suggest.py).
+runs each. SQLite always; PostgreSQL when the local server answers (bench/databases.py).
 MONITOR_BENCH_WATCHES sets the watch count (default 50000).
 """
 
@@ -16,7 +16,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,10 +26,9 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from suggest import PG_URL, _reset  # the sibling benchmark's database set-up
+from databases import each_backend, reset
 
 from monitor import db
-from monitor.errors import MonitorError
 from monitor.matching.sync import WatchSync
 from monitor.models import Buyer, Watch
 from monitor.settings import Settings
@@ -56,7 +54,7 @@ def timed(settings: Settings, step: Callable[[Session], int], change: int) -> li
 
 def run_backend(label: str, url: str) -> None:
     settings = Settings(database_url=url)
-    _reset(url)
+    reset(url)
     db.upgrade(settings)
     rng = random.Random(3)
     with db.session_scope(settings) as s:
@@ -91,14 +89,7 @@ def run_backend(label: str, url: str) -> None:
 
 def main() -> None:
     logging.disable(logging.INFO)
-    with tempfile.TemporaryDirectory() as tmp:
-        run_backend("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}")
-    try:
-        db.check_connection(db.make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres"))
-    except MonitorError as exc:
-        print(f"PostgreSQL skipped: {exc}")
-        return
-    run_backend("PostgreSQL", PG_URL)
+    each_backend(run_backend)
 
 
 if __name__ == "__main__":
