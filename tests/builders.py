@@ -1,10 +1,15 @@
-"""Shared test builders: feed rows through the feeds service, each in its own transaction."""
+"""Shared test helpers: feed rows through the feeds service (each in its own transaction), and
+the SQL statements a block of code runs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from monitor import feeds
+from sqlalchemy import event
+
+from monitor import db, feeds
 from monitor.db import session_scope
 from monitor.errors import validated
 from monitor.models import Feed, FeedCreate
@@ -33,3 +38,19 @@ def remove_feed(settings: Settings, feed_id: int) -> Feed:
     """Remove a feed."""
     with session_scope(settings) as session:
         return feeds.remove_feed(session=session, feed_id=feed_id)
+
+
+@contextmanager
+def statements(settings: Settings) -> Iterator[list[str]]:
+    """Collect the SQL of every statement the database is sent inside the block."""
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    engine = db.get_engine(settings)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -217,14 +217,15 @@ def _add_source(
     if len(kept) > SOURCES_KEPT:
         kept = [kept[0], *kept[len(kept) - SOURCES_KEPT + 1 :]]
     inc["sources"] = kept
-    inc["source_count"] = _source_count(inc) + 1
+    inc["source_count"] = source_count(inc) + 1
     inc["first_seen"] = min(inc["first_seen"], _iso(at))
     inc["last_seen"] = max(inc["last_seen"], _iso(at))
     inc["updated_at"] = _iso(now)
     return source
 
 
-def _source_count(inc: Mapping[str, Any]) -> int:
+def source_count(inc: Mapping[str, Any]) -> int:
+    """Return how many reports an incident has (older states only listed their sources)."""
     return int(inc.get("source_count") or len(inc.get("sources") or []))
 
 

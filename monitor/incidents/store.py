@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from monitor.incidents.cluster import parse_time
+from monitor.incidents.cluster import parse_time, source_count
 from monitor.models import Incident, IncidentSource
 from monitor.models._types import utcnow
 
@@ -29,7 +29,7 @@ def to_row(incident: Mapping[str, Any], row: Incident | None = None) -> Incident
     points = [p for p in incident.get("places") or [] if p.get("lat") is not None]
     if points:
         row.lat, row.lon = points[0]["lat"], points[0]["lon"]
-    row.source_count = int(incident.get("source_count") or len(incident.get("sources") or []))
+    row.source_count = source_count(incident)
     row.updated_at = now
     return row
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from monitor import db
@@ -18,6 +15,7 @@ from monitor.suggestions.shared import contexts, suggest_for_buyers
 from monitor.suppliers import service
 from monitor.suppliers.demo import _cities_by_country
 from monitor.suppliers.schema import SupplierCreate
+from tests.builders import statements
 
 COUNTRIES = ["GH", "CI", "EC", "PE", "BR", "ID", "CM", "NG"]
 
@@ -110,21 +108,6 @@ def test_a_buyer_with_no_alternative_gets_the_near_misses(db_settings: Settings)
     assert got[buyer] == alone
     assert got[buyer][0]["partial_matches"][0]["name"] == "Only"
     assert got[999] == []  # a buyer no longer in the database gets none, and the rest still do
-
-
-@contextmanager
-def statements(settings: Settings) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = db.get_engine(settings)
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_queries_grow_with_materials_not_with_buyers(db_settings: Settings) -> None:

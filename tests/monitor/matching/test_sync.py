@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from monitor import db
@@ -14,6 +11,7 @@ from monitor.matching import sync as sync_module
 from monitor.matching.sync import WatchSync
 from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial, Watch, WatchChange
 from monitor.settings import Settings
+from tests.builders import statements
 
 
 def add_buyer(s: Session, name: str = "b") -> int:
@@ -36,21 +34,6 @@ def add_supplier(s: Session, lat: float = 5.6, lon: float = -0.2) -> int:
 def refreshed(settings: Settings, sync: WatchSync) -> int:
     with db.session_scope(settings) as s:
         return sync.refresh(s)
-
-
-@contextmanager
-def statements(settings: Settings) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    engine = db.get_engine(settings)
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_triggers_note_every_change_that_moves_the_index(db_settings: Settings) -> None:
