@@ -125,14 +125,17 @@ def tag(
 @app.command("eval")
 def evaluate(
     file: Path = typer.Argument(..., help="Labelled JSON Lines (items with a `gold` object)."),
-    errors: bool = typer.Option(True, "--errors/--no-errors", help="List every error."),
+    errors: bool | None = typer.Option(
+        None,
+        "--errors/--no-errors",
+        help="List every error (default: yes, but never for a frozen split).",
+    ),
     only: str = typer.Option(
         "all", "--only", help="Score only 'real' items (source not 'written'), 'written', or 'all'."
     ),
 ) -> None:
-    """Score the tagger on a labelled set: each measure with its 95% interval, and the errors."""
-    from monitor.tagger.evaluate import evaluate as run
-    from monitor.tagger.evaluate import format_report, read_labelled
+    """Score the tagger on a labelled set: alerts first, each measure with its 95% interval."""
+    from monitor.tagger.evaluate import evaluate_groups, format_groups, format_report, read_labelled
 
     if only not in ("all", "real", "written"):
         raise MonitorError(f"--only must be all, real or written, not {only!r}")
@@ -145,4 +148,11 @@ def evaluate(
         split += " (frozen: never tuned on)"
     if only != "all":
         split += f", {only} items only"
-    typer.echo(format_report(run(rows, split=split), errors=errors))
+    show_errors = not meta.get("frozen") if errors is None else errors
+    evaluation = evaluate_groups(rows, split=split)
+    typer.echo(format_report(evaluation.report, errors=show_errors))
+    if evaluation.groups:
+        typer.echo("per style and per publisher (5+ items):")
+        typer.echo(format_groups(evaluation))
+    if meta.get("frozen") and not show_errors:
+        typer.echo("errors: not listed for a frozen split (--errors to list them)")

@@ -78,5 +78,7 @@ def test_eval_names_a_frozen_split_and_filters_sources(tmp_path: Path, nlp) -> N
     result = runner.invoke(app, ["eval", str(path), "--only", "real"])
     assert result.exit_code == 0, result.output
     assert "split: test (frozen: never tuned on), real items only\nitems: 1\n" in result.stdout
+    assert "errors: not listed for a frozen split" in result.stdout
+    assert "alert P: " in result.stdout.splitlines()[2]  # what buyers feel comes first
     bad = runner.invoke(app, ["eval", str(path), "--only", "some"])
     assert bad.exit_code != 0
