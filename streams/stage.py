@@ -5,7 +5,7 @@ that raised is never committed: Kafka hands it out again after a restart. Errors
 the world (`transient`: the database, the broker or the network away) are retried with backoff,
 as long as they last; any other error means one message in the batch is poison: the batch is
 re-run one message at a time, and the message that still fails goes to `dead-letters` with the
-error.
+error. `Stage.decode` turns a batch into typed records and dead-letters what is not one.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from monitor.settings import Settings
 from streams.app import Topics, metrics_of
-from streams.records import DeadLetter, encode
+from streams.records import DeadLetter, DecodeError, R, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,18 @@ class Stage:
         await self.topics.dead_letters.send(key=key, value=encode(dead))
         self.metrics.dead_letters.labels(self.name).inc()
         log.warning("%s: dead letter (%s)", self.name, error)
+
+    async def decode(
+        self, events: Sequence[faust.EventT], record: type[R]
+    ) -> list[tuple[faust.EventT, R]]:
+        """Return each event with its value as `record`; dead-letter the values that are not."""
+        decoded = []
+        for event in events:
+            try:
+                decoded.append((event, decode(event.value, record)))
+            except DecodeError as exc:
+                await self.dead_letter(str(exc), event)
+        return decoded
 
     async def run(self, stream: Any, handle: Handle) -> None:
         """Handle the stream batch by batch; ack a batch only when it was handled."""

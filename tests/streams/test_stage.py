@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from monitor.settings import Settings
 from streams import stage as stage_module
 from streams.app import build
+from streams.records import ItemRecord
 from streams.stage import Stage, transient
 
 
@@ -98,6 +99,16 @@ def test_network_and_broker_errors_are_transient(error: Exception) -> None:
 )  # fmt: skip
 def test_every_other_error_is_poison(error: Exception) -> None:
     assert not transient(error)
+
+
+async def test_decode_returns_records_and_dead_letters_the_rest(stage: Stage, dead: SentTo) -> None:
+    good, bad = event(b'{"id": "a", "title": "t"}', 1), event(b'{"id": 5}', 2)
+    decoded = await stage.decode([good, bad], ItemRecord)
+    assert [(e, r.id, r.title) for e, r in decoded] == [(good, "a", "t")]
+    assert [(d["stage"], d["offset"], d["payload"]) for d in dead.values] == [
+        ("tag", 2, '{"id": 5}')
+    ]
+    assert "ItemRecord.id has the wrong type" in dead.values[0]["error"]
 
 
 async def test_a_permission_error_is_dead_lettered_and_the_stream_goes_on(
