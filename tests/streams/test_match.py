@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from monitor.db import session_scope
 from monitor.models import Buyer, Watch
 from monitor.settings import Settings
+from streams import match
 from streams.match import Matcher
 
 
@@ -31,4 +34,29 @@ def test_versions_of_one_incident_in_one_batch_alert_once(db_settings: Settings)
     results = matcher.alerts_for(batch)
     kinds = [[a["kind"] for a in alerts] for _id, _record, alerts in results]
     assert kinds == [["new"], [], ["all_clear"]]
+    matcher.executor.shutdown()
+
+
+def test_the_collector_is_frozen_once_after_the_first_load(
+    db_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen: list[int] = []
+
+    class Collector:  # stands in for the process-wide `gc` module
+        get_freeze_count = staticmethod(lambda: len(frozen))
+        collect = staticmethod(lambda: 0)
+        freeze = staticmethod(lambda: frozen.append(1))
+
+    monkeypatch.setattr(match, "gc", Collector)
+    with session_scope(db_settings) as session:
+        buyer = Buyer(name="watcher")
+        session.add(buyer)
+        session.flush()
+        session.add(Watch(buyer_id=buyer.id or 0, name="Belgium", countries=["BE"]))
+    matcher = Matcher(db_settings)
+    assert matcher.refresh() and frozen == [1]  # the first full load
+    with session_scope(db_settings) as session:
+        session.add(Watch(buyer_id=buyer.id or 0, name="Chile", countries=["CL"]))
+    assert matcher.refresh()  # a change came in...
+    assert frozen == [1]  # ...and the collector was left alone
     matcher.executor.shutdown()
