@@ -10,13 +10,16 @@ from monitor.db import session_scope
 from monitor.models import Buyer, Watch
 from monitor.settings import Settings
 from streams import match
-from streams.match import Matcher
+from streams.match import Alerted, Matcher
+from streams.records import IncidentRecord
 
 
-def incident(version: int, **fields: Any) -> dict[str, Any]:
-    return {"id": "inc", "version": version, "status": "open", "severity": "high",
-            "title": "Strike at Antwerp", "countries": ["BE"], "places": [], "materials": [],
-            "sources": [], "evidence": [], **fields}  # fmt: skip
+def incident(version: int, **fields: Any) -> IncidentRecord:
+    return IncidentRecord(**{"id": "inc", "version": version, "status": "open", "severity": "high",
+            "title": "Strike at Antwerp", "event_type": "strike", "countries": ["BE"],
+            "places": [], "materials": [], "sources": [], "evidence": [],
+            "first_seen": "2024-05-06T08:00:00+00:00", "last_seen": "2024-05-06T08:00:00+00:00",
+            **fields})  # fmt: skip
 
 
 def test_versions_of_one_incident_in_one_batch_alert_once(db_settings: Settings) -> None:
@@ -26,13 +29,13 @@ def test_versions_of_one_incident_in_one_batch_alert_once(db_settings: Settings)
         session.flush()
         session.add(Watch(buyer_id=buyer.id or 0, name="Belgium", countries=["BE"]))
     matcher = Matcher(db_settings)
-    batch: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
+    batch: list[tuple[IncidentRecord, Alerted | None]] = [
         (incident(1), None),
         (incident(2), None),
         (incident(3, status="closed"), None),
     ]
     results = matcher.alerts_for(batch)
-    kinds = [[a["kind"] for a in alerts] for _id, _record, alerts in results]
+    kinds = [[a.kind for a in alerts] for _id, _record, alerts in results]
     assert kinds == [["new"], [], ["all_clear"]]
     matcher.executor.shutdown()
 
