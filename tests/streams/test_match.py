@@ -22,12 +22,20 @@ def incident(version: int, **fields: Any) -> IncidentRecord:
             **fields})  # fmt: skip
 
 
+def add_watch(settings: Settings, country: str, buyer_id: int | None = None) -> int:
+    """Add a watch on `country` (for a new buyer unless one is given); return the buyer's id."""
+    with session_scope(settings) as session:
+        if buyer_id is None:
+            buyer = Buyer(name="watcher")
+            session.add(buyer)
+            session.flush()
+            buyer_id = buyer.id or 0
+        session.add(Watch(buyer_id=buyer_id, name=f"country {country}", countries=[country]))
+    return buyer_id
+
+
 def test_versions_of_one_incident_in_one_batch_alert_once(db_settings: Settings) -> None:
-    with session_scope(db_settings) as session:
-        buyer = Buyer(name="watcher")
-        session.add(buyer)
-        session.flush()
-        session.add(Watch(buyer_id=buyer.id or 0, name="Belgium", countries=["BE"]))
+    add_watch(db_settings, "BE")
     matcher = Matcher(db_settings)
     batch: list[tuple[IncidentRecord, Alerted | None]] = [
         (incident(1), None),
@@ -51,15 +59,10 @@ def test_the_collector_is_frozen_once_after_the_first_load(
         freeze = staticmethod(lambda: frozen.append(1))
 
     monkeypatch.setattr(match, "gc", Collector)
-    with session_scope(db_settings) as session:
-        buyer = Buyer(name="watcher")
-        session.add(buyer)
-        session.flush()
-        session.add(Watch(buyer_id=buyer.id or 0, name="Belgium", countries=["BE"]))
+    buyer_id = add_watch(db_settings, "BE")
     matcher = Matcher(db_settings)
     assert matcher.refresh() and frozen == [1]  # the first full load
-    with session_scope(db_settings) as session:
-        session.add(Watch(buyer_id=buyer.id or 0, name="Chile", countries=["CL"]))
+    add_watch(db_settings, "CL", buyer_id)
     assert matcher.refresh()  # a change came in...
     assert frozen == [1]  # ...and the collector was left alone
     matcher.executor.shutdown()
