@@ -58,8 +58,7 @@ def first_sightings(
 
 @dataclass(frozen=True)
 class Tagged:
-    """What one tagged item becomes: a disruption or recovery to forward, a dead letter's
-    error, or nothing (it is neither)."""
+    """What a tagged item becomes: a record to forward, a dead letter's error, or neither."""
 
     forward: DisruptionRecord | None = None
     error: str | None = None
