@@ -1,6 +1,8 @@
 """Register the pipeline's agents on an app built by `streams.app.build`.
 
-Agents are short loops (see streams/stage.py) over the domain code in `monitor/`:
+Agents are short loops (see streams/stage.py): each decodes its batch into typed records,
+hands them to its module's plain functions (the stage's rules, over the domain code in
+`monitor/`; tests call them without Kafka) and sends what they return:
 items ─tag─▶ disruptions ─incidents─▶ incidents ─match─▶ alerts ─deliver─▶ database.
 """
 

@@ -13,18 +13,18 @@ from monitor.db import session_scope
 from monitor.delivery.sender import run_deliveries
 from monitor.delivery.store import save_alert
 from monitor.settings import Settings
-from streams.records import AlertRecord, DecodeError, decode
+from streams.records import AlertRecord
 from streams.stage import Stage
 
 log = logging.getLogger(__name__)
 
 
-def store_alerts(settings: Settings, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def store_alerts(settings: Settings, alerts: Sequence[AlertRecord]) -> list[AlertRecord]:
     """Save the alerts in one transaction; return those that were new."""
     new = []
     with session_scope(settings) as session:
         for alert in alerts:
-            if save_alert(session, alert) is not None:
+            if save_alert(session, alert.asdict()) is not None:  # the store reads mappings
                 new.append(alert)
     return new
 
@@ -33,21 +33,16 @@ def register_deliver(app: faust.App, stage: Stage) -> Any:
     """Register the `deliver` agent on `app`."""
 
     async def handle(events: Sequence[faust.EventT]) -> None:
-        alerts = []
-        for event in events:
-            try:
-                alerts.append(decode(event.value, AlertRecord).asdict())
-            except DecodeError as exc:
-                await stage.dead_letter(str(exc), event)
+        alerts = [alert for _event, alert in await stage.decode(events, AlertRecord)]
         if not alerts:
             return
         new = await asyncio.to_thread(store_alerts, stage.settings, alerts)
         stage.metrics.duplicates.labels("deliver").inc(len(alerts) - len(new))
         for alert in new:
-            stage.metrics.alerts.labels(alert["kind"]).inc()
+            stage.metrics.alerts.labels(alert.kind).inc()
             log.info("alert: buyer %s, incident %s (%s), severity %s, %s",
-                     alert["buyer_id"], alert["incident_id"], alert["incident"].get("title"),
-                     alert["severity"], alert["kind"])  # fmt: skip
+                     alert.buyer_id, alert.incident_id, alert.incident.get("title"),
+                     alert.severity, alert.kind)  # fmt: skip
 
     @app.agent(stage.topics.alerts, name="deliver")
     async def deliver(stream: Any) -> None:

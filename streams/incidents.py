@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from monitor.db import session_scope
 from monitor.incidents import Change, ClusterRules, apply_report, cluster_key, expire
 from monitor.incidents.store import save_incidents
 from streams.app import state_table
-from streams.records import DecodeError, DisruptionRecord, IncidentRecord, decode, encode
+from streams.records import DisruptionRecord, IncidentRecord, encode
 from streams.stage import Stage
 
 
@@ -36,6 +37,52 @@ def key_of(value: Any) -> str:
         return "undecodable"
 
 
+@dataclass(frozen=True)
+class Clustered:
+    """What a batch of reports (or an expiry check) did to the clusters."""
+
+    states: dict[str, Any]  # the new state of each cluster that changed, by cluster key
+    changes: list[Change]
+
+    def emitted(self) -> list[IncidentRecord]:
+        """Return the incidents buyers hear of: every change but a quiet new source."""
+        return [IncidentRecord.from_data({**c.incident, "event": c.event})
+                for c in self.changes if c.emitted]  # fmt: skip
+
+
+def cluster_reports(
+    reports: Iterable[DisruptionRecord],
+    clusters: Mapping[str, Any],
+    *,
+    now: datetime,
+    rules: ClusterRules,
+) -> Clustered:
+    """Apply the reports, in order, to their clusters (`clusters` holds the stored states)."""
+    states: dict[str, Any] = {}
+    changes: list[Change] = []
+    for record in reports:
+        report = record.asdict()  # monitor.incidents reads mappings
+        key = cluster_key(report)
+        state = states[key] if key in states else clusters.get(key)
+        states[key], found = apply_report(state, report, now=now, rules=rules)
+        changes += found
+    return Clustered(states, changes)
+
+
+def expire_clusters(
+    clusters: Mapping[str, Any], *, now: datetime, rules: ClusterRules
+) -> Clustered:
+    """Expire open incidents that had no report for the rules' expiry time."""
+    states: dict[str, Any] = {}
+    changes: list[Change] = []
+    for key, state in list(clusters.items()):
+        new, found = expire(state, now=now, rules=rules)
+        if found:
+            states[key] = new
+            changes += found
+    return Clustered(states, changes)
+
+
 def register_incidents(app: faust.App, stage: Stage) -> Any:
     """Register the `incidents` agent and the expiry timer on `app`."""
     topics, metrics, settings = stage.topics, stage.metrics, stage.settings
@@ -45,37 +92,22 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
     )
     lock = asyncio.Lock()  # the agent and the expiry timer both rewrite clusters
 
-    async def publish(states: dict[str, Any], changes: list[Change]) -> None:
+    async def publish(done: Clustered) -> None:
         """Persist the changed incidents, emit the ones buyers hear of, then keep the state."""
-        if changes:
-            incidents = [c.incident for c in changes]
-            sources = [(c.incident["id"], c.source) for c in changes if c.source is not None]
-            await asyncio.to_thread(_save, settings, incidents, sources)
-        for change in changes:
+        if done.changes:
+            await asyncio.to_thread(_save, settings, done.changes)
+        for change in done.changes:
             metrics.incidents.labels(change.event).inc()
-            if change.emitted:
-                record = IncidentRecord.from_data({**change.incident, "event": change.event})
-                await topics.incidents.send(key=change.incident["id"], value=encode(record))
+        for record in done.emitted():
+            await topics.incidents.send(key=record.id, value=encode(record))
         await app.producer.flush()  # the state moves on only once the output is acknowledged
-        for key, state in states.items():
+        for key, state in done.states.items():
             clusters[key] = state
 
     async def handle(events: Sequence[faust.EventT]) -> None:
-        states: dict[str, Any] = {}
-        changes: list[Change] = []
-        now = datetime.now(UTC)
         async with lock:
-            for event in events:
-                try:
-                    report = decode(event.value, DisruptionRecord).asdict()
-                except DecodeError as exc:
-                    await stage.dead_letter(str(exc), event)
-                    continue
-                key = cluster_key(report)
-                state = states[key] if key in states else clusters.get(key)
-                states[key], found = apply_report(state, report, now=now, rules=rules)
-                changes += found
-            await publish(states, changes)
+            reports = [report for _event, report in await stage.decode(events, DisruptionRecord)]
+            await publish(cluster_reports(reports, clusters, now=datetime.now(UTC), rules=rules))
 
     @app.agent(topics.disruptions, name="incidents")
     async def incidents(stream: Any) -> None:
@@ -85,22 +117,16 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
     @app.timer(settings.incident_expiry_check_s)
     async def expire_incidents() -> None:
         """Expire open incidents that had no report for the configured time."""
-        now = datetime.now(UTC)
         async with lock:
-            states, changes = {}, []
-            for key, state in list(clusters.items()):
-                new, found = expire(state, now=now, rules=rules)
-                if found:
-                    states[key] = new
-                    changes += found
-            if changes:
-                await publish(states, changes)
+            done = expire_clusters(clusters, now=datetime.now(UTC), rules=rules)
+            if done.changes:
+                await publish(done)
 
     return incidents
 
 
-def _save(
-    settings: Any, incidents: list[dict[str, Any]], sources: list[tuple[str, dict[str, Any]]]
-) -> None:
+def _save(settings: Any, changes: list[Change]) -> None:
+    incidents = [c.incident for c in changes]
+    sources = [(c.incident["id"], c.source) for c in changes if c.source is not None]
     with session_scope(settings) as session:
         save_incidents(session, incidents, sources)

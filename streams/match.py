@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 import faust
 
@@ -16,10 +16,20 @@ from monitor.matching.alerts import alert_message, decide_alerts
 from monitor.matching.sync import WatchSync
 from monitor.settings import Settings
 from streams.app import state_table
-from streams.records import AlertRecord, DecodeError, IncidentRecord, decode, encode
+from streams.records import AlertRecord, IncidentRecord, encode
 from streams.stage import Stage
 
 log = logging.getLogger(__name__)
+
+Alerted = dict[str, dict[str, Any]]  # what each buyer was last alerted about, by buyer id
+
+
+class Matched(NamedTuple):
+    """One incident's outcome: the alerts to send and what each buyer will have been told."""
+
+    incident_id: str
+    alerted: Alerted
+    alerts: list[AlertRecord]
 
 
 class Matcher:
@@ -41,25 +51,22 @@ class Matcher:
             changed = self.sync.refresh(session)
         if changed:
             log.info("watch index: %d changes, %d watches", changed, len(self.sync.index))
-            # The index is long-lived and large: keep the collector from walking it again and
-            # again (a full collection over 50,000 watches paused matching for 30-470 ms).
-            gc.collect()
-            gc.freeze()
-        self.loaded = True
+        if not self.loaded:
+            self.loaded = True
+            freeze_once()
         return changed
 
-    def alerts_for(
-        self, batch: list[tuple[dict[str, Any], dict[str, Any] | None]]
-    ) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
-        """Return, per incident: its id, the new per-buyer record, and the alerts to send."""
+    def alerts_for(self, batch: list[tuple[IncidentRecord, Alerted | None]]) -> list[Matched]:
+        """Return, per incident (with what its buyers were told before), what to send now."""
         from monitor.suggestions import for_buyers
 
         if not self.loaded:
             self.refresh()
         out = []
-        records: dict[str, dict[str, Any]] = {}  # versions of one incident in this batch
+        records: dict[str, Alerted] = {}  # versions of one incident in this batch
         with session_scope(self.settings) as session:
-            for incident, stored in batch:
+            for incident_record, stored in batch:
+                incident = incident_record.asdict()  # monitor.matching reads mappings
                 previous = records.get(str(incident["id"]), stored)
                 matches = self.sync.index.match(incident)
                 decisions, record = decide_alerts(incident, matches, previous)
@@ -75,15 +82,33 @@ class Matcher:
                     except Exception:  # suggestions help; alerts without them still go
                         log.exception("suggestions for incident %s failed", incident["id"])
                 alerts = [
-                    alert_message(d, incident, suggestions.get(d.buyer_id, [])) for d in decisions
+                    AlertRecord.from_data(
+                        alert_message(d, incident, suggestions.get(d.buyer_id, []))
+                    )
+                    for d in decisions
                 ]
                 records[str(incident["id"])] = record
-                out.append((str(incident["id"]), record, alerts))
+                out.append(Matched(str(incident["id"]), record, alerts))
         return out
 
     async def run(self, fun: Any, *args: Any) -> Any:
         """Run `fun` on the matcher's thread."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fun, *args)
+
+
+def freeze_once() -> None:
+    """Move every object alive now out of the collector's sight, once per process."""
+    # Called after the watch index's first full load: the index is long-lived and large, and
+    # full collections walking it again and again paused matching for 30-470 ms at 50,000
+    # watches. Only once, at start-up: the collector is process-wide (the event loop, the
+    # consumer and every stage share it), a frozen object in a reference cycle is never
+    # collected, and each freeze costs a full collection first; freezing on every refresh
+    # would pin what the worker held at that moment (replaced watches, batches in flight)
+    # and pause the whole process each time, for the few watches a later refresh brings.
+    if gc.get_freeze_count():  # this process already froze (another app's matcher)
+        return
+    gc.collect()
+    gc.freeze()
 
 
 def register_match(app: faust.App, stage: Stage) -> Any:
@@ -95,24 +120,17 @@ def register_match(app: faust.App, stage: Stage) -> Any:
     )
 
     async def handle(events: Sequence[faust.EventT]) -> None:
-        batch = []
-        for event in events:
-            try:
-                incident = decode(event.value, IncidentRecord).asdict()
-            except DecodeError as exc:
-                await stage.dead_letter(str(exc), event)
-                continue
-            batch.append((incident, alerted.get(str(incident["id"]))))
-        if not batch:
+        incidents = [incident for _event, incident in await stage.decode(events, IncidentRecord)]
+        if not incidents:
             return
+        batch = [(incident, alerted.get(str(incident.id))) for incident in incidents]
         results = await matcher.run(matcher.alerts_for, batch)
-        for _incident_id, _record, alerts in results:
-            for alert in alerts:
-                record = AlertRecord.from_data(alert)
-                await topics.alerts.send(key=str(alert["buyer_id"]), value=encode(record))
+        for result in results:
+            for alert in result.alerts:
+                await topics.alerts.send(key=str(alert.buyer_id), value=encode(alert))
         await app.producer.flush()  # remember what was alerted only once Kafka has it
-        for incident_id, record, _alerts in results:
-            alerted[incident_id] = record
+        for result in results:
+            alerted[result.incident_id] = result.alerted
         metrics.duplicates.labels("match")  # declared, so the series shows up at zero
 
     @app.agent(topics.incidents, name="match")

@@ -2,15 +2,18 @@
 
 `Stage.run` takes batches with `noack_take` and acks them after `handle` returned, so a batch
 that raised is never committed: Kafka hands it out again after a restart. Errors that are about
-the world (database or broker unreachable) are retried with backoff, as long as they last; any
-other error means one message in the batch is poison: the batch is re-run one message at a
-time, and the message that still fails goes to `dead-letters` with the error.
+the world (`transient`: the database, the broker or the network away) are retried with backoff,
+as long as they last; any other error means one message in the batch is poison: the batch is
+re-run one message at a time, and the message that still fails goes to `dead-letters` with the
+error. `Stage.decode` turns a batch into typed records and dead-letters what is not one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -21,12 +24,20 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from monitor.settings import Settings
 from streams.app import Topics, metrics_of
-from streams.records import DeadLetter, encode
+from streams.records import DeadLetter, DecodeError, R, decode, encode
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, DisconnectionError, KafkaError, OSError,
-             TimeoutError)  # fmt: skip
+# Errors about the world, not the message: retried for as long as they last. Any other OSError
+# (PermissionError, FileNotFoundError, IsADirectoryError…) is about what the message made the
+# stage do, and retrying it would stall the partition forever: it is poison.
+TRANSIENT = (OperationalError, InterfaceError, DisconnectionError, KafkaError, ConnectionError,
+             TimeoutError, socket.gaierror, socket.herror)  # fmt: skip
+NETWORK_ERRNOS = frozenset({
+    errno.ENETDOWN, errno.ENETUNREACH, errno.ENETRESET, errno.EHOSTDOWN, errno.EHOSTUNREACH,
+    errno.ECONNABORTED, errno.ECONNRESET, errno.ECONNREFUSED, errno.ETIMEDOUT, errno.ENOTCONN,
+    errno.EPIPE, errno.EADDRNOTAVAIL,
+})  # fmt: skip
 PAYLOAD_LIMIT = 100_000  # characters of a dead message kept in its letter
 Handle = Callable[[Sequence[faust.EventT]], Awaitable[None]]
 
@@ -52,6 +63,14 @@ def letter(stage: str, error: str, event: faust.EventT | None = None, payload: A
     )
 
 
+def transient(exc: BaseException) -> bool:
+    """Return whether `exc` says the database, the broker or the network is away."""
+    if isinstance(exc, TRANSIENT):
+        return True
+    # A socket error raised as a bare OSError (no subclass for its errno) still names it.
+    return isinstance(exc, OSError) and exc.errno in NETWORK_ERRNOS
+
+
 class Stage:
     """One agent's plumbing: batches, acks, retries, dead letters and its latency metric."""
 
@@ -69,6 +88,18 @@ class Stage:
         await self.topics.dead_letters.send(key=key, value=encode(dead))
         self.metrics.dead_letters.labels(self.name).inc()
         log.warning("%s: dead letter (%s)", self.name, error)
+
+    async def decode(
+        self, events: Sequence[faust.EventT], record: type[R]
+    ) -> list[tuple[faust.EventT, R]]:
+        """Return each event with its value as `record`; dead-letter the values that are not."""
+        decoded = []
+        for event in events:
+            try:
+                decoded.append((event, decode(event.value, record)))
+            except DecodeError as exc:
+                await self.dead_letter(str(exc), event)
+        return decoded
 
     async def run(self, stream: Any, handle: Handle) -> None:
         """Handle the stream batch by batch; ack a batch only when it was handled."""
@@ -101,16 +132,16 @@ class Stage:
                 if failures:
                     log.warning("%s: recovered after %d failed attempts", self.name, failures)
                 return None
-            except TRANSIENT as exc:
+            except Exception as exc:
+                if not transient(exc):
+                    log.debug("%s: handling failed", self.name, exc_info=True)
+                    return f"{type(exc).__name__}: {_one_line(exc)}"
                 failures += 1
                 wait = min(30.0, 0.5 * 2 ** min(failures, 6))
                 if failures == 1 or failures % 10 == 0:
                     log.warning("%s: %s; retrying in %.0fs (batch not acknowledged)",
                                 self.name, _one_line(exc), wait)  # fmt: skip
                 await asyncio.sleep(wait)
-            except Exception as exc:
-                log.debug("%s: handling failed", self.name, exc_info=True)
-                return f"{type(exc).__name__}: {_one_line(exc)}"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import faust
 
 from streams.app import state_table
-from streams.records import DecodeError, DisruptionRecord, ItemRecord, decode, encode
+from streams.records import DisruptionRecord, ItemRecord, encode
 from streams.stage import Stage
 from streams.tag_pool import TaggerPool
+
+E = TypeVar("E")
 
 
 class RecentIds:
@@ -40,6 +43,38 @@ class RecentIds:
                 del self.table[key]
 
 
+def first_sightings(
+    batch: Sequence[tuple[E, ItemRecord]], seen: Callable[[str], bool]
+) -> tuple[list[tuple[E, ItemRecord]], int]:
+    """Return the items to tag (each id once, none seen recently) and how many were repeats."""
+    ids: set[str] = set()
+    fresh = []
+    for source, item in batch:
+        if item.id not in ids and not seen(item.id):
+            ids.add(item.id)
+            fresh.append((source, item))
+    return fresh, len(batch) - len(fresh)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """What a tagged item becomes: a record to forward, a dead letter's error, or neither."""
+
+    forward: DisruptionRecord | None = None
+    error: str | None = None
+
+
+def tagged(item: ItemRecord, result: Mapping[str, Any]) -> Tagged:
+    """Return what the tagger's `result` for `item` makes the stage send."""
+    from monitor.tagger.tag import disruption_message
+
+    if "error" in result:
+        return Tagged(error=str(result["error"]))
+    if (result["is_disruption"] or result["recovery"]) and result["event_type"]:
+        return Tagged(forward=DisruptionRecord.from_data(disruption_message(item.asdict(), result)))
+    return Tagged()
+
+
 def register_tag(app: faust.App, stage: Stage) -> Any:
     """Register the `tag` agent on `app`."""
     topics, metrics = stage.topics, stage.metrics
@@ -47,41 +82,26 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
     # (no output either way), which costs less than a changelog write for every item.
     recent = RecentIds(state_table(app, "tag-recent-ids", "ids of items that were forwarded"),
                        stage.settings.recent_ids_keep_h * 3600)  # fmt: skip
-
     pool = TaggerPool(stage.settings.tag_processes)
 
     async def handle(events: Sequence[faust.EventT]) -> None:
-        from monitor.tagger.tag import disruption_message
-
-        items: list[ItemRecord] = []
-        sources: list[faust.EventT] = []
-        ids: set[str] = set()
-        for event in events:
-            try:
-                item = decode(event.value, ItemRecord)
-            except DecodeError as exc:
-                await stage.dead_letter(str(exc), event)
-                continue
-            if item.id in ids or recent.seen(item.id):
-                metrics.duplicates.labels("tag").inc()
-                continue
-            ids.add(item.id)
-            items.append(item)
-            sources.append(event)
-        if not items:
+        batch, repeats = first_sightings(await stage.decode(events, ItemRecord), recent.seen)
+        if repeats:
+            metrics.duplicates.labels("tag").inc(repeats)
+        if not batch:
             return
-        dicts = [item.asdict() for item in items]
+        # The tagger runs in other processes: it takes plain mappings.
+        results = await pool.tag([item.asdict() for _event, item in batch])
         forwarded: list[str] = []
-        results = await pool.tag(dicts)
-        for event, fields, result in zip(sources, dicts, results, strict=True):
+        for (event, item), result in zip(batch, results, strict=True):
             metrics.items_in.inc()
-            if "error" in result:
-                await stage.dead_letter(str(result["error"]), event)
-            elif (result["is_disruption"] or result["recovery"]) and result["event_type"]:
-                (metrics.recoveries if result["recovery"] else metrics.disruptions).inc()
-                message = DisruptionRecord.from_data(disruption_message(fields, result))
-                await topics.disruptions.send(key=fields["id"], value=encode(message))
-                forwarded.append(fields["id"])
+            out = tagged(item, result)
+            if out.error is not None:
+                await stage.dead_letter(out.error, event)
+            elif out.forward is not None:
+                (metrics.recoveries if out.forward.recovery else metrics.disruptions).inc()
+                await topics.disruptions.send(key=item.id, value=encode(out.forward))
+                forwarded.append(item.id)
         # Only ids whose output Kafka acknowledged are remembered: a crash before this line
         # tags them again, and the stages downstream drop the repeat.
         await app.producer.flush()
