@@ -1,0 +1,134 @@
+"""Read the tagger's data files (monitor/tagger/data/, see its README.md), row by row.
+
+Every file is semicolon-separated UTF-8 with a header; `#` lines are comments. A row that does
+not fit its file raises DataFileError naming the file and the line, so a slip in an edit fails
+loudly at start-up instead of quietly changing what the tagger finds.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+SET = "set"  # the list of named word sets that other rows take in with "@name"
+
+
+class DataFileError(ValueError):
+    """A data file row that does not fit its file; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a data file: its values by column, and where it was read."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+    def error(self, message: str) -> DataFileError:
+        """Return an error about this row that names its file and line."""
+        return DataFileError(f"{self.file}:{self.line}: {message}")
+
+
+def read_rows(name: str, columns: Sequence[str], directory: Path = DATA) -> Iterator[Row]:
+    """Yield a data file's rows; raise DataFileError for a wrong header or a row that does not
+    have exactly one value per column."""
+    with (directory / name).open(encoding="utf-8") as handle:
+        header: list[str] | None = None
+        for number, line in enumerate(handle, start=1):
+            if line.startswith("#") or not line.strip():
+                continue
+            values = next(csv.reader([line.rstrip("\r\n")], delimiter=";"))
+            if header is None:
+                header = values
+                if header != list(columns):
+                    raise DataFileError(
+                        f"{name}:{number}: the header is {';'.join(header)!r}, "
+                        f"expected {';'.join(columns)!r}"
+                    )
+                continue
+            if len(values) != len(header):
+                raise DataFileError(
+                    f"{name}:{number}: {len(values)} values where the header has "
+                    f"{len(header)} ({';'.join(header)})"
+                )
+            yield Row(name, number, dict(zip(header, values, strict=True)))
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of one `list;key;word` file, with every "@set" taken in."""
+
+    lists: dict[str, dict[str, frozenset[str]]]  # list -> key ("" for a plain list) -> words
+
+    def words(self, name: str) -> frozenset[str]:
+        """Return a plain list's words."""
+        return self.lists.get(name, {}).get("", frozenset())
+
+    def by_key(self, name: str) -> dict[str, frozenset[str]]:
+        """Return a keyed list's words, by key."""
+        return dict(self.lists.get(name, {}))
+
+
+def read_word_lists(name: str, lists: Mapping[str, bool], directory: Path = DATA) -> WordLists:
+    """Read a `list;key;word` file; `lists` names the lists the code reads (True: keyed).
+
+    A row adds one word to a list, or to a list's entry for one key; a word `@name` adds the
+    whole `set` row group of that name. Unknown lists, a key where none belongs (or none where
+    one does), blank or padded words, duplicates, unknown or unused sets and circular sets
+    raise DataFileError naming the file and line.
+    """
+    raw: dict[tuple[str, str], list[tuple[str, Row]]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in read_rows(name, ("list", "key", "word"), directory):
+        kind, key, word = row["list"], row["key"], row["word"]
+        if kind != SET and kind not in lists:
+            known = ", ".join(sorted([SET, *lists]))
+            raise row.error(f"unknown list {kind!r} (known: {known})")
+        keyed = kind == SET or lists[kind]
+        if keyed and not key:
+            raise row.error(f"list {kind!r} needs a key")
+        if not keyed and key:
+            raise row.error(f"list {kind!r} takes no key, found {key!r}")
+        for column, value in (("key", key), ("word", word)):
+            if value != value.strip() or (column == "word" and not value):
+                raise row.error(f"{column} {value!r} is blank or has spaces around it")
+        if (kind, key, word) in seen:
+            raise row.error(f"{word!r} is already in {kind} {key!r} (line {seen[kind, key, word]})")
+        seen[kind, key, word] = row.line
+        raw.setdefault((kind, key), []).append((word, row))
+    resolved: dict[str, list[str]] = {}
+    used: set[str] = set()
+
+    def expand(kind: str, key: str, trail: tuple[str, ...]) -> list[str]:
+        words: list[str] = []
+        for word, row in raw[kind, key]:
+            if not word.startswith("@"):
+                words.append(word)
+                continue
+            ref = word[1:]
+            if (SET, ref) not in raw:
+                raise row.error(f"{word!r} names no set (add rows `set;{ref};<word>`)")
+            if ref in trail:
+                raise row.error(f"set {ref!r} takes itself in: {' -> '.join((*trail, ref))}")
+            used.add(ref)
+            if ref not in resolved:
+                resolved[ref] = expand(SET, ref, (*trail, ref))
+            words += resolved[ref]
+        return list(dict.fromkeys(words))  # once each, in file order
+
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for kind, key in raw:
+        words = expand(kind, key, (key,) if kind == SET else ())
+        if kind != SET:
+            out.setdefault(kind, {})[key] = frozenset(words)
+    for (kind, key), rows in raw.items():
+        if kind == SET and key not in used:
+            raise rows[0][1].error(f"set {key!r} is taken in by no row (write @{key} or drop it)")
+    return WordLists(out)
