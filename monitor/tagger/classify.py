@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.tagger.events import Match, Trigger
+from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
 
 # Effects weigh less than causes: "typhoon closes port" is a storm, not port congestion.
@@ -22,26 +23,7 @@ THRESHOLD = 0.75
 WEAK = 0.8  # triggers below this weight need an impact cue to count
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
-# What a recovery cue says ended, when no trigger says it: "ship refloated" ends a blockage.
-RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to work": "strike",
-             "end ~ strike": "strike", "strike ~ end": "strike", "lift ~ ban": "export_restriction",
-             "lift ~ sanction": "sanctions", "lift ~ embargo": "sanctions",
-             "lift ~ lockdown": "pandemic_lockdown", "end ~ lockdown": "pandemic_lockdown",
-             "reconnect": "power_outage", "strike ~ be over": "strike",
-             "blockade ~ lift/V": "route_blockage", "halt ~ strike": "strike",
-             "permit ~ export": "export_restriction",
-             "allow ~ export": "export_restriction",
-             "lift ~ blockade": "route_blockage"}  # fmt: skip
-# Context cues that mark the whole item's genre (sport, culture, politics), wherever they are.
-GENRE = {"match", "league", "goal", "coach", "club", "tournament", "championship", "draw",
-         "album", "singer", "film", "movie", "chart", "critic", "player", "fan", "song",
-         "celebrity", "recipe", "game", "book", "museum", "exhibition", "memorial",
-         "documentary", "review", "election", "petition"}  # fmt: skip
-NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation", "outlook"}
 HEDGED_TITLE = 0.5  # a headline that hedges ("threatens", "may") and asserts no trigger
-RISK = {"threaten", "threat", "could", "may", "might", "risk", "fear", "forecast", "predict",
-        "expect", "likely", "looming", "loom", "possible", "potential", "prospect",
-        "outlook"}  # fmt: skip
 MIN_MAGNITUDE = 4.0  # smaller quakes are rarely felt, let alone damaging
 
 
@@ -92,6 +74,7 @@ def decide(
     magnitude: float | None = None,
 ) -> Verdict:
     """Weigh triggers and cues (and the feed's hints) into a verdict."""
+    flags = lexicon().flags
     by_kind: dict[str, list[Match]] = {}
     for c in cues:
         by_kind.setdefault(c.label.removeprefix("cue:"), []).append(c)
@@ -108,12 +91,12 @@ def decide(
     context = sum(
         2 if _in_title(c, title_len) else 1
         for c in by_kind.get("context", ())
-        if _in_title(c, title_len) or c.sent in sentences or c.key in GENRE
+        if _in_title(c, title_len) or c.sent in sentences or c.key in flags["genre"]
     )
     score -= 0.3 * min(context, 4)
     hedges = by_kind.get("hedge_before", []) + by_kind.get("hedge_after", [])
     if not any(_in_title(t.match, title_len) for t in asserted) and any(
-        _in_title(c, title_len) and c.key in RISK for c in hedges
+        _in_title(c, title_len) and c.key in flags["risk"] for c in hedges
     ):
         score -= HEDGED_TITLE  # "El Niño threatens cocoa crop": the headline is a risk
     calm = by_kind.get("calm", [])
@@ -132,7 +115,8 @@ def decide(
         # A hazard feed says what happened. It hits supply unless it is out at sea, too weak
         # to be felt, only a watch or outlook, a test, or reported harmless.
         watch = any(
-            _in_title(c, title_len) and c.key in NOT_YET for c in by_kind.get("hedge_after", ())
+            _in_title(c, title_len) and c.key in flags["not_yet"]
+            for c in by_kind.get("hedge_after", ())
         )
         weak = magnitude is not None and magnitude < MIN_MAGNITUDE
         is_disruption = has_country and not (weak or watch or calm or recovery)
@@ -190,7 +174,8 @@ def _recovered(
     else the most prominent trigger of any status."""
     if ended:
         return _best(type_scores(ended, title_len), ended)
-    implied = [RECOVERED[c.key] for c in cues if c.key in RECOVERED]
+    recovered = lexicon().recovered
+    implied = [recovered[c.key] for c in cues if c.key in recovered]
     if implied:
         return implied[0]
     return _best(type_scores(triggers, title_len), triggers)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from monitor.tagger.datafiles import DataFileError, read_rows, read_word_lists
+from monitor.tagger.datafiles import DATA, DataFileError, read_rows, read_word_lists
 from monitor.tagger.gazetteer import _coordinate, _country
+from monitor.tagger.lexicon import read_lexicon
 
 
 def write(directory: Path, name: str, text: str) -> str:
@@ -84,3 +87,48 @@ def test_place_rows_check_coordinates_and_country_codes(tmp_path: Path) -> None:
     assert _country(high, "US") == "US"
     with pytest.raises(DataFileError, match=r"^p\.csv:3: 'uk' is not an ISO 3166-1 alpha-2"):
         _country(word, "uk")
+
+
+def lexicon_with(tmp_path: Path, name: str, line: str) -> tuple[int, Path]:
+    """Copy the lexicon files to tmp_path and append one line to `name`; return its number."""
+    for each in ("triggers.csv", "cues.csv", "irregular_forms.csv"):
+        shutil.copy(DATA / each, tmp_path / each)
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    (tmp_path / name).write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1, tmp_path
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("triggers.csv", "strike;strike;1.0", "'strike' is already under strike \\(line \\d+\\)"),
+        ("triggers.csv", "strikes;walkout;1.0", "event_type 'strikes' is not an event type"),
+        ("triggers.csv", "strike;dock walkout;heavy", "weight 'heavy' is not a number"),
+        ("triggers.csv", "strike;dock walkout;0", "weight '0' must be a positive number"),
+        ("triggers.csv", "strike;dock walkout", "2 values where the header has 3"),
+        ("triggers.csv", "strike;~ walkout;1.0", "phrase '~ walkout': `~` stands between"),
+        ("triggers.csv", "strike;Walkout;1.0", "phrase 'Walkout': 'Walkout' is not a lower-case"),
+        ("triggers.csv", "strike;walk/X;1.0", "phrase 'walk/X': 'walk/X' has a part of"),
+        ("triggers.csv", "strike;walk  out;1.0", "phrase 'walk  out': words are separated"),
+        ("cues.csv", "impakt;halt;;", "kind 'impakt' is not one of impact, "),
+        ("cues.csv", "impact;grind;short;", "flag 'short' does not fit a impact cue"),
+        ("cues.csv", "impact;grind;;strike", "only a recovery cue names the event_type"),
+        ("cues.csv", "recovery;reboot;;outage", "event_type 'outage' is not an event type"),
+        ("cues.csv", "neg_before;rule out;;", "'rule out' is already under neg_before"),
+        ("irregular_forms.csv", "sink;sank", "'sank' is already a form of 'sink' \\(line \\d+\\)"),
+        ("irregular_forms.csv", "Sink;sonk", "lemma and form are lower-case words"),
+    ],
+)
+def test_a_bad_lexicon_row_names_file_and_line(
+    tmp_path: Path, name: str, line: str, message: str
+) -> None:
+    number, directory = lexicon_with(tmp_path, name, line)
+    with pytest.raises(DataFileError, match=rf"^{re.escape(name)}:{number}: {message}"):
+        read_lexicon(directory)
+
+
+def test_a_flag_belongs_to_the_phrase_wherever_it_may_stand(tmp_path: Path) -> None:
+    """ "suspend" ends a trigger before or after it: a row that drops the flag is a slip."""
+    number, directory = lexicon_with(tmp_path, "cues.csv", "hedge_after;could;;")
+    with pytest.raises(DataFileError, match=rf"^cues\.csv:{number}: 'could' is flagged risk"):
+        read_lexicon(directory)
