@@ -8,12 +8,15 @@ loudly at start-up instead of quietly changing what the tagger finds.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 SET = "set"  # the list of named word sets that other rows take in with "@name"
+# What a list of a `list;key;word` file holds: plain words, words by a name (the key), or names.
+WORDS, KEYED, NAMES = "words", "keyed", "names"
 
 
 class DataFileError(ValueError):
@@ -75,14 +78,21 @@ class WordLists:
         """Return a keyed list's words, by key."""
         return dict(self.lists.get(name, {}))
 
+    def fields(self, lists: Mapping[str, str]) -> dict[str, Any]:
+        """Return every list by name: a keyed list as a dict, the others as word sets."""
+        return {n: self.by_key(n) if kind == KEYED else self.words(n) for n, kind in lists.items()}
 
-def read_word_lists(name: str, lists: Mapping[str, bool], directory: Path = DATA) -> WordLists:
-    """Read a `list;key;word` file; `lists` names the lists the code reads (True: keyed).
 
-    A row adds one word to a list, or to a list's entry for one key; a word `@name` adds the
-    whole `set` row group of that name. Unknown lists, a key where none belongs (or none where
-    one does), blank or padded words, duplicates, unknown or unused sets and circular sets
-    raise DataFileError naming the file and line.
+def read_word_lists(
+    name: str, lists: Mapping[str, str], directory: Path = DATA, names: Collection[str] = ()
+) -> WordLists:
+    """Read a `list;key;word` file; `lists` says what each list the code reads holds.
+
+    A row adds one word to a WORDS list, or to a KEYED list's entry for one key; a word `@name`
+    adds the whole `set` of that name. The keys of a KEYED list and the words of a NAMES list
+    must be among `names` when it is given. Unknown lists, a key where none belongs (or none
+    where one does), unknown names, blank or padded words, duplicates, unknown or unused sets
+    and circular sets raise DataFileError naming the file and line.
     """
     raw: dict[tuple[str, str], list[tuple[str, Row]]] = {}
     seen: dict[tuple[str, str, str], int] = {}
@@ -91,7 +101,7 @@ def read_word_lists(name: str, lists: Mapping[str, bool], directory: Path = DATA
         if kind != SET and kind not in lists:
             known = ", ".join(sorted([SET, *lists]))
             raise row.error(f"unknown list {kind!r} (known: {known})")
-        keyed = kind == SET or lists[kind]
+        keyed = kind == SET or lists[kind] == KEYED
         if keyed and not key:
             raise row.error(f"list {kind!r} needs a key")
         if not keyed and key:
@@ -99,6 +109,10 @@ def read_word_lists(name: str, lists: Mapping[str, bool], directory: Path = DATA
         for column, value in (("key", key), ("word", word)):
             if value != value.strip() or (column == "word" and not value):
                 raise row.error(f"{column} {value!r} is blank or has spaces around it")
+        if names and kind != SET:
+            named = key if keyed else (word if lists[kind] == NAMES else "")
+            if named and not named.startswith("@") and named not in names:
+                raise row.error(f"{named!r} in {kind} is not a known name")
         if (kind, key, word) in seen:
             raise row.error(f"{word!r} is already in {kind} {key!r} (line {seen[kind, key, word]})")
         seen[kind, key, word] = row.line

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from monitor.tagger.datafiles import DATA, DataFileError, read_rows, read_word_lists
+from monitor.tagger.datafiles import (
+    DATA,
+    KEYED,
+    NAMES,
+    WORDS,
+    DataFileError,
+    read_rows,
+    read_word_lists,
+)
 from monitor.tagger.gazetteer import _coordinate, _country
 from monitor.tagger.lexicon import read_lexicon
 
@@ -39,21 +47,25 @@ def test_a_wrong_header_names_file_and_line(tmp_path: Path) -> None:
         list(read_rows(name, ("a", "b"), tmp_path))
 
 
-LISTS = {"plain": False, "keyed": True}
+LISTS = {"plain": WORDS, "keyed": KEYED, "names": NAMES}
 
 
 def lists(tmp_path: Path, body: str) -> dict[str, dict[str, frozenset[str]]]:
     name = write(tmp_path, "w.csv", "list;key;word\n" + body)
-    return read_word_lists(name, LISTS, tmp_path).lists
+    return read_word_lists(name, LISTS, tmp_path, names={"k", "tin", "lead"}).lists
 
 
 def test_word_lists_take_in_sets(tmp_path: Path) -> None:
     found = lists(
         tmp_path,
         "set;base;a\nset;base;b\nset;more;@base\nset;more;c\n"
-        "plain;;@more\nplain;;d\nkeyed;k;@base\nkeyed;k;e\n",
+        "plain;;@more\nplain;;d\nkeyed;k;@base\nkeyed;k;e\nnames;;tin\n",
     )
-    assert found == {"plain": {"": {"a", "b", "c", "d"}}, "keyed": {"k": {"a", "b", "e"}}}
+    assert found == {
+        "plain": {"": {"a", "b", "c", "d"}},
+        "keyed": {"k": {"a", "b", "e"}},
+        "names": {"": {"tin"}},
+    }
 
 
 @pytest.mark.parametrize(
@@ -68,6 +80,8 @@ def test_word_lists_take_in_sets(tmp_path: Path) -> None:
         ("plain;;@nothing\n", 2, "'@nothing' names no set"),
         ("set;a;@b\nset;b;@a\nplain;;@a\n", 3, "set 'a' takes itself in: a -> b -> a"),
         ("set;lonely;a\nplain;;b\n", 2, "set 'lonely' is taken in by no row"),
+        ("keyed;tin;a\nkeyed;tinn;a\n", 3, "'tinn' in keyed is not a known name"),
+        ("names;;lead\nnames;;led\n", 3, "'led' in names is not a known name"),
     ],
 )
 def test_a_bad_word_list_row_names_file_and_line(
