@@ -17,39 +17,18 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from monitor.tagger.datafiles import Row, read_rows
+from monitor.tagger.place_words import place_words
 
 log = logging.getLogger(__name__)
 
 CITY_FLOOR = 100_000  # smaller towns collide with too many words and surnames
 BIG_CITY = 1_000_000
-# Subdivisions are indexed for these countries only: their ISO names are the English ones.
-SUBDIVISION_COUNTRIES = {
-    "US", "CA", "MX", "BR", "AR", "CL", "PE", "CO", "AU", "NZ", "IN", "PK", "CN",
-    "JP", "KR", "TW", "VN", "TH", "MY", "ID", "ZA", "NG", "KE", "GH", "ET", "TR",
-}  # fmt: skip
 SUBDIVISION_SUFFIXES = re.compile(
     r"\s*(\[.*?\]|\(.*?\)|,.*$|\b(Sheng|Shi|Zizhiqu|Uygur|Huizu|Zhuangzu|Province|Region|State)\b"
     r"|-(do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|teukbyeoljachisi))",
 )
 # "Frankfurt am Main", "Halle (Saale)", "Newcastle upon Tyne": news mostly use the first part.
 SHORT_CITY = re.compile(r"\s+(\(.*\)|(am|an der|im|upon|on) .*)$")
-VAGUE_NAMES = {
-    "western",
-    "eastern",
-    "northern",
-    "southern",
-    "central",
-    "north",
-    "south",
-    "east",
-    "west",
-    "capital",
-    "coast",
-    "lakes",
-    "upper",
-    "lower",
-    "national capital",
-}
 
 
 @dataclass(frozen=True)
@@ -210,10 +189,16 @@ class Gazetteer:
                 self._add(name, Candidate(place))
 
     def _load_subdivisions(self) -> None:
-        for code in SUBDIVISION_COUNTRIES:
+        words = place_words()
+        # Only countries whose ISO subdivision names are the English ones (place_words.csv).
+        for code in words.subdivision_countries:
             for sub in pycountry.subdivisions.get(country_code=code) or ():
                 name = SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
-                vague = name.lower() in VAGUE_NAMES or len(name) < 4 or sub.type == "Outlying area"
+                vague = (
+                    name.lower() in words.vague_names
+                    or len(name) < 4
+                    or sub.type == "Outlying area"
+                )
                 if sub.parent_code or vague or (code != "US" and fold(name).lower() in self.names):
                     continue
                 lat, lon = self._centres.get(sub.code, (None, None))
