@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,15 @@ from monitor.tagger.datafiles import (
     NAMES,
     WORDS,
     DataFileError,
+    Row,
     read_rows,
     read_word_lists,
 )
-from monitor.tagger.gazetteer import _coordinate, _country
-from monitor.tagger.lexicon import read_lexicon
+from monitor.tagger.gazetteer import COLUMNS, _coordinate, _country, fold, gazetteer, tokens
+from monitor.tagger.lexicon import CUE_KINDS, read_lexicon
+from monitor.tagger.materials import read_material_words
+from monitor.tagger.place_words import read_place_words
+from monitor.vocab import EVENT_TYPES
 
 
 def write(directory: Path, name: str, text: str) -> str:
@@ -146,3 +152,113 @@ def test_a_flag_belongs_to_the_phrase_wherever_it_may_stand(tmp_path: Path) -> N
     number, directory = lexicon_with(tmp_path, "cues.csv", "hedge_after;could;;")
     with pytest.raises(DataFileError, match=rf"^cues\.csv:{number}: 'could' is flagged risk"):
         read_lexicon(directory)
+
+
+# Every file of the data folder, and the test below that checks it: a new file needs both.
+CHECKED = {
+    "triggers.csv",
+    "cues.csv",
+    "irregular_forms.csv",
+    "material_words.csv",
+    "place_words.csv",
+    "countries.csv",
+    "agencies.csv",
+    "ports.csv",
+    "waterways.csv",
+    "exonyms.csv",
+    "ambiguous.csv",
+}
+
+
+def test_every_data_file_is_checked() -> None:
+    assert {p.name for p in DATA.iterdir() if p.suffix == ".csv"} == CHECKED
+
+
+def unique(name: str, key: Callable[[Row], str]) -> list[Row]:
+    """Return a place file's rows; fail on a key seen twice, naming both lines."""
+    rows = list(read_rows(name, COLUMNS[name]))
+    first: dict[str, int] = {}
+    for row in rows:
+        assert key(row) not in first, (
+            f"{name}:{row.line}: {key(row)!r} is also on {first[key(row)]}"
+        )
+        first[key(row)] = row.line
+        for column, value in row.values.items():
+            parts = value.split("|") if column in ("aliases", "demonyms", "affects") else [value]
+            assert all(p == p.strip() and (p or len(parts) == 1) for p in parts), (name, row.line)
+    return rows
+
+
+def test_the_event_lexicon_covers_every_event_type_and_cue_kind() -> None:
+    lex = read_lexicon()  # checks event types, phrases, weights, flags and duplicates
+    assert set(lex.triggers) == set(EVENT_TYPES)
+    assert set(lex.cues) == set(CUE_KINDS)
+    assert all(lex.flags.values())
+    assert set(lex.recovered) <= set(lex.cues["recovery"])
+    assert set(lex.recovered.values()) <= set(EVENT_TYPES)
+    assert sum(map(len, lex.triggers.values())) + sum(map(len, lex.cues.values())) > 800
+
+
+# Words that are more than one token, so they never match a token today (fixing them would
+# change what the tagger finds: a change for whoever tunes the rules).
+NEVER_MATCH = {"ready-mix", "station's", "M/V", "M/T"}
+
+
+def test_the_word_lists_hold_single_tokens_in_their_case() -> None:
+    material = read_material_words()  # checks lists, keys against materials.json, duplicates
+    places = read_place_words()  # checks lists, country codes, duplicates
+    words: dict[str, frozenset[str]] = {}
+    for holder in (material, places):
+        for item in fields(holder):
+            value = getattr(holder, item.name)
+            words[item.name] = (
+                frozenset().union(*value.values()) if isinstance(value, dict) else value
+            )
+    assert all(words.values())
+    assert "ore" in material.needs_context["lead"]  # through @metals
+    assert "price" in material.needs_context["lead"] and "price" in material.exposure  # @trade
+    upper = ("not_locodes", "ship_prefixes", "subdivision_countries")
+    case = {**dict.fromkeys(upper, str.upper), "origin_prefixes": str.title}
+    for name, found in words.items():
+        assert all(case.get(name, str.lower)(w) == w for w in found), name
+    several = {"descriptive", "in_passing", "capitalised", "port_orgs", "vague_names"}
+    multi = {w for n, f in words.items() if n not in several for w in f if len(tokens(w)) != 1}
+    assert multi == NEVER_MATCH
+
+
+def test_the_place_files_have_known_codes_and_no_duplicates() -> None:
+    gaz = gazetteer()  # reading checks codes, coordinates, kinds and cautions row by row
+    ports = unique("ports.csv", lambda r: r["locode"])
+    assert all(r["locode"][:2] == r["country"] for r in ports)
+    assert len(gaz.locodes) == len(ports)
+    unique("countries.csv", lambda r: r["alpha2"])
+    unique("waterways.csv", lambda r: r["name"].lower())
+    unique("agencies.csv", lambda r: r["name"].lower())
+    unique("ambiguous.csv", lambda r: r["name"].lower())
+    for row in unique("exonyms.csv", lambda r: r["alias"].lower()):
+        cities = gaz.entries.get(fold(row["city"]).lower(), [])
+        assert any(c.place.kind == "city" and c.place.country == row["country"] for c in cities), (
+            f"exonyms.csv:{row.line}: no city {row['city']!r} in {row['country']}"
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "line", "message"),
+    [
+        ("material_words.csv", read_material_words, "block_after;tinn;can", "'tinn' in block_af"),
+        ("material_words.csv", read_material_words, "in_passing;;bikes", "'bikes' in in_passing"),
+        ("material_words.csv", read_material_words, "exposure;;@trades", "'@trades' names no set"),
+        ("place_words.csv", read_place_words, "subdivision_countries;;XX", "'XX' in subdivision"),
+        ("place_words.csv", read_place_words, "function;;of", "'of' is already in function"),
+    ],
+)
+def test_a_bad_word_row_names_file_and_line(
+    tmp_path: Path, name: str, read: Callable[[Path], object], line: str, message: str
+) -> None:
+    text = (DATA / name).read_text(encoding="utf-8")
+    (tmp_path / name).write_text(text + line + "\n", encoding="utf-8")
+    number = text.count("\n") + 1
+    with pytest.raises(
+        DataFileError, match=rf"^{re.escape(name)}:{number}: .*{re.escape(message)}"
+    ):
+        read(tmp_path)
