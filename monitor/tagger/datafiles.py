@@ -94,55 +94,70 @@ def read_word_lists(
     where one does), unknown names, blank or padded words, duplicates, unknown or unused sets
     and circular sets raise DataFileError naming the file and line.
     """
-    raw: dict[tuple[str, str], list[tuple[str, Row]]] = {}
+    groups: dict[tuple[str, str], list[Row]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for row in read_rows(name, ("list", "key", "word"), directory):
+        _check_word_row(row, lists, names)
         kind, key, word = row["list"], row["key"], row["word"]
-        if kind != SET and kind not in lists:
-            known = ", ".join(sorted([SET, *lists]))
-            raise row.error(f"unknown list {kind!r} (known: {known})")
-        keyed = kind == SET or lists[kind] == KEYED
-        if keyed and not key:
-            raise row.error(f"list {kind!r} needs a key")
-        if not keyed and key:
-            raise row.error(f"list {kind!r} takes no key, found {key!r}")
-        for column, value in (("key", key), ("word", word)):
-            if value != value.strip() or (column == "word" and not value):
-                raise row.error(f"{column} {value!r} is blank or has spaces around it")
-        if names and kind != SET:
-            named = key if keyed else (word if lists[kind] == NAMES else "")
-            if named and not named.startswith("@") and named not in names:
-                raise row.error(f"{named!r} in {kind} is not a known name")
         if (kind, key, word) in seen:
             raise row.error(f"{word!r} is already in {kind} {key!r} (line {seen[kind, key, word]})")
         seen[kind, key, word] = row.line
-        raw.setdefault((kind, key), []).append((word, row))
-    resolved: dict[str, list[str]] = {}
-    used: set[str] = set()
+        groups.setdefault((kind, key), []).append(row)
+    sets = _SetReader(groups)
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for kind, key in groups:
+        if kind != SET:
+            out.setdefault(kind, {})[key] = frozenset(sets.expand(groups[kind, key], ()))
+    sets.check_all_used()
+    return WordLists(out)
 
-    def expand(kind: str, key: str, trail: tuple[str, ...]) -> list[str]:
+
+def _check_word_row(row: Row, lists: Mapping[str, str], names: Collection[str]) -> None:
+    """Raise DataFileError for a row of an unknown list, a misplaced key or an unknown name."""
+    kind, key, word = row["list"], row["key"], row["word"]
+    if kind != SET and kind not in lists:
+        raise row.error(f"unknown list {kind!r} (known: {', '.join(sorted([SET, *lists]))})")
+    keyed = kind == SET or lists[kind] == KEYED
+    if keyed and not key:
+        raise row.error(f"list {kind!r} needs a key")
+    if not keyed and key:
+        raise row.error(f"list {kind!r} takes no key, found {key!r}")
+    for column, value in (("key", key), ("word", word)):
+        if value != value.strip() or (column == "word" and not value):
+            raise row.error(f"{column} {value!r} is blank or has spaces around it")
+    if names and kind != SET:
+        named = key if keyed else (word if lists[kind] == NAMES else "")
+        if named and not named.startswith("@") and named not in names:
+            raise row.error(f"{named!r} in {kind} is not a known name")
+
+
+class _SetReader:
+    """Take in "@name" words: each set's words, once, with circles and unused sets refused."""
+
+    def __init__(self, groups: dict[tuple[str, str], list[Row]]) -> None:
+        self.groups = groups
+        self.done: dict[str, list[str]] = {}
+
+    def expand(self, rows: list[Row], trail: tuple[str, ...]) -> list[str]:
+        """Return the words of rows, every "@name" replaced by that set's words, in file order."""
         words: list[str] = []
-        for word, row in raw[kind, key]:
+        for row in rows:
+            word = row["word"]
             if not word.startswith("@"):
                 words.append(word)
                 continue
             ref = word[1:]
-            if (SET, ref) not in raw:
+            if (SET, ref) not in self.groups:
                 raise row.error(f"{word!r} names no set (add rows `set;{ref};<word>`)")
             if ref in trail:
                 raise row.error(f"set {ref!r} takes itself in: {' -> '.join((*trail, ref))}")
-            used.add(ref)
-            if ref not in resolved:
-                resolved[ref] = expand(SET, ref, (*trail, ref))
-            words += resolved[ref]
-        return list(dict.fromkeys(words))  # once each, in file order
+            if ref not in self.done:
+                self.done[ref] = self.expand(self.groups[SET, ref], (*trail, ref))
+            words += self.done[ref]
+        return list(dict.fromkeys(words))
 
-    out: dict[str, dict[str, frozenset[str]]] = {}
-    for kind, key in raw:
-        words = expand(kind, key, (key,) if kind == SET else ())
-        if kind != SET:
-            out.setdefault(kind, {})[key] = frozenset(words)
-    for (kind, key), rows in raw.items():
-        if kind == SET and key not in used:
-            raise rows[0][1].error(f"set {key!r} is taken in by no row (write @{key} or drop it)")
-    return WordLists(out)
+    def check_all_used(self) -> None:
+        """Raise DataFileError for a set that no list takes in."""
+        for (kind, key), rows in self.groups.items():
+            if kind == SET and key not in self.done:
+                raise rows[0].error(f"set {key!r} is taken in by no row (write @{key} or drop it)")

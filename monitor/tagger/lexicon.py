@@ -161,7 +161,7 @@ def _read_cues(
         cues.setdefault(kind, []).append(phrase)
         for flag in filter(None, row["flags"].split("|")):
             if kind not in CUE_FLAGS.get(flag, ()):
-                raise row.error(f"flag {flag!r} does not fit a {kind} cue (see README.md)")
+                raise row.error(f"flag {flag!r} does not fit a cue of kind {kind} (README.md)")
             flagged[flag][phrase] = row.line
         if row["event_type"]:
             if kind != "recovery":

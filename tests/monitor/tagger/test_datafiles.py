@@ -109,13 +109,16 @@ def test_place_rows_check_coordinates_and_country_codes(tmp_path: Path) -> None:
         _country(word, "uk")
 
 
-def lexicon_with(tmp_path: Path, name: str, line: str) -> tuple[int, Path]:
-    """Copy the lexicon files to tmp_path and append one line to `name`; return its number."""
-    for each in ("triggers.csv", "cues.csv", "irregular_forms.csv"):
+def with_row(tmp_path: Path, name: str, line: str, *others: str) -> int:
+    """Copy a data file (and others read with it) to tmp_path, add one line; return its number."""
+    for each in others:
         shutil.copy(DATA / each, tmp_path / each)
-    text = (tmp_path / name).read_text(encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
     (tmp_path / name).write_text(text + line + "\n", encoding="utf-8")
-    return text.count("\n") + 1, tmp_path
+    return text.count("\n") + 1
+
+
+LEXICON = ("triggers.csv", "cues.csv", "irregular_forms.csv")
 
 
 @pytest.mark.parametrize(
@@ -131,7 +134,7 @@ def lexicon_with(tmp_path: Path, name: str, line: str) -> tuple[int, Path]:
         ("triggers.csv", "strike;walk/X;1.0", "phrase 'walk/X': 'walk/X' has a part of"),
         ("triggers.csv", "strike;walk  out;1.0", "phrase 'walk  out': words are separated"),
         ("cues.csv", "impakt;halt;;", "kind 'impakt' is not one of impact, "),
-        ("cues.csv", "impact;grind;short;", "flag 'short' does not fit a impact cue"),
+        ("cues.csv", "impact;grind;short;", "flag 'short' does not fit a cue of kind impact"),
         ("cues.csv", "impact;grind;;strike", "only a recovery cue names the event_type"),
         ("cues.csv", "recovery;reboot;;outage", "event_type 'outage' is not an event type"),
         ("cues.csv", "neg_before;rule out;;", "'rule out' is already under neg_before"),
@@ -142,16 +145,16 @@ def lexicon_with(tmp_path: Path, name: str, line: str) -> tuple[int, Path]:
 def test_a_bad_lexicon_row_names_file_and_line(
     tmp_path: Path, name: str, line: str, message: str
 ) -> None:
-    number, directory = lexicon_with(tmp_path, name, line)
+    number = with_row(tmp_path, name, line, *LEXICON)
     with pytest.raises(DataFileError, match=rf"^{re.escape(name)}:{number}: {message}"):
-        read_lexicon(directory)
+        read_lexicon(tmp_path)
 
 
 def test_a_flag_belongs_to_the_phrase_wherever_it_may_stand(tmp_path: Path) -> None:
     """ "suspend" ends a trigger before or after it: a row that drops the flag is a slip."""
-    number, directory = lexicon_with(tmp_path, "cues.csv", "hedge_after;could;;")
+    number = with_row(tmp_path, "cues.csv", "hedge_after;could;;", *LEXICON)
     with pytest.raises(DataFileError, match=rf"^cues\.csv:{number}: 'could' is flagged risk"):
-        read_lexicon(directory)
+        read_lexicon(tmp_path)
 
 
 # Every file of the data folder, and the test below that checks it: a new file needs both.
@@ -255,9 +258,7 @@ def test_the_place_files_have_known_codes_and_no_duplicates() -> None:
 def test_a_bad_word_row_names_file_and_line(
     tmp_path: Path, name: str, read: Callable[[Path], object], line: str, message: str
 ) -> None:
-    text = (DATA / name).read_text(encoding="utf-8")
-    (tmp_path / name).write_text(text + line + "\n", encoding="utf-8")
-    number = text.count("\n") + 1
+    number = with_row(tmp_path, name, line)
     with pytest.raises(
         DataFileError, match=rf"^{re.escape(name)}:{number}: .*{re.escape(message)}"
     ):
