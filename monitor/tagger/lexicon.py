@@ -78,6 +78,8 @@ def phrase_problem(key: str) -> str | None:
         return "words are separated by single spaces"
     if parts[0] == "~" or parts[-1] == "~" or "~ ~" in key:
         return "`~` stands between two words"
+    if any("/" in part for part in parts[:-1]):
+        return "only the last word may ask for a part of speech (/N or /V)"
     for part in parts:
         word, slash, tag = part.partition("/")
         if word != word.lower() or not word:

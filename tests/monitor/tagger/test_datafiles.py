@@ -133,6 +133,7 @@ LEXICON = ("triggers.csv", "cues.csv", "irregular_forms.csv")
         ("triggers.csv", "strike;Walkout;1.0", "phrase 'Walkout': 'Walkout' is not a lower-case"),
         ("triggers.csv", "strike;walk/X;1.0", "phrase 'walk/X': 'walk/X' has a part of"),
         ("triggers.csv", "strike;walk  out;1.0", "phrase 'walk  out': words are separated"),
+        ("triggers.csv", "strike;walk/V out;1.0", "phrase .walk/V out.: only the last word may"),
         ("cues.csv", "impakt;halt;;", "kind 'impakt' is not one of impact, "),
         ("cues.csv", "impact;grind;short;", "flag 'short' does not fit a cue of kind impact"),
         ("cues.csv", "impact;grind;;strike", "only a recovery cue names the event_type"),
