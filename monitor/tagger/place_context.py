@@ -4,66 +4,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from monitor.tagger.gazetteer import Candidate, Gazetteer, Place
+from monitor.tagger.place_words import place_words
 
-if TYPE_CHECKING:
-    from monitor.tagger.places import PlaceHit
-
-# fmt: off
-FUNCTION = {"of", "the", "and", "de", "da", "do", "del", "la", "le", "el", "al", "du", "des",
-            "in", "at", "on", "to", "for", "a", "an", "by", "with", "from", "as", "is", "s"}
-PREPOSITIONS = {"in", "at", "near", "from", "to", "off", "outside", "across", "around", "into",
-                "via", "through", "towards", "toward", "between", "inside", "within"}
-PLACE_NOUNS = {"port", "ports", "harbour", "harbor", "city", "province", "state", "county",
-               "region", "terminal", "terminals", "airport", "bay", "area", "district", "island",
-               "islands", "prefecture", "municipality", "river", "valley", "delta", "basin",
-               "metro", "metropolitan", "container", "customs", "coast", "border", "strait",
-               "straits", "canal", "gateway", "anchorage", "berth", "berths", "docks", "pier"}
-PLACE_OF = {"port", "city", "province", "state", "region", "town", "county", "district",
-            "harbour", "harbor", "island", "republic", "kingdom", "prefecture"}
-ORIGIN_NOUNS = {"company", "companies", "firm", "firms", "carmaker", "carmakers", "automaker",
-                "automakers", "group", "giant", "giants", "conglomerate", "national", "nationals",
-                "citizen", "citizens", "tourist", "tourists", "owner", "owners", "shipowner",
-                "shipowners", "investor", "investors", "buyer", "buyers", "importer", "importers",
-                "president", "minister", "embassy", "envoy", "ambassador", "brand", "brands",
-                "multinational", "lender", "bank", "banks", "insurer", "billionaire", "executive",
-                "executives", "crew", "sailors", "seafarers", "counterpart", "counterparts",
-                "rival", "rivals", "supplier", "suppliers", "shipping", "shipbuilder", "operator",
-                "airline", "vessel", "tanker", "ship", "warship", "navy", "military", "troops",
-                "forces", "officials", "traders", "refiners", "customers", "consumers"}
-ORIGIN_SUFFIXES = {"based", "owned", "flagged", "registered", "listed", "headquartered",
-                   "operated", "backed", "made", "built", "controlled", "managed"}
-ORG_HEADS = {"bank", "university", "college", "embassy", "consulate", "museum", "institute",
-             "association", "federation", "chamber", "club", "league", "school", "church",
-             "hospital", "council", "academy", "court", "order", "friends"}
 SENTENCE_BREAKS = {".", "!", "?", ":", ";", '"', "“", "”", "(", "[", "-", "–", "—", "|", "•"}
 AREAS = ("country", "subdivision", "region")
 LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 CODE_LIKE = re.compile(r"\b([A-Z]{2}[A-Z2-9]{3}|[A-Z]{2})\b")
-# Acronyms in brackets that look like UN/LOCODEs ("Baltic and International Maritime Council
-# (BIMCO)") but are organisations.
-NOT_LOCODES = {"BIMCO", "COMEX", "NYMEX", "MARAD", "ASEAN", "NAFTA", "USACE", "UKMTO", "OPEC",
-               "INTERPOL", "ECOWAS", "CARICOM", "MERCOSUR", "UNCTAD", "UNECE", "UNDP", "UNICEF",
-               "FIATA", "SOLAS", "MARPOL", "ISPS", "INCOTERMS", "CBAM", "USMCA", "CPTPP",
-               "BRICS", "NATO", "CENTCOM", "NHTSA", "OSHA", "PHMSA", "APHIS", "FSIS", "CSIRO"}
-SHIP_PREFIXES = {"MV", "M/V", "MT", "M/T", "SS", "HMS", "USS", "MSC", "FPSO", "LNGC"}
-PORT_ORGS = ("port", "harbour", "harbor", "terminal", "canal", "authority", "strait")
-# A capital followed by one of these speaks for its government ("Washington said"), and a
-# place followed by a sanctioning verb is the sanctioner ("US sanctions Russian ..."): actors.
-GOVERNMENT_ACTS = {"said", "says", "announced", "announces", "imposed", "imposes", "warned",
-                   "urged", "accused", "insisted", "added", "responded", "retaliated"}
-SANCTIONING = {"sanctions", "sanctioned", "blacklists", "blacklisted", "embargoes"}
-# fmt: on
 
 
 # "186 miles (299 km) SSW of APIA, Samoa": a landmark clause, up to the next ; or full stop.
 DISTANCE_OF = re.compile(
     r"\d\s*(km|mi|miles|kilometers|kilometres)\)?\s+[NSEW]{0,3}\s*of\s+[^;.\n]*", re.I
 )
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place named in a text, with its character offsets."""
+
+    place: Place
+    start: int
+    end: int
+    text: str
+    ambiguous: bool
+    # "place"; "demonym" ("Ivorian farmers"); "origin" ("German carmaker", "Liberian-flagged");
+    # "route" ("diverted via the Cape of Good Hope"); "reference" (a landmark: "...; 299 km SSW
+    # of Apia" after the event was already placed)
+    role: str = "place"
 
 
 def is_title(token: Token) -> bool:
@@ -78,6 +50,7 @@ class Context:
         self, text: str, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer
     ):
         self.text, self.doc, self.gaz = text, doc, gaz  # doc.text would rebuild the text: slow
+        self.words = place_words()
         self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
         # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
         # others only name landmarks.
@@ -85,8 +58,6 @@ class Context:
 
     def code_hits(self) -> Iterator[PlaceHit]:
         """Yield ports named by UN/LOCODE ("USSAV") and US states after a comma ("Aguanga, CA")."""
-        from monitor.tagger.places import PlaceHit
-
         doc = self.doc
         for match in CODE_LIKE.finditer(self.text):  # a regex first: walking every token is slow
             span = doc.char_span(*match.span())
@@ -106,7 +77,12 @@ class Context:
     def _unlisted_port(self, tok: Token) -> Place | None:
         """Read "Kamsar (GNKMR)": a port we do not list, placed by its UN/LOCODE's country."""
         doc, i = self.doc, tok.i
-        if not LOCODE.fullmatch(tok.text) or tok.text in NOT_LOCODES or i < 2 or i + 1 >= len(doc):
+        if (
+            not LOCODE.fullmatch(tok.text)
+            or tok.text in self.words.not_locodes
+            or i < 2
+            or i + 1 >= len(doc)
+        ):
             return None
         if doc[i - 1].text != "(" or doc[i + 1].text[:1] != ")":
             return None
@@ -116,10 +92,10 @@ class Context:
             return None
         first = i - 2  # the name runs back over capitalised words: "Pointe des Galets"
         while first > max(0, i - 6) and (
-            is_title(doc[first - 1]) or doc[first - 1].lower_ in FUNCTION
+            is_title(doc[first - 1]) or doc[first - 1].lower_ in self.words.function
         ):
             first -= 1
-        while doc[first].lower_ in FUNCTION:
+        while doc[first].lower_ in self.words.function:
             first += 1
         return Place(doc[first : i - 1].text, country.country, "port", locode=tok.text)
 
@@ -131,7 +107,7 @@ class Context:
         return (
             after is None
             or not (after.is_alpha and after.text.isupper())
-            or (after.lower_ in PLACE_NOUNS)
+            or (after.lower_ in self.words.place_nouns)
         )
 
     def _entity(self, span: Span) -> str | None:
@@ -140,7 +116,7 @@ class Context:
             if start < span.end_char and span.start_char < end:
                 if label != "ORG":
                     return label
-                if any(w in self.text[start:end].lower() for w in PORT_ORGS):
+                if any(w in self.text[start:end].lower() for w in self.words.port_orgs):
                     return "LOC"  # "Port of Antwerp-Bruges", "Panama Canal Authority"
                 # A place tagged ORG on its own is a tagging slip; inside a longer name it is
                 # the organisation's origin ("Bank of China").
@@ -160,7 +136,7 @@ class Context:
         before = self._before(span)
         if before is not None and before.text == "-" and not before.whitespace_:
             return True  # "T-Mobile", "Rolls-Royce"
-        if before is not None and before.text.upper() in SHIP_PREFIXES:
+        if before is not None and before.text.upper() in self.words.ship_prefixes:
             return True  # "MV Dali", "MSC Chennai": a ship
         # "Shanghai Electric", "Kawasaki Heavy Industries": a company named after a place.
         return self.named_thing_follows(span) and not candidate.caution
@@ -221,7 +197,12 @@ class Context:
         """Say how a country is named: as the place ("place"), its people ("demonym"), an origin."""
         doc = self.doc
         after = [t for t in doc[span.end : span.end + 3] if not t.is_space]
-        if after and after[0].text == "-" and len(after) > 1 and after[1].lower_ in ORIGIN_SUFFIXES:
+        if (
+            after
+            and after[0].text == "-"
+            and len(after) > 1
+            and after[1].lower_ in self.words.origin_suffixes
+        ):
             return "origin"
         if candidate.agency or self._entity(span) == "INSIDE_ORG":
             return "origin"  # "Bank of China": counts only when nothing else is named
@@ -230,7 +211,7 @@ class Context:
             return "origin"
         if before is not None and before.lower_ == "the" and before.i > 0:
             before = doc[before.i - 1]
-        if before is not None and before.lower_ in ("via", "around"):
+        if before is not None and before.lower_ in self.words.route_prepositions:
             return "route"  # "rerouted via the Cape of Good Hope": the way round, not the hit
         if any(start <= span.start_char < end for start, end in self._landmarks):
             return "reference"
@@ -241,15 +222,19 @@ class Context:
             before is not None
             and before.lower_ == "of"
             and before.i > 0
-            and doc[before.i - 1].lower_ in ORG_HEADS
+            and doc[before.i - 1].lower_ in self.words.org_heads
         ):
             return "origin"  # "Bank of China", "University of Ghana"
-        if before is not None and before.i == span.start - 1 and before.text in ("Air", "Radio"):
+        if (
+            before is not None
+            and before.i == span.start - 1
+            and before.text in self.words.origin_prefixes
+        ):
             return "origin"  # "Air France", "Radio Free Asia"
         if candidate.demonym:
             nouns = {t.lower_ for t in after[:2]}
             hyphened = bool(after) and after[0].text == "-" and not doc[span.end - 1].whitespace_
-            if nouns & ORIGIN_NOUNS or hyphened or self.named_thing_follows(span):
+            if nouns & self.words.origin_nouns or hyphened or self.named_thing_follows(span):
                 return "origin"  # "German carmaker", "Indian-Antarctic Ridge", "Mexican Flavor"
             return "demonym"
         if self.named_thing_follows(span) or self._agency_follows(span):
@@ -263,15 +248,15 @@ class Context:
             before is not None
             and before.lower_ == "in"
             and before.i > 0
-            and self.doc[before.i - 1].lower_ in ORIGIN_SUFFIXES
+            and self.doc[before.i - 1].lower_ in self.words.origin_suffixes
         ):
             return True
         after = self._after(span)
         if after is None or after.i != span.end:
             return False
-        if after.lower_ in SANCTIONING:
+        if after.lower_ in self.words.sanctioning:
             return True
-        return after.lower_ in GOVERNMENT_ACTS and span.text.lower() in self.gaz.capitals
+        return after.lower_ in self.words.government_acts and span.text.lower() in self.gaz.capitals
 
     def _agency_follows(self, span: Span) -> bool:
         after = self._after(span)
@@ -304,7 +289,7 @@ class Context:
         """Say whether the words around are in Title Case or CAPITALS (so case tells nothing)."""
         doc = self.doc
         window = [*doc[max(0, span.start - 5) : span.start], *doc[span.end : span.end + 5]]
-        words = [t for t in window if t.is_alpha and t.lower_ not in FUNCTION]
+        words = [t for t in window if t.is_alpha and t.lower_ not in self.words.function]
         if len(words) < 2:
             return self.sentence_start(span)
         return sum(is_title(t) for t in words) >= 0.8 * len(words)
@@ -314,7 +299,11 @@ class Context:
         after = self._after(span)
         if after is None or after.i != span.end or not after.is_alpha or not is_title(after):
             return False
-        if after.text.isupper() or after.lower_ in PLACE_NOUNS or after.lower_ in FUNCTION:
+        if (
+            after.text.isupper()
+            or after.lower_ in self.words.place_nouns
+            or after.lower_ in self.words.function
+        ):
             return False
         return not self.headline(span) and not self._is_place_word(after)
 
@@ -325,22 +314,13 @@ class Context:
         before = self._before(span)
         if before is None or before.i != span.start - 1 or not before.is_alpha:
             return False
-        if not is_title(before) or before.lower_ in FUNCTION | PREPOSITIONS | PLACE_OF:
+        w = self.words
+        if not is_title(before) or before.lower_ in w.function | w.prepositions | w.place_of:
             return False
         return not self._is_place_word(before)
 
     def _is_place_word(self, token: Token) -> bool:
-        return token.lower_ in self.gaz.entries or token.lower_ in {
-            "north",
-            "south",
-            "east",
-            "west",
-            "new",
-            "greater",
-            "upper",
-            "lower",
-            "central",
-        }
+        return token.lower_ in self.gaz.entries or token.lower_ in self.words.place_modifiers
 
     def _cue(self, span: Span) -> bool:
         """Say whether the words around mark a place: "in X", "port of X", "X port", "(BRSSZ)"."""
@@ -348,21 +328,25 @@ class Context:
         before = self._before(span)
         if before is not None and before.lower_ == "the" and before.i > 0:
             before = doc[before.i - 1]
-        if before is not None and before.lower_ in PREPOSITIONS and not is_title(before):
+        if before is not None and before.lower_ in self.words.prepositions and not is_title(before):
             return True
         if self._port_cue(span):
             return True
         after = self._after(span)
-        if after is not None and after.lower_ in PLACE_NOUNS and not after.text.isupper():
+        if (
+            after is not None
+            and after.lower_ in self.words.place_nouns
+            and not after.text.isupper()
+        ):
             return True  # "Mobile port"; in capitals ("DC METRO AREA") case tells nothing
         return any(t.text in self.gaz.locodes for t in doc[span.end : span.end + 4])
 
     def _port_cue(self, span: Span) -> bool:
         doc = self.doc
         if span.start >= 2 and doc[span.start - 1].lower_ == "of":
-            return doc[span.start - 2].lower_ in PLACE_OF
+            return doc[span.start - 2].lower_ in self.words.place_of
         after = self._after(span)
-        return after is not None and after.lower_ in ("port", "harbour", "harbor", "terminal")
+        return after is not None and after.lower_ in self.words.port_nouns
 
     def _country_after_comma(self, span: Span) -> set[str | None]:
         """Return the countries named right after "X, " ("Santos, Brazil" -> {"BR"})."""

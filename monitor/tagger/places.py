@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from monitor.tagger.gazetteer import Candidate, Place, fold, gazetteer, tokens
-from monitor.tagger.place_context import AREAS, FUNCTION, Context, is_title
+from monitor.tagger.place_context import AREAS, Context, PlaceHit, is_title
 
 __all__ = ["Place", "PlaceHit", "affected_countries", "country_at", "find_places",
            "normalize_country"]  # fmt: skip
@@ -21,21 +20,6 @@ STRONG = 2.0
 ECHO_GAPS = ("(", "", "-", "/", ",")
 LEAD, LATE = 300, 0.6  # characters counted as the lead; weight of mentions after it
 OPEN_WATER = re.compile(r"\b(Sea|Ocean|Gulf|Bay|Mediterranean|Pacific|Atlantic|Caribbean|Arctic)\b")
-
-
-@dataclass(frozen=True)
-class PlaceHit:
-    """A place named in a text, with its character offsets."""
-
-    place: Place
-    start: int
-    end: int
-    text: str
-    ambiguous: bool
-    # "place"; "demonym" ("Ivorian farmers"); "origin" ("German carmaker", "Liberian-flagged");
-    # "route" ("diverted via the Cape of Good Hope"); "reference" (a landmark: "...; 299 km SSW
-    # of Apia" after the event was already placed)
-    role: str = "place"
 
 
 def find_places(
@@ -51,7 +35,7 @@ def find_places(
     confident: list[PlaceHit] = [*ctx.code_hits()]
     pending: list[tuple[Span, list[Candidate]]] = []
     for key, span in spans:
-        found = [c for c in gaz.entries[key] if _case_fits(c, span)]
+        found = [c for c in gaz.entries[key] if _case_fits(c, span, ctx.words.function)]
         if not found or ctx.discard(span, found):
             continue
         if len({c.place.country for c in found}) > 1 or found[0].caution:
@@ -92,11 +76,11 @@ def _longest_first(doc: Doc, matches: list[tuple[str, int, int]]) -> list[tuple[
     return kept
 
 
-def _case_fits(candidate: Candidate, span: Span) -> bool:
+def _case_fits(candidate: Candidate, span: Span, function: frozenset[str]) -> bool:
     """Place names are capitalised; acronyms (US, UK, DRC) must be in capitals."""
     if candidate.exact:
         return not any(ch.islower() for ch in span.text)
-    return any(is_title(t) for t in span if t.lower_ not in FUNCTION and not t.is_punct)
+    return any(is_title(t) for t in span if t.lower_ not in function and not t.is_punct)
 
 
 def _hit(ctx: Context, span: Span, candidate: Candidate, *, ambiguous: bool) -> PlaceHit:

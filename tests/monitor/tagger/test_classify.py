@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+
+from monitor.tagger import classify
 
 
 @pytest.mark.parametrize(
@@ -96,3 +100,10 @@ def test_hazards_that_hit_nothing(decide, title: str, hints: dict) -> None:  # t
     event_hint = "flood" if "Flood" in title else "earthquake"
     verdict = decide(title, body, event_hint=event_hint, **hints)
     assert not verdict.is_disruption
+
+
+def test_decide_weighs_with_the_named_weights(decide, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    title = "Antwerp dockworkers strike halts container terminals"
+    assert decide(title).is_disruption
+    monkeypatch.setattr(classify, "WEIGHTS", replace(classify.WEIGHTS, threshold=9.0))
+    assert not decide(title).is_disruption

@@ -3,12 +3,13 @@ from __future__ import annotations
 import pytest
 
 from monitor.tagger import events, pipeline
+from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
 
 
 def test_every_event_type_has_triggers() -> None:
-    assert set(events.TRIGGERS) == set(EVENT_TYPES)
-    assert all(events.TRIGGERS.values())
+    assert set(lexicon().triggers) == set(EVENT_TYPES)
+    assert all(lexicon().triggers.values())
 
 
 def test_parse_phrase_reads_gaps_and_parts_of_speech() -> None:
