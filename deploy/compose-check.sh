@@ -10,5 +10,5 @@ if ! command -v docker-compose >/dev/null 2>&1; then
     { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq docker-compose >/dev/null; }; } ||
     { echo "error: could not install docker-compose to validate docker-compose.yml" >&2; exit 1; }
 fi
-MONITOR_SECRET_KEY=compose-check docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml is valid"

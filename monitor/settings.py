@@ -6,11 +6,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PLACEHOLDER_SECRET = "change-me"
 
 
 class Environment(StrEnum):
@@ -59,7 +58,6 @@ class Settings(BaseSettings):
     faust_heartbeat_s: float = 3.0  # a third of the session timeout or less
     stream_batch: int = 64  # messages per processing batch in the agents
     stream_batch_within_s: float = 0.5  # longest wait to fill a batch
-    stream_retries: int = 5  # attempts at a failing batch before the agent stops on it
     recent_ids_keep_h: float = 24.0  # how long a stage remembers item ids it has handled
     # Processes that run spaCy for the tag agent (0: a thread of the worker, sharing its lock).
     tag_processes: int = Field(default=1, ge=0, le=64)
@@ -89,7 +87,6 @@ class Settings(BaseSettings):
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
-    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     cors_origins: list[str] = Field(
         default_factory=list, description="browser origins allowed to call the API (none)"
     )
@@ -169,14 +166,6 @@ class Settings(BaseSettings):
             self.topic_alerts,
             self.topic_dead_letters,
         ]
-
-    @model_validator(mode="after")
-    def _enforce_non_default_secrets(self) -> Settings:
-        if self.environment is Environment.production and (
-            self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
-        ):
-            raise ValueError("MONITOR_SECRET_KEY is a placeholder; set a real secret in production")
-        return self
 
 
 @lru_cache

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -15,7 +16,6 @@ from monitor.apikeys import Principal, Verifier
 from monitor.settings import Settings
 
 T = TypeVar("T")
-PAGE_MAX = 500
 ID_MAX = 2**31 - 1  # ids are 32-bit in PostgreSQL; larger numbers can name nothing
 Id = Annotated[int, Path(ge=1, le=ID_MAX, description="an id")]
 BuyerQuery = Annotated[int | None, Query(ge=1, le=ID_MAX, description="admin: one buyer's")]
@@ -88,10 +88,24 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="items per page")] = 50,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, description="items per page (MONITOR_API_PAGE_MAX)")] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
 ) -> PageParams:
-    """Return the page a list asks for."""
+    """Return the page a list asks for; a limit over `api_page_max` is a 422 like any other."""
+    most = settings.api_page_max
+    if limit > most:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "less_than_equal",
+                    "loc": ("query", "limit"),
+                    "msg": f"Input should be less than or equal to {most}",
+                    "input": str(limit),  # as FastAPI reports a query value
+                    "ctx": {"le": most},
+                }
+            ]
+        )
     return PageParams(limit=limit, offset=offset)
 
 

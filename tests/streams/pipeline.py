@@ -49,7 +49,7 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
 def add_buyers(settings: Settings, webhook_url: str | None = None) -> dict[str, int]:
     """Add a buyer watching cocoa from Belgium (its alerts posted to `webhook_url` when given)
     and one watching Chilean lithium; return their ids."""
-    from monitor.delivery.secrets import new_webhook_secret
+    from monitor.buyers import new_webhook_secret
     from monitor.suppliers import demo
 
     with session_scope(settings) as session:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from monitor import db
 from monitor.models import Alert, SeenItem
+from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.schema import SupplierCreate
 from tests.conftest import FIXTURES
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
-from tests.monitor.api.conftest import World, incident_row
+from tests.monitor.api.conftest import World, build_world, incident_row
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
 OSH_LIST = FIXTURES / "oshub" / "facility-list-geocoded.csv"
@@ -42,6 +43,16 @@ def test_feeds_crud_with_health(world: World) -> None:
     assert listed["total"] == 2 and len(listed["items"]) == 1
     assert world.client.delete(f"/api/v1/feeds/{feed['id']}", headers=op).status_code == 204
     assert world.client.get(f"/api/v1/feeds/{feed['id']}", headers=op).status_code == 404
+
+
+def test_a_page_over_api_page_max_is_a_422(api_settings: Settings) -> None:
+    world = build_world(api_settings.model_copy(update={"api_page_max": 1}))
+    with world.client:
+        op = world.as_("operator")
+        fits = world.client.get("/api/v1/feeds?limit=1", headers=op)
+        over = world.client.get("/api/v1/feeds?limit=2", headers=op)
+    assert fits.status_code == 200 and len(fits.json()["items"]) == 1
+    assert over.status_code == 422 and over.json()["detail"][0]["ctx"] == {"le": 1}
 
 
 def test_feed_check_fetches_once_and_changes_nothing(

@@ -10,7 +10,6 @@ from sqlmodel import select
 from monitor import db
 from monitor.delivery import store
 from monitor.delivery.schedule import first_attempt
-from monitor.delivery.secrets import SECRET_PREFIX, new_webhook_secret, rotate_webhook_secret
 from monitor.delivery.sender import claim
 from monitor.models import Alert, Delivery
 from monitor.settings import Settings
@@ -92,14 +91,3 @@ def test_digest_alerts_wait_for_the_end_of_the_period() -> None:
     assert first_attempt(0, now) == now
     assert first_attempt(15, now) == datetime(2026, 12, 2, 10, 15, tzinfo=UTC)
     assert first_attempt(60, now) == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
-
-
-def test_webhook_secrets_are_fresh_and_rotate(local: Settings) -> None:
-    secret = new_webhook_secret()
-    assert secret.startswith(SECRET_PREFIX) and secret != new_webhook_secret()
-    buyer = add_buyer(local, webhook_secret=secret)
-    with db.session_scope(local) as session:
-        rotated = rotate_webhook_secret(session, buyer_id=buyer.id or 0)
-        with pytest.raises(LookupError):
-            rotate_webhook_secret(session, buyer_id=12345)
-    assert rotated.startswith(SECRET_PREFIX) and rotated != secret
