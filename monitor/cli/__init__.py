@@ -1,4 +1,4 @@
-"""The `monitor` command line: one Typer app, one module per command group."""
+"""The `monitor` command line: `create_cli()` builds the command tree, one module per group."""
 
 from __future__ import annotations
 
@@ -7,30 +7,37 @@ import sys
 
 import typer
 
+from monitor.cli import connectors, db, feeds, kafka, keys, run, suggest, suppliers, tag
 from monitor.errors import MonitorError
 
-app = typer.Typer(
-    help="Sourcing disruption monitor: feeds → Kafka → tagging → alerts and alternative suppliers.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+HELP = "Sourcing disruption monitor: feeds → Kafka → tagging → alerts and alternative suppliers."
 
 
-def _register() -> None:
-    # Each module adds its commands to `app`; the order here is the order in `--help`.
-    from monitor.cli import (  # noqa: F401
-        connectors,
-        db,
-        feeds,
-        feeds_manage,
-        feeds_parse,
-        kafka,
-        keys,
-        run,
-        suppliers,
-        tag,
+def create_cli() -> typer.Typer:
+    """Build the `monitor` app; the order here is the order of `monitor --help`."""
+    app = typer.Typer(
+        help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
     )
+    for name, command in (
+        ("worker", run.worker),
+        ("api", run.api),
+        ("run", run.run),
+        ("stop", run.stop),
+        ("suggest", suggest.suggest_cmd),
+        ("tag", tag.tag),
+        ("eval", tag.evaluate),
+    ):
+        app.command(name)(command)
+    for name, group in (
+        ("connectors", connectors.create()),
+        ("db", db.create()),
+        ("feeds", feeds.create()),
+        ("kafka", kafka.create()),
+        ("keys", keys.create()),
+        ("suppliers", suppliers.create()),
+    ):
+        app.add_typer(group, name=name)
+    return app
 
 
 def main() -> None:
@@ -43,7 +50,7 @@ def main() -> None:
         handler.setFormatter(RedactingFormatter(line))
     for noisy in ("kafka", "alembic.runtime.plugins", "aiokafka"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # connection chatter, not news
-    _register()
+    app = create_cli()
     try:
         app()
     except MonitorError as exc:

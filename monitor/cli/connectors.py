@@ -8,16 +8,19 @@ import signal
 
 import typer
 
-from monitor.cli import app
 from monitor.errors import MonitorError
 from monitor.settings import get_settings
 
 log = logging.getLogger(__name__)
-connectors_app = typer.Typer(help="Poll the feeds and produce new items to Kafka.")
-app.add_typer(connectors_app, name="connectors")
 
 
-@connectors_app.command("run")
+def create() -> typer.Typer:
+    """Build the `connectors` command group."""
+    group = typer.Typer(help="Poll the feeds and produce new items to Kafka.")
+    group.command("run")(run)
+    return group
+
+
 def run(
     shard: str = typer.Option("0/1", help="poll only feeds with id % n == i (e.g. 0/4)"),
     once: bool = typer.Option(False, "--once", help="poll the due feeds once, then exit"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 import typer
 
 from monitor import db
-from monitor.cli import app
 from monitor.settings import get_settings
 
-db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
+
+def create() -> typer.Typer:
+    """Build the `db` command group."""
+    group = typer.Typer(help="Database migrations.", no_args_is_help=True)
+    group.command("upgrade")(upgrade)
+    return group
 
 
-@db_app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
     """Migrate the database to the latest schema (or to REVISION)."""
     settings = get_settings()

@@ -7,17 +7,20 @@ import time
 import typer
 
 from monitor import broker
-from monitor.cli import app
 from monitor.settings import get_settings
 from monitor.topics import ensure_topics
 
-kafka_app = typer.Typer(
-    help="Run the local Apache Kafka broker (KRaft, 127.0.0.1).", no_args_is_help=True
-)
-app.add_typer(kafka_app, name="kafka")
+
+def create() -> typer.Typer:
+    """Build the `kafka` command group."""
+    group = typer.Typer(
+        help="Run the local Apache Kafka broker (KRaft, 127.0.0.1).", no_args_is_help=True
+    )
+    for name, command in (("start", start), ("stop", stop), ("status", status), ("topics", topics)):
+        group.command(name)(command)
+    return group
 
 
-@kafka_app.command("start")
 def start() -> None:
     """Fetch the jars if needed, start the broker, wait until it answers, create the topics."""
     settings = get_settings()
@@ -29,14 +32,12 @@ def start() -> None:
         typer.echo(f"created topics: {', '.join(created)}")
 
 
-@kafka_app.command("stop")
 def stop() -> None:
     """Stop the local broker cleanly."""
     stopped = broker.stop(get_settings())
     typer.echo("kafka stopped" if stopped else "kafka was not running")
 
 
-@kafka_app.command("status")
 def status() -> None:
     """Say whether the local broker is running and answering; exit 1 when it is not."""
     current = broker.status(get_settings())
@@ -44,7 +45,6 @@ def status() -> None:
     raise typer.Exit(0 if current.running else 1)
 
 
-@kafka_app.command("topics")
 def topics() -> None:
     """Create the pipeline's topics on the configured brokers (any Kafka, not just the local)."""
     settings = get_settings()

@@ -5,15 +5,18 @@ from __future__ import annotations
 import typer
 
 from monitor import apikeys, db
-from monitor.cli import app
 from monitor.settings import get_settings
 
-keys_app = typer.Typer(help="API keys: create (printed once) and revoke.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
+
+def create() -> typer.Typer:
+    """Build the `keys` command group."""
+    group = typer.Typer(help="API keys: create (printed once) and revoke.", no_args_is_help=True)
+    group.command("create")(create_key)
+    group.command("revoke")(revoke)
+    return group
 
 
-@keys_app.command("create")
-def create(
+def create_key(
     role: str = typer.Option(..., "--role", help="admin, operator, buyer or viewer"),
     buyer: int | None = typer.Option(None, "--buyer", help="the buyer a buyer key acts for"),
     name: str = typer.Option("", "--name", help="a note on who holds the key"),
@@ -27,7 +30,6 @@ def create(
     typer.echo(f"created {role} key {row.prefix} (store it now: it is not shown again)", err=True)
 
 
-@keys_app.command("revoke")
 def revoke(
     prefix: str = typer.Argument(..., help="the key's prefix (the part after smk_)"),
 ) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import typer
 
 from monitor import supervisor
-from monitor.cli import app
 from monitor.settings import get_settings
 
 
-@app.command()
 def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None:
     """Run a Faust stream worker (start more of them to scale out)."""
     from monitor.topics import ensure_topics
@@ -20,7 +18,6 @@ def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None
     run_worker(get_settings(), loglevel)
 
 
-@app.command()
 def api(
     host: str | None = typer.Option(None, help="listen address (default MONITOR_API_HOST)"),
     port: int | None = typer.Option(None, help="listen port (default MONITOR_API_PORT)"),
@@ -34,13 +31,11 @@ def api(
     uvicorn.run("monitor.api.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
-@app.command()
 def run() -> None:
     """Run everything locally (Kafka, database, worker, API) until Ctrl-C."""
     supervisor.run_all(get_settings(), echo=typer.echo)
 
 
-@app.command()
 def stop() -> None:
     """Stop what `monitor run` or the tests left running (processes and the broker)."""
     for line in supervisor.stop_all(get_settings()):

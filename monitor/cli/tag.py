@@ -13,7 +13,6 @@ from typing import IO, Any
 import typer
 
 from monitor import strictjson
-from monitor.cli import app
 from monitor.errors import MonitorError
 
 CHUNK = 256  # lines tagged together; output is written and flushed after each chunk
@@ -106,7 +105,6 @@ def _line(result: dict[str, Any]) -> str:
         return strictjson.dumps({"id": None, "error": f"result cannot be written as JSON: {exc}"})
 
 
-@app.command("tag")
 def tag(
     input: str = typer.Option("-", "--input", "-i", help="JSON Lines of items; - for stdin."),
     output: str = typer.Option("-", "--output", "-o", help="Where to write; - for stdout."),
@@ -122,7 +120,6 @@ def tag(
                 dst.flush()
 
 
-@app.command("eval")
 def evaluate(
     file: Path = typer.Argument(..., help="Labelled JSON Lines (items with a `gold` object)."),
     errors: bool | None = typer.Option(

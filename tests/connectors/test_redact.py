@@ -100,12 +100,12 @@ def test_feed_listings_show_no_credentials(
 ) -> None:
     from typer.testing import CliRunner
 
-    from monitor.cli import _register, app
+    from monitor.cli import create_cli
     from monitor.settings import get_settings
 
     monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
     get_settings.cache_clear()
-    _register()
+    app = create_cli()
     runner = CliRunner()
     url = f"https://reader:{SECRET}@feeds.example.org/alerts.xml"
     outputs = [runner.invoke(app, ["feeds", "add", url]).output]

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from typer.main import get_command
 
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,8 +19,7 @@ def compose() -> dict:
 
 
 def _cli_paths() -> set[tuple[str, ...]]:
-    _register()
-    root = get_command(app)
+    root = get_command(create_cli())
     paths: set[tuple[str, ...]] = set()
 
     def walk(cmd, prefix: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]

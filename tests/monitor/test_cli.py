@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
 
+import typer
+from typer.main import get_command
 from typer.testing import CliRunner
 
-from monitor.cli import _register, app
+import monitor.cli
+from monitor.cli import create_cli
+
+# Every command path, in `--help` order: names an operator's scripts depend on.
+COMMANDS = [
+    "worker", "api", "run", "stop", "suggest", "tag", "eval",
+    "connectors", "connectors run",
+    "db", "db upgrade",
+    "feeds", "feeds add", "feeds list", "feeds show", "feeds remove", "feeds check",
+    "feeds parse",
+    "kafka", "kafka start", "kafka stop", "kafka status", "kafka topics",
+    "keys", "keys create", "keys revoke",
+    "suppliers", "suppliers import", "suppliers export", "suppliers demo",
+]  # fmt: skip
 
 
 def _monitor(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -24,11 +41,29 @@ def _monitor(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_help_lists_the_commands() -> None:
-    _register()
-    result = CliRunner().invoke(app, ["--help"])
+    result = CliRunner().invoke(create_cli(), ["--help"])
     assert result.exit_code == 0
     for command in ("kafka", "db", "worker", "api", "run", "stop", "feeds"):
         assert command in result.output
+
+
+def _paths(command: object, prefix: str = "") -> list[str]:
+    found: list[str] = []
+    for name, sub in getattr(command, "commands", {}).items():
+        found += [f"{prefix}{name}", *_paths(sub, f"{prefix}{name} ")]
+    return found
+
+
+def test_create_cli_builds_every_command_in_order() -> None:
+    assert _paths(get_command(create_cli())) == COMMANDS
+
+
+def test_importing_a_command_module_builds_no_app() -> None:
+    for info in pkgutil.iter_modules(monitor.cli.__path__):
+        module = importlib.import_module(f"monitor.cli.{info.name}")
+        built = [name for name, value in vars(module).items() if isinstance(value, typer.Typer)]
+        assert built == [], f"monitor.cli.{info.name} builds {built} on import"
+    assert create_cli() is not create_cli()
 
 
 def test_bad_database_url_is_one_line_without_traceback() -> None:

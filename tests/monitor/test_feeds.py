@@ -10,13 +10,15 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor import feeds
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.db import session_scope
 from monitor.errors import Conflict, InvalidInput, NotFound
 from monitor.models import FeedUpdate
 from monitor.settings import Settings, get_settings
 from tests import builders
 from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+
+app = create_cli()
 
 RSS = "rss/rss_2.0_nbcny.xml"
 
@@ -27,7 +29,6 @@ def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
     monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
     monkeypatch.setenv("MONITOR_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.allow_private_hosts))
     get_settings.cache_clear()
-    _register()
     yield CliRunner()
     get_settings.cache_clear()
 

@@ -9,9 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor import apikeys, db
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.errors import MonitorError
 from monitor.settings import get_settings
+
+app = create_cli()
 
 
 @pytest.fixture
@@ -19,7 +21,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'keys.db'}")
     get_settings.cache_clear()
     db.upgrade(get_settings())
-    _register()
     yield CliRunner()
     get_settings.cache_clear()
 

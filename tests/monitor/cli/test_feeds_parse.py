@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from tests.conftest import FIXTURES
 
-_register()
+app = create_cli()
 runner = CliRunner()
 
 

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from connectors import registry
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.errors import MonitorError
 from tests.conftest import FIXTURES
 
-_register()
+app = create_cli()
 runner = CliRunner()
 settings.register_profile(
     "suite", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck)

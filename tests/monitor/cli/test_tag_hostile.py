@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.cli import tag as tag_cli
 
-_register()
+app = create_cli()
 runner = CliRunner()
 
 GOOD = json.dumps({"id": "good", "title": "Bakery wins award", "body": "A quiet week."})

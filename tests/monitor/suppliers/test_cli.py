@@ -10,10 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor import db
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.settings import get_settings
 from tests.conftest import FIXTURES
 from tests.monitor.suppliers.test_importer import OSH, PROJECT
+
+app = create_cli()
 
 
 @pytest.fixture
@@ -21,7 +23,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     get_settings.cache_clear()
     db.upgrade(get_settings())
-    _register()
     yield CliRunner()
     get_settings.cache_clear()
 
@@ -71,7 +72,6 @@ def test_commands_on_an_unmigrated_database_say_so_in_one_line(
 ) -> None:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
     get_settings.cache_clear()
-    _register()
     try:
         from monitor.errors import MonitorError
 

@@ -12,12 +12,14 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor import db
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 from monitor.settings import Settings, get_settings
 from monitor.suppliers import formats, service
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.importer import import_file, import_stream
 from monitor.suppliers.schema import SupplierCreate
+
+app = create_cli()
 
 HEADER = "external_id,name,country,city,lat,lon,materials,capacity_monthly,contact,notes"
 ROW = "h-{n},{name},FR,Lyon,45.76,4.84,cocoa,{capacity},{contact},{notes}"
@@ -36,7 +38,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("MONITOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     get_settings.cache_clear()
     db.upgrade(get_settings())  # the supplier commands never migrate (`monitor db upgrade` does)
-    _register()
     yield CliRunner()
     get_settings.cache_clear()
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from monitor.cli import _register, app
+from monitor.cli import create_cli
 
-_register()
+app = create_cli()
 runner = CliRunner()
 
 
