@@ -68,7 +68,7 @@ def store(settings: Settings, buyer_id: int, n: int) -> tuple[float, int]:
 
 async def baseline(settings: Settings, url: str, secret: str, n: int) -> float:
     """POST n signed alert bodies with the same client and concurrency, no database."""
-    gate = asyncio.Semaphore(settings.delivery_concurrency)
+    gate = asyncio.Semaphore(settings.delivery.concurrency)
     async with make_webhook_client(settings) as client:
 
         async def one(i: int) -> None:
@@ -106,7 +106,7 @@ def main() -> None:
         n = args.alerts
         kind = settings.db_url.split(":")[0]
         print(f"machine: {os.cpu_count()} cores; database: {kind}; alerts: {n}; "
-              f"concurrency: {settings.delivery_concurrency}")  # fmt: skip
+              f"concurrency: {settings.delivery.concurrency}")  # fmt: skip
         seconds, stored = store(settings, buyer_id, n)
         print(f"save_alert: {stored / seconds:8.0f} alerts/s stored ({stored} in {seconds:.2f} s)")
         seconds, again = store(settings, buyer_id, n)

@@ -22,7 +22,7 @@ from connectors import registry
 from monitor.incidents import ClusterRules, apply_report, cluster_key
 from monitor.matching.index import WatchIndex, scan
 from monitor.matching.watches import SiteSpec, WatchSpec
-from monitor.settings import PROJECT_ROOT
+from monitor.settings import PROJECT_ROOT, IncidentSettings
 from monitor.tagger.tag import disruption_message, tag_batch
 from monitor.vocab import materials
 
@@ -45,13 +45,13 @@ def sample_incidents() -> list[dict]:
     out, states = [], {}
     from datetime import UTC, datetime
 
-    now = datetime.now(UTC)
+    now, rules = datetime.now(UTC), ClusterRules.from_settings(IncidentSettings())
     for item, tags in zip(items, tag_batch(items), strict=True):
         if tags.get("is_disruption") and tags.get("event_type"):
             report = disruption_message(item, tags)
             key = cluster_key(report)
             states[key], changes = apply_report(states.get(key), report, now=now,
-                                                rules=ClusterRules())  # fmt: skip
+                                                rules=rules)  # fmt: skip
             out += [c.incident for c in changes if c.emitted]
     return out
 

@@ -31,6 +31,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,9 +80,9 @@ NEW_EVENTS = [
     ("Explosion at the port of {port} halts operations",
      "An explosion at the port of {port} halted operations at the container terminals."),
 ]  # fmt: skip
-ENV = ("database_url", "data_dir", "faust_app_id", "topic_items", "topic_disruptions",
-       "topic_incidents", "topic_alerts", "topic_dead_letters", "stream_batch_within_s",
-       "watch_refresh_s")  # fmt: skip
+ENV = ("database_url", "data_dir", "streams.app_id", "topics.items", "topics.disruptions",
+       "topics.incidents", "topics.alerts", "topics.dead_letters", "streams.batch_within_s",
+       "matching.watch_refresh_s")  # fmt: skip
 
 
 def news_items() -> list[Item]:
@@ -111,8 +112,8 @@ def mix(count: int, news: list[Item], disruptions: list[Item], rng: random.Rando
 def fresh_settings(base: Settings, tmp: Path, database_url: str | None) -> Settings:
     """Return settings with their own topics, app id and database, with one buyer per port."""
     run = uuid.uuid4().hex[:8]
-    settings = base.model_copy(
-        update={
+    settings = base.updated(
+        **{
             "database_url": database_url or f"sqlite:///{tmp / f'{run}.db'}",
             "data_dir": tmp / run,
             "faust_app_id": f"bench-pipeline-{run}",
@@ -136,8 +137,10 @@ def fresh_settings(base: Settings, tmp: Path, database_url: str | None) -> Setti
 
 
 def start_workers(settings: Settings, count: int, log: Path) -> list[subprocess.Popen[bytes]]:
-    env = {**os.environ, "MONITOR_FAUST_WEB_ENABLED": "false"}
-    env.update({f"MONITOR_{name.upper()}": str(getattr(settings, name)) for name in ENV})
+    env = {**os.environ, "MONITOR_STREAMS_WEB_ENABLED": "false"}
+    env.update(
+        {"MONITOR_" + p.replace(".", "_").upper(): str(attrgetter(p)(settings)) for p in ENV}
+    )
     out = log.open("ab")
     return [
         subprocess.Popen(
@@ -158,21 +161,23 @@ class Group:
 
         self.settings = settings
         self.behind: dict[str, int] = {}
-        self.admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-        self.consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+        self.admin = KafkaAdminClient(bootstrap_servers=settings.kafka.servers)
+        self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka.servers)
 
     def drained(self) -> bool:
         from kafka import TopicPartition
         from kafka.errors import KafkaError
 
         s = self.settings
-        topics = [s.topic_items, s.topic_disruptions, s.topic_incidents, s.topic_alerts]
-        topics += [t for t in self.consumer.topics() if s.topic_disruptions in t and t != topics[1]]
+        topics = [s.topics.items, s.topics.disruptions, s.topics.incidents, s.topics.alerts]
+        topics += [
+            t for t in self.consumer.topics() if s.topics.disruptions in t and t != topics[1]
+        ]
         parts = [TopicPartition(t, p) for t in topics
                  for p in self.consumer.partitions_for_topic(t) or ()]  # fmt: skip
         ends = self.consumer.end_offsets(parts)
         try:
-            done = self.admin.list_group_offsets(s.faust_app_id).get(s.faust_app_id, {})
+            done = self.admin.list_group_offsets(s.streams.app_id).get(s.streams.app_id, {})
         except KafkaError:  # the group is not there yet
             return False
         self.behind = {f"{tp.topic}/{tp.partition}": end - (done[tp].offset if tp in done else 0)

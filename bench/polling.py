@@ -83,9 +83,8 @@ def serve(port_out: Any, sites: int) -> None:
 def fresh_settings(base: Settings, workdir: Path, topic: str, **limits: Any) -> Settings:
     """Return settings with their own SQLite database, the bench topic and `limits`."""
     url = f"sqlite:///{workdir / uuid.uuid4().hex}.db"
-    settings = base.model_copy(
-        update={"database_url": url, "allow_private_hosts": ["127.0.0.1"], "topic_items": topic}
-        | limits
+    settings = base.updated(
+        **{"database_url": url, "allow_private_hosts": ["127.0.0.1"], "topic_items": topic} | limits
     )
     db.upgrade(settings)
     return settings
@@ -196,7 +195,7 @@ def main() -> None:
         for count in args.feeds:
             # Every bench origin is 127.0.0.1 (ports differ), so the per-host cap is the global one.
             settings = fresh_settings(base, Path(tmp), topic)
-            settings = settings.model_copy(update={"poll_per_host": settings.poll_concurrency})
+            settings = settings.updated(poll_per_host=settings.polling.concurrency)
             rates = run(f"concurrent {count}", settings, ports, count, offset)
             offset += count
             r1, r2 = rates["r1"] / baseline["r1"], rates["r2"] / baseline["r2"]

@@ -81,7 +81,7 @@ class Handler:
         self.settings = settings
         self.engine = engine
         self.producer = producer
-        self.seen = SeenIndex(engine, chunk=settings.dedup_chunk)
+        self.seen = SeenIndex(engine, chunk=settings.polling.dedup_chunk)
         self.parse: Callable[[Feed, FetchResult], tuple[str, list[Item]]] = parse_body
 
     def handle(self, batch: Sequence[Fetched]) -> dict[int, Outcome]:
@@ -171,7 +171,7 @@ class Handler:
                 row.etag, row.last_modified = result.etag, result.last_modified
             row.next_poll_at = schedule.after_success(
                 now, interval_s=row.interval_s, max_age=result.max_age,
-                max_age_cap_s=s.poll_max_age_cap_s,
+                max_age_cap_s=s.polling.max_age_cap_s,
             )  # fmt: skip
         else:
             row.consecutive_failures += 1
@@ -179,7 +179,7 @@ class Handler:
             row.next_poll_at = schedule.after_failure(
                 now, interval_s=row.interval_s, failures=row.consecutive_failures,
                 retry_after=result.retry_after if result else None,
-                backoff_max_s=s.poll_backoff_max_s,
+                backoff_max_s=s.polling.backoff_max_s,
             )  # fmt: skip
         if result is not None and result.moved_to and result.moved_to != row.url:
             self._move(session, row, result.moved_to)

@@ -46,16 +46,16 @@ def _ssl_context() -> ssl.SSLContext:
 def make_client(settings: Settings, *, connections: int = 8) -> httpx.AsyncClient:
     """Return a client: guarded connections, timeouts, our User-Agent, no auto-redirect."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    allow = Allowlist(settings.allow_private_hosts)
+    allow = Allowlist(settings.fetch.allow_private_hosts)
     return httpx.AsyncClient(
         transport=GuardedTransport(allow, limits, ssl_context=_ssl_context()),
         timeout=httpx.Timeout(
-            connect=settings.fetch_connect_timeout,
-            read=settings.fetch_read_timeout,
-            write=settings.fetch_read_timeout,
+            connect=settings.fetch.connect_timeout_s,
+            read=settings.fetch.read_timeout_s,
+            write=settings.fetch.read_timeout_s,
             pool=None,  # waiting for a free connection is bounded by the poller's semaphores
         ),
-        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        headers={"User-Agent": settings.fetch.user_agent, "Accept-Encoding": "gzip, deflate"},
         follow_redirects=False,
         trust_env=False,
     )
@@ -74,10 +74,10 @@ async def fetch(
     Error messages show URLs without their credentials (`user:password@` becomes `***@`).
     """
     try:
-        async with asyncio.timeout(settings.fetch_total_timeout):
+        async with asyncio.timeout(settings.fetch.total_timeout_s):
             return await _follow(client, url, settings, etag, last_modified)
     except TimeoutError:
-        message = f"timed out after {settings.fetch_total_timeout:.0f}s in total"
+        message = f"timed out after {settings.fetch.total_timeout_s:.0f}s in total"
     except FetchError as exc:
         message = str(exc)
     except RefusedAddress as exc:
@@ -105,7 +105,7 @@ async def _follow(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     permanent, start = True, url
-    for _ in range(settings.fetch_max_redirects + 1):
+    for _ in range(settings.fetch.max_redirects + 1):
         if not url.startswith(("http://", "https://")):
             raise FetchError(f"not an http(s) URL: {url}")
         urlsplit(url).port  # noqa: B018  (raises ValueError for a port out of range)
@@ -126,12 +126,12 @@ async def _follow(
                 retry_after=retry_after(resp.headers.get("retry-after")),
             )
             if resp.status_code == 200:
-                result.body = await read_limited(resp, settings.fetch_max_bytes)
+                result.body = await read_limited(resp, settings.fetch.max_bytes)
             else:
                 await drain(resp)
             return result
         # Only reached after a redirect; the loop goes on with the new URL.
-    raise FetchError(f"more than {settings.fetch_max_redirects} redirects, last to {url}")
+    raise FetchError(f"more than {settings.fetch.max_redirects} redirects, last to {url}")
 
 
 def max_age(header: str | None) -> int | None:

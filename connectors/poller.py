@@ -72,9 +72,9 @@ class Poller:
         self.shard = shard
         self.handler = Handler(settings, engine, producer)
         self.stop = asyncio.Event()
-        self._slots = asyncio.Semaphore(settings.poll_concurrency)
+        self._slots = asyncio.Semaphore(settings.polling.concurrency)
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(settings.poll_per_host)
+            lambda: asyncio.Semaphore(settings.polling.per_host)
         )
 
     def _sharded(self, query: Any) -> Any:
@@ -98,8 +98,8 @@ class Poller:
         with Session(self.engine) as session:
             nxt = session.exec(self._sharded(select(func.min(Feed.next_poll_at)))).first()
         if nxt is None:
-            return self.settings.poll_idle_s
-        return min(self.settings.poll_idle_s, max(0.0, (nxt - now).total_seconds()))
+            return self.settings.polling.idle_s
+        return min(self.settings.polling.idle_s, max(0.0, (nxt - now).total_seconds()))
 
     async def run(self, *, once: bool = False) -> None:
         """Poll rounds until `stop` is set (or once); in-flight fetches finish first."""
@@ -108,10 +108,12 @@ class Poller:
                 try:
                     stats = await self.poll_round(lanes)
                 except Exception:  # the database or Kafka went away: log, wait, try again
-                    log.exception("poll round failed; retrying in %.0fs", self.settings.poll_idle_s)
+                    log.exception(
+                        "poll round failed; retrying in %.0fs", self.settings.polling.idle_s
+                    )
                     if once:
                         raise
-                    wait = self.settings.poll_idle_s
+                    wait = self.settings.polling.idle_s
                 else:
                     log.info(
                         "round: %d feeds polled, %d failed, %d items produced",
@@ -129,8 +131,8 @@ class Poller:
         # httpx's pool scans its connections and waiting requests on every request, so the
         # fetches are spread over many small clients, each never asked for more than its
         # connections, a host always on the same one (keep-alive reuse).
-        size = self.settings.poll_pool_size
-        count = max(1, -(-self.settings.poll_concurrency // size))
+        size = self.settings.polling.pool_size
+        count = max(1, -(-self.settings.polling.concurrency // size))
         async with contextlib.AsyncExitStack() as stack:
             yield [
                 Lane(
@@ -184,7 +186,7 @@ class Poller:
             item = await queue.get()
             while item is not None:
                 batch.append(item)
-                if len(batch) >= self.settings.poll_batch or queue.empty():
+                if len(batch) >= self.settings.polling.batch_size or queue.empty():
                     break
                 item = queue.get_nowait()
             done = item is None

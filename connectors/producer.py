@@ -57,16 +57,16 @@ class ItemProducer:
 
     def __init__(self, settings: Settings, *, topic: str | None = None) -> None:
         self.settings = settings
-        self.topic = topic or settings.topic_items
+        self.topic = topic or settings.topics.items
         self._producer: Any = None
-        self.outage = OutageLog(settings.bootstrap_servers)
+        self.outage = OutageLog(settings.kafka.servers)
 
     def _client(self) -> Any:
         from kafka import KafkaProducer
         from kafka.errors import KafkaError
 
         if self._producer is None:
-            timeout_ms = int(self.settings.produce_timeout_s * 1000)
+            timeout_ms = int(self.settings.kafka.produce_timeout_s * 1000)
             # The client gives up on a record before `produce` stops waiting for it: a record
             # that missed the wait is never delivered later behind our back (and produced again
             # by the next poll); idempotence keeps the client's own retries from duplicating.
@@ -75,7 +75,7 @@ class ItemProducer:
             self.outage.install()
             try:
                 self._producer = KafkaProducer(
-                    bootstrap_servers=self.settings.bootstrap_servers,
+                    bootstrap_servers=self.settings.kafka.servers,
                     acks="all",
                     enable_idempotence=True,
                     request_timeout_ms=request_ms,
@@ -88,7 +88,7 @@ class ItemProducer:
                 )
             except (KafkaError, OSError, ValueError) as exc:
                 raise ProduceError(
-                    f"Kafka is not reachable at {self.settings.bootstrap_servers}: {exc}"
+                    f"Kafka is not reachable at {self.settings.kafka.servers}: {exc}"
                 ) from exc
         return self._producer
 
@@ -109,7 +109,7 @@ class ItemProducer:
                 log.warning("item %s not sent: %s", item.id, exc)
                 error = error or f"Kafka refused item {item.id}: {exc or type(exc).__name__}"
         try:
-            client.flush(timeout=self.settings.produce_timeout_s)
+            client.flush(timeout=self.settings.kafka.produce_timeout_s)
         except Exception as exc:  # not everything was acknowledged in time; futures tell which
             log.debug("flushing %d items failed: %s", len(futures), exc)
         acked = [item for item, future in futures if future.succeeded()]
@@ -135,12 +135,12 @@ class ItemProducer:
             **extra,
         }
         try:
-            self._client().send(self.settings.topic_dead_letters, value=encode(record))
+            self._client().send(self.settings.topics.dead_letters, value=encode(record))
         except Exception as exc:  # dead letters are diagnostics: never fail the poll for them
             log.warning("could not send a dead letter (%s): %s", exc, record)
 
     def close(self) -> None:
         """Flush and close the producer, if one was opened."""
         if self._producer is not None:
-            self._producer.close(timeout=self.settings.produce_timeout_s)
+            self._producer.close(timeout=self.settings.kafka.produce_timeout_s)
             self._producer = None

@@ -60,7 +60,7 @@ class Paths:
 def paths(settings: Settings) -> Paths:
     """Return the broker's paths under the data directory."""
     root = settings.data_dir / "kafka"
-    return Paths(root, settings.kafka_lib_dir or root / "lib")
+    return Paths(root, settings.kafka.lib_dir or root / "lib")
 
 
 def _require(tool: str, fix: str) -> str:
@@ -105,7 +105,7 @@ def fetch_jars(settings: Settings) -> Path:
 
 def server_properties(settings: Settings, p: Paths) -> str:
     """Return the single-node broker+controller configuration."""
-    host, port, cport = settings.kafka_host, settings.kafka_port, settings.kafka_controller_port
+    host, port, cport = settings.kafka.host, settings.kafka.port, settings.kafka.controller_port
     return "\n".join(
         [
             "process.roles=broker,controller",
@@ -117,7 +117,7 @@ def server_properties(settings: Settings, p: Paths) -> str:
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "inter.broker.listener.name=PLAINTEXT",
             f"log.dirs={p.data}",
-            f"num.partitions={settings.topic_partitions}",
+            f"num.partitions={settings.topics.partitions}",
             "offsets.topic.replication.factor=1",
             "offsets.topic.num.partitions=4",
             "transaction.state.log.replication.factor=1",
@@ -253,8 +253,8 @@ def status(settings: Settings) -> Status:
     """Report whether the local broker is up and answering."""
     p = paths(settings)
     pid = _read_pid(p)
-    running = pid is not None and broker_answers(settings.bootstrap_servers, timeout=3.0)
-    return Status(running, pid, settings.bootstrap_servers, p.logs / "server.log")
+    running = pid is not None and broker_answers(settings.kafka.servers, timeout=3.0)
+    return Status(running, pid, settings.kafka.servers, p.logs / "server.log")
 
 
 def start(settings: Settings) -> Status:
@@ -265,17 +265,17 @@ def start(settings: Settings) -> Status:
         if current.running:
             return current
         return _wait_until_up(settings, p, _read_pid(p) or 0)
-    for port in (settings.kafka_port, settings.kafka_controller_port):
-        if port_open(settings.kafka_host, port):
+    for port in (settings.kafka.port, settings.kafka.controller_port):
+        if port_open(settings.kafka.host, port):
             raise MonitorError(
-                f"port {settings.kafka_host}:{port} is already in use by another program: stop it "
+                f"port {settings.kafka.host}:{port} is already in use by another program: stop it "
                 "or set MONITOR_KAFKA_PORT / MONITOR_KAFKA_CONTROLLER_PORT to free ports"
             )
     fetch_jars(settings)
     format_storage(settings)
     out = (p.logs / "kafka.out").open("ab")
     proc = subprocess.Popen(
-        _java_cmd(p, "kafka.Kafka", str(p.config), heap=settings.kafka_heap),
+        _java_cmd(p, "kafka.Kafka", str(p.config), heap=settings.kafka.heap),
         stdout=out,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -286,18 +286,18 @@ def start(settings: Settings) -> Status:
 
 
 def _wait_until_up(settings: Settings, p: Paths, pid: int) -> Status:
-    deadline = time.monotonic() + settings.kafka_start_timeout
+    deadline = time.monotonic() + settings.kafka.start_timeout_s
     while time.monotonic() < deadline:
         if _read_pid(p) is None:
             tail = _tail(p.logs / "kafka.out") or _tail(p.logs / "server.log")
             raise MonitorError(f"Kafka exited during start-up; last log lines: {tail}")
-        if port_open(settings.kafka_host, settings.kafka_port) and broker_answers(
-            settings.bootstrap_servers
+        if port_open(settings.kafka.host, settings.kafka.port) and broker_answers(
+            settings.kafka.servers
         ):
-            return Status(True, pid, settings.bootstrap_servers, p.logs / "server.log")
+            return Status(True, pid, settings.kafka.servers, p.logs / "server.log")
         time.sleep(0.3)
     raise MonitorError(
-        f"Kafka did not answer within {settings.kafka_start_timeout:.0f}s; "
+        f"Kafka did not answer within {settings.kafka.start_timeout_s:.0f}s; "
         f"see {p.logs / 'server.log'}"
     )
 

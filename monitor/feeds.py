@@ -187,6 +187,6 @@ def check_feed(
         moved_to=checked.moved_to, error=checked.error,
     )  # fmt: skip
     if checked.items:
-        seen = SeenIndex(session.get_bind(), chunk=settings.dedup_chunk)  # type: ignore[arg-type]
+        seen = SeenIndex(session.get_bind(), chunk=settings.polling.dedup_chunk)  # type: ignore[arg-type]
         report.new_ids = seen.unseen(item.id for item in checked.items)
     return report

@@ -47,7 +47,7 @@ def _run_dir(settings: Settings) -> Path:
 
 def run_all(settings: Settings, echo: Echo) -> None:
     """Start Kafka, migrate, start every process, and supervise them until interrupted."""
-    require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
+    require_free_port(settings.api.host, settings.api.port, "MONITOR_API_PORT")
     began = time.monotonic()
     for chatty in ("alembic", "monitor.topics"):  # the numbered steps say the same in one line
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -64,8 +64,8 @@ def run_all(settings: Settings, echo: Echo) -> None:
         step("loading the demo: sample feeds, suppliers and buyers…")
         _start_demo(settings, echo)
         # The connectors may poll the sample server on loopback: that host and port, no other.
-        allowed = sorted({*settings.allow_private_hosts, settings.demo_feeds_allow})
-        env["MONITOR_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
+        allowed = sorted({*settings.fetch.allow_private_hosts, settings.demo_feeds_allow})
+        env["MONITOR_FETCH_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
     step(f"starting {', '.join(commands(settings))} (logs in {settings.data_dir / 'logs'})…")
     children = {}
     for name, cmd in commands(settings).items():
@@ -112,12 +112,12 @@ class _Steps:
 
 def welcome_lines(settings: Settings, demo: tuple[str, str] | None, elapsed: float) -> list[str]:
     """Return what `monitor run` prints once everything answers: where to look, and a key."""
-    base = f"http://{settings.api_host}:{settings.api_port}"
+    base = f"http://{settings.api.host}:{settings.api.port}"
     lines = [
         f"ready in {elapsed:.0f}s",
         f"Dashboard: {base}/",
         f"API:       {base}/api/v1/health (OpenAPI at {base}/docs)",
-        f"Kafka:     {settings.bootstrap_servers}",
+        f"Kafka:     {settings.kafka.servers}",
     ]
     if demo is not None:
         buyer, key = demo
@@ -144,7 +144,7 @@ def _wait_for_api(settings: Settings, api: subprocess.Popen[bytes], timeout: flo
     while time.monotonic() < deadline:
         if api.poll() is not None:
             raise MonitorError(f"api exited with code {api.returncode}; see {log}")
-        if broker.port_open(settings.api_host, settings.api_port):
+        if broker.port_open(settings.api.host, settings.api.port):
             return
         time.sleep(0.3)
     raise MonitorError(f"the API did not listen within {timeout:.0f}s; see {log}")
@@ -157,7 +157,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 def _start_demo(settings: Settings, echo: Echo) -> None:
     from monitor import demo_setup as demo
 
-    host, port = settings.api_host, settings.demo_feeds_port
+    host, port = settings.api.host, settings.demo_feeds_port
     require_free_port(host, port, "MONITOR_DEMO_FEEDS_PORT")
     demo.serve_samples(host, port)  # a daemon thread: it ends with this process
     added = demo.register_feeds(settings=settings, base_url=f"http://{host}:{port}")

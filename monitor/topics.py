@@ -14,14 +14,14 @@ log = logging.getLogger(__name__)
 
 def _unreachable(settings: Settings) -> MonitorError:
     return MonitorError(
-        f"Kafka is not reachable at {settings.bootstrap_servers}: "
+        f"Kafka is not reachable at {settings.kafka.servers}: "
         "start it with `monitor kafka start` or set MONITOR_KAFKA_BOOTSTRAP_SERVERS"
     )
 
 
 def require_kafka(settings: Settings) -> None:
     """Raise a one-line MonitorError when no bootstrap server answers."""
-    if not reachable(settings.bootstrap_servers):
+    if not reachable(settings.kafka.servers):
         raise _unreachable(settings)
 
 
@@ -31,17 +31,17 @@ def ensure_topics(settings: Settings, names: list[str] | None = None) -> list[st
     from kafka.admin import NewTopic
     from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-    wanted = names or settings.topics
+    wanted = names or settings.topics.names
     require_kafka(settings)
     try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=15000
-        )
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka.servers, request_timeout_ms=15000)
     except KafkaError as exc:
         raise _unreachable(settings) from exc
     try:
         missing = [t for t in wanted if t not in set(admin.list_topics())]
-        new = [NewTopic(t, settings.topic_partitions, settings.topic_replication) for t in missing]
+        new = [
+            NewTopic(t, settings.topics.partitions, settings.topics.replication) for t in missing
+        ]
         if new:
             # Another process may create one between list and create.
             with contextlib.suppress(TopicAlreadyExistsError):

@@ -34,22 +34,22 @@ class Topics:
 def create_app(settings: Settings, app_id: str | None = None) -> faust.App:
     """Return a Faust app wired to the configured Kafka; topics are created by the project."""
     return faust.App(
-        app_id or settings.faust_app_id,
-        broker=f"kafka://{settings.bootstrap_servers}",
+        app_id or settings.streams.app_id,
+        broker=f"kafka://{settings.kafka.servers}",
         store="memory://",
         value_serializer="json",
-        processing_guarantee=settings.faust_processing_guarantee,
-        topic_partitions=settings.topic_partitions,
-        topic_replication_factor=settings.topic_replication,
+        processing_guarantee=settings.streams.processing_guarantee,
+        topic_partitions=settings.topics.partitions,
+        topic_replication_factor=settings.topics.replication,
         # The pipeline's topics are created by monitor.topics before a worker starts; Faust
         # still declares its own (the tables' changelogs, the cluster repartition topic).
         topic_allow_declare=True,
-        web_enabled=settings.faust_web_enabled,
-        web_port=settings.faust_web_port,
+        web_enabled=settings.streams.web_enabled,
+        web_port=settings.streams.web_port,
         web_bind="127.0.0.1" if settings.environment != "production" else "0.0.0.0",
         datadir=str(settings.data_dir / "faust"),
-        broker_session_timeout=settings.faust_session_timeout_s,
-        broker_heartbeat_interval=settings.faust_heartbeat_s,
+        broker_session_timeout=settings.streams.session_timeout_s,
+        broker_heartbeat_interval=settings.streams.heartbeat_s,
         # Offsets are committed every second; a commit per 100 messages cost 7% of throughput
         # in interleaved runs of bench/pipeline.py (856 against 922 items/s, 3 pairs), and a
         # crash re-runs at most a second of messages either way (every sink is idempotent).
@@ -67,11 +67,11 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         return app.topic(name, key_type=str, key_serializer="raw", value_serializer="raw")
 
     return Topics(
-        items=topic(settings.topic_items),
-        disruptions=topic(settings.topic_disruptions),
-        incidents=topic(settings.topic_incidents),
-        alerts=topic(settings.topic_alerts),
-        dead_letters=topic(settings.topic_dead_letters),
+        items=topic(settings.topics.items),
+        disruptions=topic(settings.topics.disruptions),
+        incidents=topic(settings.topics.incidents),
+        alerts=topic(settings.topics.alerts),
+        dead_letters=topic(settings.topics.dead_letters),
     )
 
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import faust
@@ -17,16 +17,6 @@ from monitor.incidents.store import save_incidents
 from streams.app import state_table
 from streams.records import DisruptionRecord, IncidentRecord, encode
 from streams.stage import Stage
-
-
-def rules_from(settings: Any) -> ClusterRules:
-    """Return the clustering rules the settings give."""
-    return ClusterRules(
-        distance_km=settings.incident_distance_km,
-        window=timedelta(hours=settings.incident_window_h),
-        expiry=timedelta(hours=settings.incident_expiry_h),
-        keep_closed=timedelta(hours=settings.incident_keep_closed_h),
-    )
 
 
 def key_of(value: Any) -> str:
@@ -86,7 +76,7 @@ def expire_clusters(
 def register_incidents(app: faust.App, stage: Stage) -> Any:
     """Register the `incidents` agent and the expiry timer on `app`."""
     topics, metrics, settings = stage.topics, stage.metrics, stage.settings
-    rules = rules_from(settings)
+    rules = ClusterRules.from_settings(settings.incidents)
     clusters = state_table(
         app, "incident-clusters", "open and recently closed incidents by cluster key"
     )
@@ -114,7 +104,7 @@ def register_incidents(app: faust.App, stage: Stage) -> Any:
         """Cluster reports; a cluster lives on one partition (grouped by its key)."""
         await stage.run(stream.group_by(key_of, name="by-cluster"), handle)
 
-    @app.timer(settings.incident_expiry_check_s)
+    @app.timer(settings.incidents.expiry_check_s)
     async def expire_incidents() -> None:
         """Expire open incidents that had no report for the configured time."""
         async with lock:

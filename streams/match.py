@@ -41,7 +41,7 @@ class Matcher:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.sync = WatchSync(supplier_radius_km=settings.supplier_watch_radius_km)
+        self.sync = WatchSync(supplier_radius_km=settings.matching.supplier_watch_radius_km)
         self.loaded = False
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match")
 
@@ -138,7 +138,7 @@ def register_match(app: faust.App, stage: Stage) -> Any:
         """Match incidents against the watch index and send the alerts."""
         await stage.run(stream, handle)
 
-    @app.timer(settings.watch_refresh_s)
+    @app.timer(settings.matching.watch_refresh_s)
     async def refresh_watches() -> None:
         """Bring watches added, changed or deleted in the database into the index."""
         try:

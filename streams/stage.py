@@ -103,7 +103,7 @@ class Stage:
 
     async def run(self, stream: Any, handle: Handle) -> None:
         """Handle the stream batch by batch; ack a batch only when it was handled."""
-        size, within = self.settings.stream_batch, self.settings.stream_batch_within_s
+        size, within = self.settings.streams.batch_size, self.settings.streams.batch_within_s
         latency = self.metrics.latency.labels(self.name)
         async for events in stream.noack_take(size, within=within):
             with latency.time():

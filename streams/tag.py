@@ -81,8 +81,8 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
     # Only items that produced output are remembered: a repeated non-disruption is tagged again
     # (no output either way), which costs less than a changelog write for every item.
     recent = RecentIds(state_table(app, "tag-recent-ids", "ids of items that were forwarded"),
-                       stage.settings.recent_ids_keep_h * 3600)  # fmt: skip
-    pool = TaggerPool(stage.settings.tag_processes)
+                       stage.settings.streams.recent_ids_keep_h * 3600)  # fmt: skip
+    pool = TaggerPool(stage.settings.streams.tag_processes)
 
     async def handle(events: Sequence[faust.EventT]) -> None:
         batch, repeats = first_sightings(await stage.decode(events, ItemRecord), recent.seen)
@@ -107,7 +107,7 @@ def register_tag(app: faust.App, stage: Stage) -> Any:
         await app.producer.flush()
         recent.mark(forwarded)
 
-    @app.agent(topics.items, name="tag", concurrency=stage.settings.tag_batches_in_flight)
+    @app.agent(topics.items, name="tag", concurrency=stage.settings.streams.tag_batches_in_flight)
     async def tag(stream: Any) -> None:
         """Tag items in batches; forward disruptions and recoveries."""
         await stage.run(stream, handle)

@@ -73,8 +73,8 @@ async def stream(
     if after is None:
         after = await run_in_threadpool(_last_id, engine, scope)
     events = alert_events(
-        engine=engine, buyer_id=scope, after_id=after, poll_s=settings.api_stream_poll_s,
-        heartbeat_s=settings.api_stream_heartbeat_s, stop=request.is_disconnected,
+        engine=engine, buyer_id=scope, after_id=after, poll_s=settings.api.stream_poll_s,
+        heartbeat_s=settings.api.stream_heartbeat_s, stop=request.is_disconnected,
     )  # fmt: skip
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)

@@ -40,9 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
-    if settings.cors_origins:  # closed unless origins are listed (MONITOR_CORS_ORIGINS)
+    if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_CORS_ORIGINS)
         api.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins,
+            CORSMiddleware, allow_origins=settings.api.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
         )  # fmt: skip

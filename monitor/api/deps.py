@@ -93,7 +93,7 @@ def page_params(
     offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
 ) -> PageParams:
     """Return the page a list asks for; a limit over `api_page_max` is a 422 like any other."""
-    most = settings.api_page_max
+    most = settings.api.page_max
     if limit > most:
         raise RequestValidationError(
             [

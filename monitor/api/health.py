@@ -22,8 +22,8 @@ def _check(settings: Settings) -> dict[str, Any]:
         checks["database"] = {"ok": True}
     except MonitorError as exc:
         checks["database"] = {"ok": False, "error": str(exc)}
-    kafka_ok = broker.broker_answers(settings.bootstrap_servers, timeout=2.0)
-    checks["kafka"] = {"ok": kafka_ok, "bootstrap": settings.bootstrap_servers}
+    kafka_ok = broker.broker_answers(settings.kafka.servers, timeout=2.0)
+    checks["kafka"] = {"ok": kafka_ok, "bootstrap": settings.kafka.servers}
     return checks
 
 

@@ -156,8 +156,8 @@ async def import_suppliers(
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > settings.api_import_max_bytes:
-            raise HTTPException(413, f"body over {settings.api_import_max_bytes} bytes")
+        if len(body) > settings.api.import_max_bytes:
+            raise HTTPException(413, f"body over {settings.api.import_max_bytes} bytes")
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:

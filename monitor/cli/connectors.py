@@ -49,7 +49,7 @@ def run(
             loop.add_signal_handler(sig, poller.stop.set)
         await poller.run(once=once)
 
-    log.info("connectors running: shard %s, %d at once", shard, settings.poll_concurrency)
+    log.info("connectors running: shard %s, %d at once", shard, settings.polling.concurrency)
     try:
         asyncio.run(main())
     finally:

@@ -26,7 +26,7 @@ def api(
     import uvicorn
 
     settings = get_settings()
-    host, port = host or settings.api_host, port or settings.api_port
+    host, port = host or settings.api.host, port or settings.api.port
     supervisor.require_free_port(host, port, "MONITOR_API_PORT")
     uvicorn.run("monitor.api.app:create_app", factory=True, host=host, port=port, log_level="info")
 

@@ -18,11 +18,13 @@ def build_message(
     """Return the message; ValueError when the recipient is not one plain address."""
     recipient = Address(addr_spec=to.strip())  # refuses display names, lists and line breaks
     msg = EmailMessage()
-    msg["From"] = settings.smtp_from
+    msg["From"] = settings.smtp.from_address
     msg["To"] = recipient
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=message_id, domain=settings.smtp_from.rsplit("@")[-1])
+    msg["Message-ID"] = make_msgid(
+        idstring=message_id, domain=settings.smtp.from_address.rsplit("@")[-1]
+    )
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     return msg
@@ -30,24 +32,24 @@ def build_message(
 
 def send(settings: Settings, msg: EmailMessage) -> Outcome:
     """Hand `msg` to the configured SMTP server once (blocking: run it in a thread)."""
-    host = settings.smtp_host
+    host = settings.smtp.host
     if not host:
         return Outcome.failed("e-mail is not configured: set MONITOR_SMTP_HOST", permanent=True)
     try:
-        with smtplib.SMTP(host, settings.smtp_port, timeout=settings.delivery_timeout_s) as smtp:
-            if settings.smtp_starttls:
+        with smtplib.SMTP(host, settings.smtp.port, timeout=settings.delivery.timeout_s) as smtp:
+            if settings.smtp.starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if settings.smtp_user and settings.smtp_password:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            if settings.smtp.user and settings.smtp.password:
+                smtp.login(settings.smtp.user, settings.smtp.password.get_secret_value())
             smtp.send_message(msg)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
         return Outcome.failed(f"SMTP refused the recipient ({codes})", permanent=min(codes) >= 500)
     except smtplib.SMTPAuthenticationError as exc:
-        return Outcome.failed(f"SMTP login refused ({exc.smtp_code}) for user {settings.smtp_user}")
+        return Outcome.failed(f"SMTP login refused ({exc.smtp_code}) for user {settings.smtp.user}")
     except smtplib.SMTPResponseException as exc:
         # 5xx is a permanent refusal of this message; 4xx asks us to try again later.
         return Outcome.failed(f"SMTP answered {exc.smtp_code}", permanent=exc.smtp_code >= 500)
     except (OSError, smtplib.SMTPException) as exc:
-        return Outcome.failed(f"SMTP {host}:{settings.smtp_port}: {exc or type(exc).__name__}")
+        return Outcome.failed(f"SMTP {host}:{settings.smtp.port}: {exc or type(exc).__name__}")
     return DELIVERED

@@ -24,16 +24,16 @@ def first_attempt(digest_minutes: int, now: datetime) -> datetime:
 def backoff(attempts: int, settings: Settings, retry_after: float | None = None) -> timedelta:
     """Return the wait after `attempts` failed tries: doubling, capped, half of it jittered."""
     ceiling = min(
-        settings.delivery_backoff_max_s, settings.delivery_backoff_s * 2 ** (attempts - 1)
+        settings.delivery.backoff_max_s, settings.delivery.backoff_s * 2 ** (attempts - 1)
     )
     # "Equal jitter": never sooner than half the delay, so retries of many deliveries spread out
     # without ever hammering a receiver that has just failed.
     delay = ceiling / 2 + random.uniform(0, ceiling / 2)
     if retry_after is not None:  # the receiver asked for a pause (429/503); honour it, capped
-        delay = max(delay, min(retry_after, settings.delivery_backoff_max_s))
+        delay = max(delay, min(retry_after, settings.delivery.backoff_max_s))
     return timedelta(seconds=delay)
 
 
 def too_old(due_since: datetime, now: datetime, settings: Settings) -> bool:
     """Return True when a delivery due since `due_since` has waited past the maximum age."""
-    return (now - due_since).total_seconds() > settings.delivery_max_age_s
+    return (now - due_since).total_seconds() > settings.delivery.max_age_s

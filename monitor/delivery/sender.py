@@ -59,7 +59,7 @@ class Job:
 
 def claim(settings: Settings, now: datetime, limit: int) -> list[Job]:
     """Lease up to `limit` deliveries due at `now` and return them grouped into jobs."""
-    lease = now + timedelta(seconds=3 * settings.delivery_timeout_s + 60)
+    lease = now + timedelta(seconds=3 * settings.delivery.timeout_s + 60)
     stmt = (
         select(Delivery, Alert, Buyer)
         .join(Alert, col(Delivery.alert_id) == col(Alert.id))
@@ -127,7 +127,7 @@ def record(settings: Settings, job: Job, outcome: Outcome, now: datetime) -> str
     attempts = job.attempts + 1
     if outcome.ok:
         status = "delivered"
-    elif outcome.permanent or attempts >= settings.delivery_max_attempts:
+    elif outcome.permanent or attempts >= settings.delivery.max_attempts:
         status = "gave_up"
     else:
         status = "gave_up" if too_old(job.due_since, now, settings) else "failed"
@@ -177,7 +177,7 @@ async def deliver_once(
     """Send everything due at `now` (default: the clock); count deliveries by new status."""
     own_client = client is None
     client = client or webhook.make_webhook_client(settings)
-    gate = asyncio.Semaphore(settings.delivery_concurrency)
+    gate = asyncio.Semaphore(settings.delivery.concurrency)
     counts: Counter[str] = Counter()
 
     async def one(job: Job) -> None:
@@ -186,7 +186,7 @@ async def deliver_once(
 
     try:
         while jobs := await asyncio.to_thread(
-            claim, settings, now or utcnow(), settings.delivery_batch
+            claim, settings, now or utcnow(), settings.delivery.batch_size
         ):
             # Every job runs at once (up to the gate): a slow webhook never holds up an e-mail.
             await asyncio.gather(*(one(job) for job in jobs))
@@ -208,7 +208,7 @@ async def run_deliveries(settings: Settings, stop: asyncio.Event) -> None:
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
-            free = settings.delivery_concurrency - len(running)
+            free = settings.delivery.concurrency - len(running)
             if free > 0:
                 for job in await _claim_logged(settings, free):
                     task = asyncio.create_task(_attempt_logged(job, client, settings))
@@ -217,7 +217,7 @@ async def run_deliveries(settings: Settings, stop: asyncio.Event) -> None:
             # Wake on stop, on a finished send (room for more), or to poll for new work.
             await asyncio.wait(
                 {stopping, *running},
-                timeout=settings.delivery_poll_s,
+                timeout=settings.delivery.poll_s,
                 return_when="FIRST_COMPLETED",
             )
     finally:

@@ -21,8 +21,8 @@ from monitor.settings import Settings
 
 def make_webhook_client(settings: Settings) -> httpx.AsyncClient:
     """Return the client webhooks go out on: the feeds' SSRF guard, no redirects followed."""
-    client = make_client(settings, connections=settings.delivery_concurrency)
-    client.timeout = httpx.Timeout(settings.delivery_timeout_s)
+    client = make_client(settings, connections=settings.delivery.concurrency)
+    client.timeout = httpx.Timeout(settings.delivery.timeout_s)
     return client
 
 
@@ -59,7 +59,7 @@ async def post(
         if urlsplit(url).scheme not in ("http", "https"):
             return Outcome.failed(f"not an http(s) URL: {shown}", permanent=True)
         async with (
-            asyncio.timeout(settings.delivery_timeout_s),
+            asyncio.timeout(settings.delivery.timeout_s),
             client.stream("POST", url, content=body.encode(), headers=headers) as resp,
         ):
             status = resp.status_code  # the body is not read: only the status matters
@@ -68,7 +68,7 @@ async def post(
         return Outcome.failed(f"refused: {exc}", permanent=True)
     except (TimeoutError, httpx.TimeoutException):
         return Outcome.failed(
-            f"timed out after {settings.delivery_timeout_s:g}s posting to {shown}"
+            f"timed out after {settings.delivery.timeout_s:g}s posting to {shown}"
         )
     except httpx.HTTPError as exc:
         reason = str(exc).replace(url, shown) or type(exc).__name__

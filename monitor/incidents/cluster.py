@@ -13,10 +13,13 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.geo import haversine_km
 from monitor.vocab import SEVERITIES
+
+if TYPE_CHECKING:
+    from monitor.settings import IncidentSettings
 
 EVIDENCE_KEPT = 10  # evidence spans an incident keeps (the strongest report's)
 # An incident in the stream carries its first source and its latest ones, and counts them all;
@@ -31,10 +34,20 @@ IDS_KEPT = 500
 class ClusterRules:
     """When a report belongs to an incident, and how long incidents live."""
 
-    distance_km: float = 300.0  # two points closer than this are one place
-    window: timedelta = timedelta(hours=72)  # reports this far apart are still one event
-    expiry: timedelta = timedelta(hours=48)  # an open incident with no report for this long
-    keep_closed: timedelta = timedelta(days=7)  # closed ones stay, so late reports join them
+    distance_km: float  # two points closer than this are one place
+    window: timedelta  # reports this far apart are still one event
+    expiry: timedelta  # an open incident with no report for this long
+    keep_closed: timedelta  # closed ones stay, so late reports join them
+
+    @classmethod
+    def from_settings(cls, incidents: IncidentSettings) -> ClusterRules:
+        """Return the rules the incident settings give."""
+        return cls(
+            distance_km=incidents.distance_km,
+            window=timedelta(hours=incidents.window_h),
+            expiry=timedelta(hours=incidents.expiry_h),
+            keep_closed=timedelta(hours=incidents.keep_closed_h),
+        )
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class Exclusions:
     def of(cls, areas: Sequence[AffectedArea], s: Settings) -> Exclusions:
         """Return the subdivision and point checks of `areas`."""
         subs = {a.subdivision for a in areas if a.subdivision and not a.is_point}
-        return cls(subs, point_checks(areas, s.suggest_point_radius_km))
+        return cls(subs, point_checks(areas, s.suggestions.point_radius_km))
 
     def why_inside(self, sub: str | None, lat: float | None, lon: float | None) -> list[str]:
         """Return why a place lies inside an affected area (empty if it does not)."""
@@ -92,7 +92,7 @@ def suggest(
 
     best: dict[int, Suggestion] = {}
     read, batch, top = 0, max(100, 5 * limit), []
-    while read < s.suggest_candidate_cap:
+    while read < s.suggestions.candidate_cap:
         page = q.page(wanted, bound, need=need, outside=countries, offset=read, limit=batch)
         rows = session.execute(page).all()
         read += len(rows)
@@ -113,7 +113,7 @@ def suggest(
     partial = []
     if not top:
         partial = near_misses(session, wanted, found.name, countries, excl, need, ctx, s, limit)
-    excluded = [a.label(s.suggest_point_radius_km) for a in affected_places]
+    excluded = [a.label(s.suggestions.point_radius_km) for a in affected_places]
     result = SuggestionResult(found.name, subs, excluded, top, partial, "", read)
     result.message = message(result)
     return result

@@ -41,7 +41,7 @@ def score_bound(
 
     With `any_buyer` the bound holds whichever buyer asks: diversification at its maximum.
     """
-    mat = case((SM.material == material, _f(1.0)), else_=_f(s.suggest_substitute_factor))
+    mat = case((SM.material == material, _f(1.0)), else_=_f(s.suggestions.substitute_factor))
     cap = SM.capacity_monthly
     if need.quantity:
         capacity = case(
@@ -67,12 +67,12 @@ def score_bound(
         diversity = _f(0)
     slack = 0.001  # parts are rounded to 4 places in Python
     return (
-        mat * _f(s.suggest_weight_material)
-        + capacity * _f(s.suggest_weight_capacity)
-        + lead_part * _f(s.suggest_weight_lead_time)
-        + size * _f(s.suggest_weight_size)
-        + certs * _f(s.suggest_weight_certifications)
-        + diversity * _f(s.suggest_weight_diversification)
+        mat * _f(s.suggestions.weight_material)
+        + capacity * _f(s.suggestions.weight_capacity)
+        + lead_part * _f(s.suggestions.weight_lead_time)
+        + size * _f(s.suggestions.weight_size)
+        + certs * _f(s.suggestions.weight_certifications)
+        + diversity * _f(s.suggestions.weight_diversification)
         + _f(slack)
     )
 

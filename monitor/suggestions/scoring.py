@@ -74,7 +74,7 @@ def score(
         if substitute_for
         else f"offers {c.material}"
     ]
-    raw["material"] = s.suggest_substitute_factor if substitute_for else 1.0
+    raw["material"] = s.suggestions.substitute_factor if substitute_for else 1.0
     unit = f" {c.capacity_unit}" if c.capacity_unit else ""
     if c.capacity_monthly is None:
         raw["capacity"] = 0.0
@@ -100,7 +100,7 @@ def score(
     reasons.append(f"{c.size_class} producer")
     raw["certifications"] = _certifications(c, need, reasons)
     raw["diversification"] = _diversification(c, buyer, reasons)
-    weights = {p: getattr(s, f"suggest_weight_{p}") for p in PARTS}
+    weights = s.suggestions.weights
     parts = {p: round(weights[p] * raw[p], 4) for p in PARTS}
     return Suggestion(c, substitute_for, round(sum(parts.values()), 4), parts, reasons)
 

@@ -74,7 +74,9 @@ def suggest_for_buyers(
     tops: dict[int, _Top] = {b: _Top(ctx, limit, s) for b, ctx in buyers.items()}
     rows: list[_Row] = []
     read, batch, done = 0, max(100, 5 * limit), False
-    while not done and read < s.suggest_candidate_cap and any(not t.final for t in tops.values()):
+    while (
+        not done and read < s.suggestions.candidate_cap and any(not t.final for t in tops.values())
+    ):
         page = session.execute(
             q.page(wanted, bound, outside=countries, offset=read, limit=batch)
         ).all()
@@ -92,7 +94,7 @@ def suggest_for_buyers(
         for top in tops.values():
             top.feed(rows, start, complete=done)
         batch *= 2
-    excluded = [a.label(s.suggest_point_radius_km) for a in areas]
+    excluded = [a.label(s.suggestions.point_radius_km) for a in areas]
     out = {}
     for b, top in tops.items():
         if not (top.final or done) or not top.best:
@@ -110,7 +112,7 @@ class _Top:
 
     def __init__(self, ctx: BuyerContext, limit: int, s: Settings) -> None:
         self.ctx, self.limit = ctx, limit
-        self.weight = s.suggest_weight_diversification
+        self.weight = s.suggestions.weight_diversification
         self.best: dict[int, tuple[float, _Row]] = {}
         self.cut: tuple[float, int] | None = None  # rank key of the last entry, once full
         self.final = False

@@ -42,7 +42,7 @@ async def test_200_brings_body_validators_and_user_agent(
     assert result.body == feed_server.routes[p].body
     assert (result.etag, result.last_modified) == ('"v1"', "Mon, 02 Sep 2024 11:38:29 GMT")
     assert result.max_age == 900
-    assert feed_server.requests[p][0]["User-Agent"] == poll_settings.user_agent
+    assert feed_server.requests[p][0]["User-Agent"] == poll_settings.fetch.user_agent
 
 
 async def test_conditional_get_sends_validators_and_gets_304(
@@ -91,7 +91,7 @@ async def test_slow_server_times_out(
     feed_server: FeedServer,  # noqa: F811
     poll_settings: Settings,  # noqa: F811
 ) -> None:
-    url = feed_server.serve(path(), fixture=RSS, delay=poll_settings.fetch_read_timeout + 1)
+    url = feed_server.serve(path(), fixture=RSS, delay=poll_settings.fetch.read_timeout_s + 1)
     with pytest.raises(FetchError, match="timed out"):
         await get(poll_settings, url)
 
@@ -100,7 +100,7 @@ async def test_oversize_body_is_refused(
     feed_server: FeedServer,  # noqa: F811
     poll_settings: Settings,  # noqa: F811
 ) -> None:
-    url = feed_server.serve(path(), body=b"<rss>" + b" " * (poll_settings.fetch_max_bytes + 1))
+    url = feed_server.serve(path(), body=b"<rss>" + b" " * (poll_settings.fetch.max_bytes + 1))
     with pytest.raises(FetchError, match="larger than"):
         await get(poll_settings, url)
 
@@ -110,7 +110,7 @@ async def test_gzip_bomb_stops_at_the_decoded_limit(
     poll_settings: Settings,  # noqa: F811
 ) -> None:
     bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
-    assert len(bomb) < poll_settings.fetch_max_bytes  # small on the wire, huge decoded
+    assert len(bomb) < poll_settings.fetch.max_bytes  # small on the wire, huge decoded
     url = feed_server.serve(path(), body=bomb, headers={"Content-Encoding": "gzip"})
     with pytest.raises(FetchError, match="larger than"):
         await get(poll_settings, url)

@@ -40,22 +40,22 @@ FIXTURE_FEEDS = {
 def run_settings(kafka: Settings, tmp_path: Path) -> Settings:
     """Settings with this test's own topics and database."""
     run = uuid.uuid4().hex[:8]
-    settings = kafka.model_copy(
-        update={
+    settings = kafka.updated(
+        **{
             "database_url": f"sqlite:///{tmp_path / 'monitor.db'}",
             "allow_private_hosts": ["127.0.0.1"],
             "topic_items": f"test-items-{run}",
             "topic_dead_letters": f"test-dead-letters-{run}",
         }
     )
-    ensure_topics(kafka, [settings.topic_items, settings.topic_dead_letters])
+    ensure_topics(kafka, [settings.topics.items, settings.topics.dead_letters])
     db.upgrade(settings)
     return settings
 
 
 def read_all(settings: Settings, topic: str) -> list[tuple[str | None, dict[str, Any]]]:
     """Read every message currently in `topic`, from the start to the end offsets."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.servers, enable_auto_commit=False)
     try:
         parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
         consumer.assign(parts)
@@ -108,16 +108,16 @@ async def test_fixture_feeds_reach_kafka_exactly_once(
     bad = feed_server.serve(f"/{uuid.uuid4().hex}", body=b"<rss><channel><item>", etag='"x"')
     builders.add_feed(run_settings, url=bad, kind="cap")
     await poll(run_settings)
-    got = read_all(run_settings, run_settings.topic_items)
+    got = read_all(run_settings, run_settings.topics.items)
     assert len(got) == len(expected) > 200
     assert {key: value["title"] for key, value in got} == expected
     assert all(value["id"] == key for key, value in got)
-    dead = read_all(run_settings, run_settings.topic_dead_letters)
+    dead = read_all(run_settings, run_settings.topics.dead_letters)
     assert [(d["stage"], d["url"]) for _, d in dead] == [("connector", bad)]
     for _ in range(2):  # poll again, then again with a new poller and producer: no duplicates
         make_all_due(run_settings)
         await poll(run_settings)
-        assert len(read_all(run_settings, run_settings.topic_items)) == len(expected)
+        assert len(read_all(run_settings, run_settings.topics.items)) == len(expected)
     health = builders.list_feeds(run_settings)
     assert sum(f.items_produced for f in health) == len(expected)
 
@@ -128,8 +128,8 @@ async def test_unreachable_kafka_marks_nothing_seen(
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=FIXTURE_FEEDS["gdacs"], etag='"g"')
     feed = builders.add_feed(run_settings, url=url)
-    wrong = run_settings.model_copy(
-        update={"kafka_bootstrap_servers": "127.0.0.1:9", "produce_timeout_s": 2.0}
+    wrong = run_settings.updated(
+        **{"kafka_bootstrap_servers": "127.0.0.1:9", "produce_timeout_s": 2.0}
     )
     await poll(wrong)
     after = builders.get_feed(run_settings, feed.id or 0)
@@ -138,7 +138,7 @@ async def test_unreachable_kafka_marks_nothing_seen(
     assert SeenIndex(db.get_engine(run_settings)).count() == 0
     make_all_due(run_settings)
     await poll(run_settings)  # the broker is back: every item arrives, once
-    got = read_all(run_settings, run_settings.topic_items)
+    got = read_all(run_settings, run_settings.topics.items)
     after = builders.get_feed(run_settings, feed.id or 0)
     assert len(got) == after.items_produced == 16 and after.etag == '"g"'
 
@@ -153,4 +153,4 @@ def test_an_oversize_record_does_not_sink_the_others(run_settings: Settings) -> 
         producer.close()
     assert acked == [small]
     assert (error or "").startswith(f"Kafka refused item {big.id}")
-    assert [key for key, _ in read_all(run_settings, run_settings.topic_items)] == [small.id]
+    assert [key for key, _ in read_all(run_settings, run_settings.topics.items)] == [small.id]

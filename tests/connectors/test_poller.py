@@ -247,7 +247,7 @@ async def test_private_address_is_refused_in_the_health_record(
     feed_server: FeedServer,  # noqa: F811
     poll_settings: Settings,  # noqa: F811
 ) -> None:
-    strict = poll_settings.model_copy(update={"allow_private_hosts": []})
+    strict = poll_settings.updated(allow_private_hosts=[])
     p = path()
     feed = add(strict, feed_server.serve(p, fixture=KIND_FIXTURES["rss"]))
     await poll(strict, RecordingProducer())
@@ -275,7 +275,7 @@ async def test_per_host_limit_bounds_parallel_requests(
     feed_server: FeedServer,  # noqa: F811
     poll_settings: Settings,  # noqa: F811
 ) -> None:
-    settings = poll_settings.model_copy(update={"poll_per_host": 2})
+    settings = poll_settings.updated(poll_per_host=2)
     group = path()
     for _ in range(6):
         url = feed_server.serve(path(), fixture=KIND_FIXTURES["rss"], delay=0.2, group=group)
@@ -361,7 +361,7 @@ async def test_polling_works_on_sqlite_and_postgresql(
     poll_settings: Settings,  # noqa: F811
     db_settings: Settings,
 ) -> None:
-    settings = poll_settings.model_copy(update={"database_url": db_settings.database_url})
+    settings = poll_settings.updated(database_url=db_settings.database_url)
     feeds_added = [
         add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES[kind], etag='"1"'))
         for kind in ("gdacs", "usgs")

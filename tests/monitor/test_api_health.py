@@ -17,7 +17,7 @@ def _client(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> TestClient:
 def test_healthy_when_database_and_kafka_answer(
     kafka: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = kafka.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'h.db'}"})
+    settings = kafka.updated(database_url=f"sqlite:///{tmp_path / 'h.db'}")
     response = _client(monkeypatch, settings).get("/api/v1/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"

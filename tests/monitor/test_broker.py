@@ -65,10 +65,10 @@ def test_real_broker_is_up_and_a_second_start_keeps_it(kafka: Settings) -> None:
 def test_project_topics_exist_with_configured_partitions(kafka: Settings) -> None:
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap_servers)
+    consumer = KafkaConsumer(bootstrap_servers=kafka.kafka.servers)
     try:
-        for topic in kafka.topics:
-            assert len(consumer.partitions_for_topic(topic) or ()) == kafka.topic_partitions
+        for topic in kafka.topics.names:
+            assert len(consumer.partitions_for_topic(topic) or ()) == kafka.topics.partitions
     finally:
         consumer.close()
 

@@ -27,7 +27,9 @@ RSS = "rss/rss_2.0_nbcny.xml"
 def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:  # noqa: F811
     """A CLI runner whose settings are the poll settings."""
     monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
-    monkeypatch.setenv("MONITOR_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.allow_private_hosts))
+    monkeypatch.setenv(
+        "MONITOR_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.fetch.allow_private_hosts)
+    )
     get_settings.cache_clear()
     yield CliRunner()
     get_settings.cache_clear()

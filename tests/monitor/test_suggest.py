@@ -11,6 +11,7 @@ from monitor.errors import MonitorError
 from monitor.models import Buyer
 from monitor.settings import Settings
 from monitor.suggestions import AffectedArea, Need, SuggestionResult, areas_from_tagged, suggest
+from monitor.suggestions.scoring import PARTS
 from monitor.suppliers import service
 from monitor.suppliers.schema import SupplierCreate
 
@@ -164,8 +165,10 @@ def test_weights_are_settings(db_settings: Settings) -> None:
     add(db_settings, "Micro plain", "EC", size_class="micro")
     add(db_settings, "Medium organic", "PE", size_class="medium", certifications=["organic"])
     need = Need(certifications=["organic"])
-    ignored = db_settings.model_copy(update={"suggest_weight_certifications": 0.0})
-    heavy = db_settings.model_copy(update={"suggest_weight_certifications": 1.0})
+    # The weights sum to 1: the certifications' share goes to the material (the same for both).
+    ignored = db_settings.updated(suggestions={"weight_certifications": 0, "weight_material": 0.4})
+    nothing_else = {f"weight_{p}": 0 for p in PARTS if p != "certifications"}
+    heavy = db_settings.updated(suggestions={**nothing_else, "weight_certifications": 1})
     with db.session_scope(db_settings) as s:
         assert names(suggest("cocoa", [], session=s, settings=ignored, need=need))[0] == (
             "Micro plain"

@@ -24,8 +24,8 @@ DEMO_NEWS = PROJECT_ROOT / "deploy" / "samples" / "demo-news.xml"
 def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Settings:
     """Return settings with this test's own topics, app id, data dir and SQLite database."""
     run = uuid.uuid4().hex[:8]
-    settings = kafka.model_copy(
-        update={
+    settings = kafka.updated(
+        **{
             "database_url": f"sqlite:///{tmp_path / 'monitor.db'}",
             "data_dir": tmp_path,
             "allow_private_hosts": ["127.0.0.1"],

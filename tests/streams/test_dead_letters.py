@@ -50,23 +50,23 @@ async def test_poison_goes_to_dead_letters_and_the_rest_flows(
     settings = pipeline_settings(kafka, tmp_path, tag_processes=0)  # patched in this process
     app, topics = build(settings)
     register_agents(app, topics, settings)
-    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka.servers)
     for value in POISON:
-        producer.send(settings.topic_items, key=b"poison", value=value)
+        producer.send(settings.topics.items, key=b"poison", value=value)
     for item in GOOD:
         producer.send(
-            settings.topic_items, key=item["id"].encode(), value=json.dumps(item).encode()
+            settings.topics.items, key=item["id"].encode(), value=json.dumps(item).encode()
         )
-    producer.send(settings.topic_disruptions, key=b"bad", value=b"\xff\xfe not a disruption")
+    producer.send(settings.topics.disruptions, key=b"bad", value=b"\xff\xfe not a disruption")
     producer.flush()
     producer.close()
 
     async with running_worker(app):
-        bootstrap = settings.bootstrap_servers
+        bootstrap = settings.kafka.servers
         disruptions = await asyncio.to_thread(
-            read_topic, bootstrap, settings.topic_disruptions, 3
+            read_topic, bootstrap, settings.topics.disruptions, 3
         )  # one is poison
-        dead = await asyncio.to_thread(read_topic, bootstrap, settings.topic_dead_letters, 6)
+        dead = await asyncio.to_thread(read_topic, bootstrap, settings.topics.dead_letters, 6)
         metrics = metrics_of(app).text()
 
     assert sorted(d["id"] for d in disruptions if "id" in d) == ["strike", "typhoon"]
@@ -74,7 +74,7 @@ async def test_poison_goes_to_dead_letters_and_the_rest_flows(
     assert {d["stage"] for d in dead} == {"tag", "incidents"}
     for value in POISON:
         letter = by_payload[value.decode()]
-        assert letter["stage"] == "tag" and letter["topic"] == settings.topic_items
+        assert letter["stage"] == "tag" and letter["topic"] == settings.topics.items
         assert letter["offset"] is not None and letter["partition"] is not None
     assert "not JSON" in by_payload["{not json"]["error"]
     assert "schema version 99" in by_payload[POISON[3].decode()]["error"]

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,13 +39,14 @@ pytestmark = pytest.mark.kafka
 
 def start(settings: Settings, log: Path, *command: str) -> subprocess.Popen[bytes]:
     """Start `monitor <command>` as its own process with the test's settings (log in `log`)."""
-    env = {**os.environ, "MONITOR_FAUST_WEB_ENABLED": "false",
-           "MONITOR_ALLOW_PRIVATE_HOSTS": json.dumps(settings.allow_private_hosts)}  # fmt: skip
-    for name in ("database_url", "data_dir", "faust_app_id", "topic_items", "topic_disruptions",
-                 "topic_incidents", "topic_alerts", "topic_dead_letters", "produce_timeout_s",
-                 "stream_batch_within_s", "watch_refresh_s", "faust_session_timeout_s",
-                 "faust_heartbeat_s"):  # fmt: skip
-        env[f"MONITOR_{name.upper()}"] = str(getattr(settings, name))
+    allowed = json.dumps(settings.fetch.allow_private_hosts)
+    env = {**os.environ, "MONITOR_STREAMS_WEB_ENABLED": "false",
+           "MONITOR_FETCH_ALLOW_PRIVATE_HOSTS": allowed}  # fmt: skip
+    for path in ("database_url", "data_dir", "streams.app_id", "topics.items",
+                 "topics.disruptions", "topics.incidents", "topics.alerts", "topics.dead_letters",
+                 "kafka.produce_timeout_s", "streams.batch_within_s", "matching.watch_refresh_s",
+                 "streams.session_timeout_s", "streams.heartbeat_s"):  # fmt: skip
+        env["MONITOR_" + path.replace(".", "_").upper()] = str(attrgetter(path)(settings))
     out = log.open("ab")
     return subprocess.Popen([sys.executable, "-m", "monitor", *command],
                             stdout=out, stderr=subprocess.STDOUT, env=env,
@@ -129,7 +131,7 @@ async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_not
         try:
             add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")
             await poll_once(settings)  # Kafka is away: nothing acknowledged, nothing marked seen
-            await asyncio.sleep(settings.produce_timeout_s)  # the client's late retries
+            await asyncio.sleep(settings.kafka.produce_timeout_s)  # the client's late retries
         finally:
             await asyncio.to_thread(broker.start, kafka)
         make_due(settings)

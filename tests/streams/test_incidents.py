@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.incidents import ClusterRules
+from monitor.settings import IncidentSettings
 from streams.incidents import cluster_reports, expire_clusters
 from streams.records import DisruptionRecord, IncidentRecord
 
 NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
-RULES = ClusterRules()
+RULES = ClusterRules.from_settings(IncidentSettings())
 ANTWERP = {"name": "Antwerp", "country": "BE", "kind": "port", "locode": "BEANR",
            "lat": 51.2, "lon": 4.4}  # fmt: skip
 

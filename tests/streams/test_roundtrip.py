@@ -31,7 +31,7 @@ async def test_faust_agent_relays_between_real_topics(kafka: Settings) -> None:
             await dst.send(key=value["id"].encode(), value={**value, "seen_by": "faust"})
 
     producer = KafkaProducer(
-        bootstrap_servers=kafka.bootstrap_servers, value_serializer=lambda v: json.dumps(v).encode()
+        bootstrap_servers=kafka.kafka.servers, value_serializer=lambda v: json.dumps(v).encode()
     )
     for i in range(5):
         producer.send(source, key=f"item-{i}".encode(), value={"id": f"item-{i}", "n": i})
@@ -39,6 +39,6 @@ async def test_faust_agent_relays_between_real_topics(kafka: Settings) -> None:
     producer.close()
 
     async with running_worker(app):
-        got = await asyncio.to_thread(read_topic, kafka.bootstrap_servers, sink, 5)
+        got = await asyncio.to_thread(read_topic, kafka.kafka.servers, sink, 5)
     assert sorted(v["n"] for v in got) == [0, 1, 2, 3, 4]
     assert all(v["seen_by"] == "faust" for v in got)

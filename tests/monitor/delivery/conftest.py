@@ -214,4 +214,4 @@ def smtp_server() -> Iterator[Smtp]:
 @pytest.fixture
 def mailing(local: Settings, smtp_server: Smtp) -> Settings:
     """The local settings with e-mail going to the local SMTP server."""
-    return local.model_copy(update={"smtp_host": smtp_server.host, "smtp_port": smtp_server.port})
+    return local.updated(smtp_host=smtp_server.host, smtp_port=smtp_server.port)

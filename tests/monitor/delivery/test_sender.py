@@ -58,7 +58,7 @@ def test_digest_webhook_is_one_signed_message(local: Settings, receiver: Receive
 
 
 async def test_run_deliveries_sends_as_alerts_arrive(local: Settings, receiver: Receiver) -> None:
-    settings = local.model_copy(update={"delivery_poll_s": 0.2})
+    settings = local.updated(delivery_poll_s=0.2)
     stop = asyncio.Event()
     loop = asyncio.create_task(run_deliveries(settings, stop))
     buyer = add_buyer(settings, webhook_url=receiver.url)

@@ -71,7 +71,7 @@ def test_retries_with_backoff_then_delivers(local: Settings, receiver: Receiver)
     assert row.status == "failed" and row.attempts == 1 and "HTTP 500" in (row.last_error or "")
     assert row.next_attempt_at is not None
     first_wait = (row.next_attempt_at - now).total_seconds()
-    assert local.delivery_backoff_s / 2 <= first_wait <= local.delivery_backoff_s
+    assert local.delivery.backoff_s / 2 <= first_wait <= local.delivery.backoff_s
     assert deliver_due(local, now=now) == {}  # not due yet
     now = row.next_attempt_at
     assert deliver_due(local, now=now) == {"failed": 1}
@@ -87,7 +87,7 @@ def test_retries_with_backoff_then_delivers(local: Settings, receiver: Receiver)
 def test_gives_up_after_max_attempts_and_says_so(
     local: Settings, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = local.model_copy(update={"delivery_max_attempts": 3})
+    settings = local.updated(delivery_max_attempts=3)
     receiver.statuses = [503] * 5
     buyer = add_buyer(settings, webhook_url=receiver.url)
     add_alert(settings, buyer.id or 0)
@@ -95,7 +95,7 @@ def test_gives_up_after_max_attempts_and_says_so(
     results = []
     for _ in range(4):
         results.append(deliver_due(settings, now=now))
-        now += timedelta(seconds=settings.delivery_backoff_max_s)
+        now += timedelta(seconds=settings.delivery.backoff_max_s)
     assert results == [{"failed": 1}, {"failed": 1}, {"gave_up": 1}, {}]
     assert len(receiver.received) == 3
     [row] = deliveries(settings)
@@ -109,7 +109,7 @@ def test_gives_up_after_max_age(local: Settings, receiver: Receiver) -> None:
     receiver.statuses = [503]
     buyer = add_buyer(local, webhook_url=receiver.url)
     add_alert(local, buyer.id or 0)
-    late = datetime.now(UTC) + timedelta(seconds=local.delivery_max_age_s + 60)
+    late = datetime.now(UTC) + timedelta(seconds=local.delivery.max_age_s + 60)
     assert deliver_due(local, now=late) == {"gave_up": 1}
 
 
@@ -146,7 +146,7 @@ def test_redirects_are_not_followed(local: Settings, receiver: Receiver) -> None
     ],
 )
 def test_private_targets_are_refused(local: Settings, receiver: Receiver, host: str) -> None:
-    guarded = local.model_copy(update={"allow_private_hosts": []})
+    guarded = local.updated(allow_private_hosts=[])
     port = receiver.url.split(":")[2].split("/")[0]
     buyer = add_buyer(guarded, webhook_url=f"http://{host}:{port}/hooks/alerts")
     add_alert(guarded, buyer.id or 0)
@@ -172,7 +172,7 @@ def test_unreachable_slow_and_unusable_targets(
     local: Settings, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    fast = local.model_copy(update={"delivery_timeout_s": 0.5})
+    fast = local.updated(delivery_timeout_s=0.5)
     import threading
 
     receiver.release = threading.Event()  # the receiver never answers in time

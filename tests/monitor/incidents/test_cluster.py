@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.incidents import ClusterRules, apply_report, cluster_key, expire
+from monitor.settings import IncidentSettings
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
-RULES = ClusterRules()
+RULES = ClusterRules.from_settings(IncidentSettings())
 ANTWERP = {"name": "Antwerp", "country": "BE", "kind": "port", "locode": "BEANR",
            "lat": 51.22, "lon": 4.40}  # fmt: skip
 
