@@ -131,7 +131,7 @@ class ApiSettings(BaseModel):
 
 
 class SuggestionSettings(BaseModel):
-    """Suggestions: the weight of each score part (each part is 0..1 before weighting)."""
+    """Suggestions: each score part's weight (parts are 0..1; the weights sum to 1), and bounds."""
 
     weight_material: float = Field(0.30, ge=0, le=1)
     weight_capacity: float = Field(0.15, ge=0, le=1)

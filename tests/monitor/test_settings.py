@@ -164,3 +164,12 @@ def test_updated_copies_and_validates(tmp_path: Path) -> None:
     assert base.polling.per_host == 4
     with pytest.raises(ValidationError):
         base.updated(streams={"tag_processes": -1})
+
+
+def test_docs_list_every_setting() -> None:
+    text = (PROJECT_ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    names = [n for n, v in Settings() if not isinstance(v, BaseModel)]
+    names += [
+        f"{g}_{f}" for g, v in Settings() if isinstance(v, BaseModel) for f in type(v).model_fields
+    ]
+    assert [n for n in names if f"`MONITOR_{n.upper()}`" not in text] == []
