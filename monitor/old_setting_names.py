@@ -1,7 +1,8 @@
 """The flat setting names of before the groups, and where each now lives.
 
 `MONITOR_POLL_CONCURRENCY` and `Settings(poll_concurrency=…)` keep working: both mean
-`polling.concurrency`. The grouped name wins when both are given.
+`polling.concurrency`. In the environment and `.env` the grouped name wins when both are set;
+a keyword wins over both, as keywords always do.
 """
 
 from __future__ import annotations
@@ -147,3 +148,19 @@ class OldNamesSource(PydanticBaseSettingsSource):
             value = json.loads(raw) if _is_json(self.settings_cls, group, name) else raw
             groups.setdefault(group, {})[name] = value
         return groups
+
+
+class WithoutOldNames(PydanticBaseSettingsSource):
+    """A source minus the old names it passes on flat (`.env` passes unknown names on)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], source: PydanticBaseSettingsSource):
+        super().__init__(settings_cls)
+        self.source = source
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: `__call__` asks the wrapped source."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        """Return what the wrapped source read, without the old flat names."""
+        return {k: v for k, v in self.source().items() if k not in OLD_NAMES}

@@ -22,7 +22,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from monitor.old_setting_names import OldNamesSource, nest_old_names
+from monitor.old_setting_names import OldNamesSource, WithoutOldNames, nest_old_names
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -256,7 +256,8 @@ class Settings(BaseSettings):
         assert isinstance(env_settings, EnvSettingsSource)
         assert isinstance(dotenv_settings, DotEnvSettingsSource)
         old = OldNamesSource(settings_cls, env_settings, dotenv_settings)
-        return init_settings, env_settings, dotenv_settings, old, file_secret_settings
+        dotenv = WithoutOldNames(settings_cls, dotenv_settings)  # read by `old`, below the new
+        return init_settings, env_settings, dotenv, old, file_secret_settings
 
     @model_validator(mode="before")
     @classmethod

@@ -173,3 +173,14 @@ def test_docs_list_every_setting() -> None:
         f"{g}_{f}" for g, v in Settings() if isinstance(v, BaseModel) for f in type(v).model_fields
     ]
     assert [n for n in names if f"`MONITOR_{n.upper()}`" not in text] == []
+
+
+def test_old_names_in_dotenv_are_read_below_the_grouped_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("MONITOR_FAUST_APP_ID=old-in-dotenv\nMONITOR_POLL_BATCH=9\n")
+    monkeypatch.chdir(tmp_path)
+    assert (Settings().streams.app_id, Settings().polling.batch_size) == ("old-in-dotenv", 9)
+    monkeypatch.setenv("MONITOR_STREAMS_APP_ID", "new-in-env")
+    assert Settings().streams.app_id == "new-in-env"
+    assert Settings(faust_app_id="keyword").streams.app_id == "keyword"
