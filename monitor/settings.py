@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ class SuggestionSettings(BaseModel):
     point_radius_km: float = Field(100.0, description="safety radius around a point event")
     candidate_cap: int = Field(20000, description="most candidate rows one query reads")
 
-    @property
+    @cached_property  # read for every candidate scored; settings are not changed in place
     def weights(self) -> dict[str, float]:
         """Return each score part's weight by part name."""
         prefix = "weight_"
