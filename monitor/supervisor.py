@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from monitor import broker, db
 from monitor.errors import MonitorError
+from monitor.restarts import Child
 from monitor.settings import Settings
 from monitor.topics import ensure_topics
 
@@ -46,7 +48,9 @@ def _run_dir(settings: Settings) -> Path:
 
 
 def run_all(settings: Settings, echo: Echo) -> None:
-    """Start Kafka, migrate, start every process, and supervise them until interrupted."""
+    """Start Kafka, migrate, start every process, and supervise them until interrupted.
+
+    A child that exits is restarted after a backoff; one that crash-loops stops the run."""
     require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
     began = time.monotonic()
     for chatty in ("alembic", "monitor.topics"):  # the numbered steps say the same in one line
@@ -67,12 +71,12 @@ def run_all(settings: Settings, echo: Echo) -> None:
         allowed = sorted({*settings.allow_private_hosts, settings.demo_feeds_allow})
         env["MONITOR_ALLOW_PRIVATE_HOSTS"] = json.dumps(allowed)
     step(f"starting {', '.join(commands(settings))} (logs in {settings.data_dir / 'logs'})…")
-    children = {}
-    for name, cmd in commands(settings).items():
-        children[name] = _spawn(settings, name, cmd, env)
-        echo(f"      {name} started (pid {children[name].pid})")
+    children = _children(settings, env)
+    started = {child.name: child.start() for child in children}
+    for name, proc in started.items():
+        echo(f"      {name} started (pid {proc.pid})")
     step("waiting for the API to answer…")
-    _wait_for_api(settings, children["api"])
+    _wait_for_api(settings, started["api"])
     for line in welcome_lines(settings, _demo_key(settings), time.monotonic() - began):
         echo(line)
     for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
@@ -84,12 +88,8 @@ def run_all(settings: Settings, echo: Echo) -> None:
         while True:
             for line in alert_lines.poll():  # one line per alert as it arrives
                 echo(line)
-            for name, proc in children.items():
-                if proc.poll() is not None:
-                    raise MonitorError(
-                        f"{name} exited with code {proc.returncode}; see "
-                        f"{settings.data_dir / 'logs' / (name + '.log')}"
-                    )
+            for child in children:  # a crashed child comes back after a backoff
+                child.check(echo)
             time.sleep(1)
     except KeyboardInterrupt:
         echo("stopping…")
@@ -166,6 +166,15 @@ def _start_demo(settings: Settings, echo: Echo) -> None:
     echo(
         f"      demo directory: {suppliers} suppliers, {buyers} buyers (MONITOR_DEMO=false to skip)"
     )
+
+
+def _children(settings: Settings, env: dict[str, str]) -> list[Child]:
+    """The supervised processes, each restarted by the default policy when it crashes."""
+    logs = settings.data_dir / "logs"
+    return [
+        Child(name, functools.partial(_spawn, settings, name, cmd, env), str(logs / f"{name}.log"))
+        for name, cmd in commands(settings).items()
+    ]
 
 
 def _spawn(

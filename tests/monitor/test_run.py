@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -32,23 +35,27 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
-def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
-    api_port = _free_port()
+def _start_run(data_dir: Path, api_port: int) -> subprocess.Popen[str]:
     env = {
         **os.environ,
-        "MONITOR_DATA_DIR": str(tmp_path),
+        "MONITOR_DATA_DIR": str(data_dir),
         "MONITOR_KAFKA_PORT": str(_free_port()),
         "MONITOR_KAFKA_CONTROLLER_PORT": str(_free_port()),
         "MONITOR_API_PORT": str(api_port),
         "MONITOR_DEMO_FEEDS_PORT": str(_free_port()),
     }
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "monitor", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    api_port = _free_port()
+    proc = _start_run(tmp_path, api_port)
     try:
         health = _wait_for_health(f"http://127.0.0.1:{api_port}/api/v1/health", proc)
         assert health["status"] == "ok"
@@ -81,3 +88,67 @@ def _wait_for_health(url: str, proc: subprocess.Popen[str]) -> dict:
             pass
         time.sleep(0.5)
     raise AssertionError("the API did not report healthy within 180 s")
+
+
+# The demo's alerts (buyer, and how the title starts: a drought's country list grows with its
+# reports, so its title depends on which report clustered first).
+DEMO_ALERTS = [
+    ("Atelier Textile", "Pakistan floods wipe"),
+    ("Bean & Leaf Roasters", "Drought is on"),
+    ("Chocolaterie du Nord", "Drought is on"),
+    ("Coastal Electronics", "Drought is on"),
+    ("Coastal Electronics", "Yellow Wind Warning"),
+]
+
+
+def test_a_killed_worker_is_restarted_and_every_alert_arrives_once(tmp_path: Path) -> None:
+    proc = _start_run(tmp_path, _free_port())
+    lines: list[str] = []
+    assert proc.stdout is not None
+    try:
+        _read_until(proc, lines, lambda line: line.startswith("alert ["), timeout=240)
+        worker = int((tmp_path / "run" / "worker.pid").read_text())
+        os.killpg(worker, signal.SIGKILL)  # while the other items are still on their way
+        _read_until(proc, lines, lambda line: line.startswith("worker restarted"), timeout=60)
+        if _alerts(lines) < len(DEMO_ALERTS):
+            _read_until(proc, lines, lambda _: _alerts(lines) >= len(DEMO_ALERTS), timeout=300)
+        _read_for(proc, lines, seconds=20)  # anything repeated after a replay shows up here
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=120)
+        lines += rest.splitlines()
+    output = "\n".join(lines)
+    assert "worker exited with code -9; restarting in 1s" in output
+    alerts = [line.split(": ", 2) for line in lines if line.startswith("alert [new] Demo: ")]
+    assert _alerts(lines) == len(alerts), output  # only new alerts: nothing came twice
+    started = sorted((buyer, " ".join(title.split()[:3])) for _, buyer, title in alerts)
+    assert started == DEMO_ALERTS, output
+    assert proc.returncode == 0, output
+
+
+def _alerts(lines: list[str]) -> int:
+    return sum(line.startswith("alert [") for line in lines)
+
+
+def _read_until(
+    proc: subprocess.Popen[str], lines: list[str], done: Callable[[str], bool], timeout: float
+) -> None:
+    """Read `monitor run`'s lines into `lines` until one satisfies `done`."""
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not select.select([proc.stdout], [], [], 1.0)[0]:
+            continue
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError("monitor run ended:\n" + "\n".join(lines))
+        lines.append(line.rstrip("\n"))
+        if done(lines[-1]):
+            return
+    raise AssertionError(f"waited {timeout:.0f}s in vain:\n" + "\n".join(lines))
+
+
+def _read_for(proc: subprocess.Popen[str], lines: list[str], seconds: float) -> None:
+    """Read `monitor run`'s lines into `lines` for a while."""
+    with contextlib.suppress(AssertionError):
+        _read_until(proc, lines, lambda _: False, timeout=seconds)
