@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
+from monitor import buyers
+from monitor.alerts import service as alerts
 from monitor.db import session_scope
-from monitor.models import Alert, Buyer
 from monitor.settings import Settings
+
+BATCH = 100  # alerts read per query; a poll reads on until none are left
 
 
 class AlertLines:
@@ -21,18 +22,17 @@ class AlertLines:
         for alerts that were already there)."""
         with session_scope(self.settings) as session:
             if self.last_id is None:
-                newest = session.exec(select(Alert.id).order_by(col(Alert.id).desc())).first()
-                self.last_id = newest or 0
+                self.last_id = alerts.last_id(session=session, buyer_id=None)
                 return []
-            rows = session.exec(
-                select(Alert, Buyer.name)
-                .join(Buyer, col(Buyer.id) == col(Alert.buyer_id))
-                .where(col(Alert.id) > self.last_id)
-                .order_by(col(Alert.id))
-            ).all()
-            lines = []
-            for alert, buyer in rows:
-                self.last_id = alert.id
-                title = str(alert.incident.get("title") or alert.incident_id)[:100]
-                lines.append(f"alert [{alert.kind}] {buyer}: {title} — severity {alert.severity}")
+            lines: list[str] = []
+            while batch := alerts.alerts_after(
+                session=session, after_id=self.last_id, buyer_id=None, limit=BATCH
+            ):
+                for alert in batch:
+                    self.last_id = alert.id or self.last_id
+                    buyer = buyers.get_buyer(session=session, buyer_id=alert.buyer_id).name
+                    title = str(alert.incident.get("title") or alert.incident_id)[:100]
+                    lines.append(
+                        f"alert [{alert.kind}] {buyer}: {title} — severity {alert.severity}"
+                    )
             return lines

@@ -16,9 +16,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from monitor.columns import utcnow
 from monitor.errors import InvalidInput, NotFound
 from monitor.models import ROLES, ApiKey, Buyer
-from monitor.models._types import utcnow
 
 SCHEME = "smk"
 # OWASP's argon2id minimum (19 MiB, 2 passes). A key holds 256 random bits, so no cost setting

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from monitor.columns import utcnow
 from monitor.errors import InvalidInput, NotFound
 from monitor.models import (
     Buyer,
@@ -21,7 +22,6 @@ from monitor.models import (
     WatchPublic,
     WatchUpdate,
 )
-from monitor.models._types import utcnow
 from monitor.suppliers.vocab import country_code
 from monitor.vocab import canonical_material
 

@@ -15,9 +15,9 @@ from connectors.base import Item
 from connectors.check import check_url
 from connectors.dedup import SeenIndex
 from connectors.redact import redact_url
+from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
 from monitor.models import Alert, Feed, FeedCreate, FeedHealth, FeedUpdate, SeenItem
-from monitor.models._types import utcnow
 from monitor.settings import Settings
 
 

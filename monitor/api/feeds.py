@@ -8,7 +8,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from monitor import feeds, inbox
+from monitor import feeds
+from monitor.alerts import service as alerts
 from monitor.api.deps import Id, Page, PageDep, SessionDep, SettingsDep, Staff
 from monitor.api.errors import AUTH, responses
 from monitor.models import FeedCreate, FeedHealth, FeedUpdate, Watch
@@ -65,7 +66,7 @@ def list_feeds(session: SessionDep, page: PageDep, _: Staff) -> Page[FeedHealth]
 def noise(session: SessionDep, _: Staff) -> Noise:
     """False alarms per feed and per watch (rule), so noisy sources stand out."""
     rows = feeds.health(session=session, feeds=feeds.list_feeds(session=session))
-    by_watch = inbox.false_alarms_by_watch(session=session)
+    by_watch = alerts.false_alarms_by_watch(session=session)
     watches = session.exec(select(Watch).where(Watch.id.in_(list(by_watch)))).all()  # type: ignore[union-attr]
     return Noise(
         feeds=sorted((f for f in rows if f.false_alarms), key=lambda f: -f.false_alarms),

@@ -1,6 +1,6 @@
 """SQLModel tables; importing this package registers all of them on the metadata."""
 
-from monitor.models.alert import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
 from monitor.models.apikey import ROLES, ApiKey
 from monitor.models.buyer import (
     SEVERITIES,

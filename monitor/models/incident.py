@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import json_list, utcnow
+from monitor.columns import json_list, utcnow
 
 INCIDENT_STATUSES = ("open", "closed", "expired")
 IncidentStatus = Literal["open", "closed", "expired"]

@@ -8,7 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
-from monitor.models._types import json_list, utcnow
+from monitor.columns import json_list, utcnow
 
 
 class SupplierBase(SQLModel):

@@ -9,7 +9,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import json_list, utcnow
+from monitor.columns import json_list, utcnow
 
 Severity = Literal["low", "medium", "high", "critical"]
 

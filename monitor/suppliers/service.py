@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from monitor.columns import utcnow
 from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
-from monitor.models._types import utcnow
 from monitor.suppliers.schema import SupplierCreate, SupplierPublic, SupplierUpdate
 from monitor.vocab import materials as lexicon
 

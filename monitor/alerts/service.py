@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
+from monitor.alerts.models import Alert
+from monitor.columns import utcnow
 from monitor.errors import NotFound
-from monitor.models import Alert
-from monitor.models._types import utcnow
 
 
 def _where(

@@ -1,4 +1,4 @@
-"""Column helpers shared by the models."""
+"""Column helpers shared by every table model: JSON columns and the UTC clock."""
 
 from __future__ import annotations
 

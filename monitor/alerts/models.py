@@ -8,7 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import json_dict, json_list, utcnow
+from monitor.columns import json_dict, json_list, utcnow
 
 ALERT_STATUSES = ("new", "acknowledged", "false_alarm")
 AlertStatus = Literal["new", "acknowledged", "false_alarm"]
