@@ -1,6 +1,13 @@
 """SQLModel tables; importing this package registers all of them on the metadata."""
 
 from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.incidents.models import (
+    INCIDENT_STATUSES,
+    Incident,
+    IncidentPublic,
+    IncidentSource,
+    incident_document,
+)
 from monitor.models.apikey import ROLES, ApiKey
 from monitor.models.buyer import (
     SEVERITIES,
@@ -11,13 +18,6 @@ from monitor.models.buyer import (
     BuyerUpdate,
 )
 from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
-from monitor.models.incident import (
-    INCIDENT_STATUSES,
-    Incident,
-    IncidentPublic,
-    IncidentSource,
-    incident_document,
-)
 from monitor.models.item import SeenItem
 from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
 from monitor.models.watch import (

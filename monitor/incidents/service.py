@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, String, cast, or_
 from sqlmodel import Session, col, func, select
 
 from monitor.errors import NotFound
-from monitor.models import Incident, IncidentSource
-from monitor.vocab import SEVERITIES, severity_rank
+from monitor.incidents.models import Incident, IncidentSource
+from monitor.vocab import SEVERITIES, require_material, severity_rank
 
 
 def _contains(column: Any, fragment: str) -> ColumnElement[bool]:
@@ -34,7 +34,9 @@ def list_incidents(
 ) -> tuple[list[Incident], int]:
     """Return a page of incidents seen most recently first, and how many match.
 
-    `severity` is a floor (high: high and critical); `since` compares with `last_seen`.
+    `country` is ISO 3166-1 alpha-2 in either case; `material` a name, synonym or HS heading
+    (InvalidInput when unknown); `severity` is a floor (high: high and critical); `since`
+    compares with `last_seen`.
     """
     where = []
     if status:
@@ -42,9 +44,10 @@ def list_incidents(
     if event_type:
         where.append(col(Incident.event_type) == event_type)
     if country:
-        where.append(_contains(Incident.countries, json.dumps(country)))
+        where.append(_contains(Incident.countries, json.dumps(country.upper())))
     if material:
-        name = json.dumps(material)  # rows written by the json module have a space after ':'
+        # rows written by the json module have a space after ':'
+        name = json.dumps(require_material(material))
         where.append(
             or_(_contains(Incident.materials, f'"name":{name}'),
                 _contains(Incident.materials, f'"name": {name}'))
