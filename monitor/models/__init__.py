@@ -19,7 +19,6 @@ from monitor.models.buyer import (
 )
 from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.models.item import SeenItem
-from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
 from monitor.models.watch import (
     Site,
     Watch,
@@ -28,6 +27,7 @@ from monitor.models.watch import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.suppliers.models import BuyerSupplier, Supplier, SupplierMaterial
 
 __all__ = [
     "ALERT_STATUSES",

@@ -12,7 +12,7 @@ from monitor.models import Buyer
 from monitor.settings import Settings
 from monitor.suggestions import AffectedArea, Need, SuggestionResult, areas_from_tagged, suggest
 from monitor.suppliers import service
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 ABIDJAN = (5.35, -4.00)
 

@@ -14,7 +14,7 @@ from monitor.suggestions.baseline import filtered_scan
 from monitor.suggestions.shared import contexts, suggest_for_buyers
 from monitor.suppliers import service
 from monitor.suppliers.demo import _cities_by_country
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 from tests.builders import statements
 
 COUNTRIES = ["GH", "CI", "EC", "PE", "BR", "ID", "CM", "NG"]

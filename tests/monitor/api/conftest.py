@@ -21,7 +21,7 @@ from monitor.models import (
 )
 from monitor.settings import Settings
 from monitor.suppliers import service
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from monitor.suppliers.schema import SupplierCreate, SupplierUpdate
+from monitor.suppliers.models import SupplierCreate, SupplierUpdate
 
 
 def test_values_are_normalised() -> None:
@@ -47,7 +47,7 @@ def test_an_update_cannot_null_a_required_field() -> None:
     import pytest
     from pydantic import ValidationError
 
-    from monitor.suppliers.schema import SupplierUpdate
+    from monitor.suppliers.models import SupplierUpdate
 
     with pytest.raises(ValidationError, match="country cannot be null"):
         SupplierUpdate.model_validate({"country": None})
