@@ -143,6 +143,11 @@ def get_watch(*, session: Session, watch_id: int, buyer_id: int | None = None) -
     return watch
 
 
+def get_watches(*, session: Session, watch_ids: list[int]) -> list[Watch]:
+    """Return the watches with these ids (those that exist), in no particular order."""
+    return list(session.exec(select(Watch).where(col(Watch.id).in_(watch_ids))).all())
+
+
 def update_watch(
     *, session: Session, watch_id: int, data: WatchUpdate, buyer_id: int | None = None
 ) -> WatchPublic:

@@ -62,7 +62,7 @@ def serve_samples(host: str, port: int) -> ThreadingHTTPServer:
 
 def register_feeds(*, settings: Settings, base_url: str, interval_s: int = 60) -> list[str]:
     """Add the sample feeds that are not registered yet; return the URLs added."""
-    from monitor.feeds import add_feed, list_feeds
+    from monitor.feeds.service import add_feed, list_feeds
 
     added = []
     with session_scope(settings) as session:

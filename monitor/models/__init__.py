@@ -1,6 +1,7 @@
 """SQLModel tables; importing this package registers all of them on the metadata."""
 
 from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
     Incident,
@@ -17,7 +18,6 @@ from monitor.models.buyer import (
     BuyerPublic,
     BuyerUpdate,
 )
-from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.models.item import SeenItem
 from monitor.models.watch import (
     Site,

@@ -15,9 +15,12 @@ from connectors.base import Item
 from connectors.check import check_url
 from connectors.dedup import SeenIndex
 from connectors.redact import redact_url
+from monitor import buyers
+from monitor.alerts import service as alerts_service
 from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
-from monitor.models import Alert, Feed, FeedCreate, FeedHealth, FeedUpdate, SeenItem
+from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedUpdate, Noise, WatchNoise
+from monitor.models import Alert, SeenItem
 from monitor.settings import Settings
 
 
@@ -190,3 +193,21 @@ def check_feed(
         seen = SeenIndex(session.get_bind(), chunk=settings.dedup_chunk)  # type: ignore[arg-type]
         report.new_ids = seen.unseen(item.id for item in checked.items)
     return report
+
+
+def noise(*, session: Session) -> Noise:
+    """Return the feeds and the watches (rules) that raised false alarms, noisiest first."""
+    rows = health(session=session, feeds=list_feeds(session=session))
+    by_watch = alerts_service.false_alarms_by_watch(session=session)
+    watches = buyers.get_watches(session=session, watch_ids=list(by_watch))
+    return Noise(
+        feeds=sorted((f for f in rows if f.false_alarms), key=lambda f: -f.false_alarms),
+        watches=sorted(
+            (
+                WatchNoise(watch_id=w.id or 0, buyer_id=w.buyer_id, name=w.name,
+                           false_alarms=by_watch[w.id or 0])
+                for w in watches
+            ),
+            key=lambda w: -w.false_alarms,
+        ),
+    )  # fmt: skip

@@ -69,3 +69,17 @@ class FeedHealth(FeedPublic):
     alerts: int = Field(default=0, description="alerts its reports led to")
     false_alarms: int = Field(default=0, description="of those, marked false alarm")
     items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")
+
+
+class WatchNoise(SQLModel):
+    watch_id: int
+    buyer_id: int
+    name: str
+    false_alarms: int
+
+
+class Noise(SQLModel):
+    """Which feeds and which rules (watches) raise false alarms, noisiest first."""
+
+    feeds: list[FeedHealth]
+    watches: list[WatchNoise]
