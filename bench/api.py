@@ -28,8 +28,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import apikeys, buyers, db
+from monitor import apikeys, db
 from monitor.alerts import service as alert_service
+from monitor.buyers import service as buyers
 from monitor.models import Alert, BuyerCreate
 from monitor.settings import Settings
 from monitor.suggestions import suggest

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from monitor import buyers
 from monitor.alerts import service as alerts
+from monitor.buyers import service as buyers
 from monitor.db import session_scope
 from monitor.settings import Settings
 

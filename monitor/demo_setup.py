@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from sqlmodel import Session, col, select
 
 from monitor import apikeys
-from monitor import buyers as buyer_service
+from monitor.buyers import service as buyer_service
 from monitor.db import session_scope
 from monitor.models import (
     ApiKey,

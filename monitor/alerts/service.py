@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from monitor.alerts.models import Alert
 from monitor.columns import utcnow
-from monitor.errors import NotFound
+from monitor.owned import get_owned
 
 
 def _where(
@@ -46,10 +46,7 @@ def list_alerts(
 
 def get_alert(*, session: Session, alert_id: int, buyer_id: int | None = None) -> Alert:
     """Return one alert; with `buyer_id`, only one of that buyer's."""
-    alert = session.get(Alert, alert_id)
-    if alert is None or (buyer_id is not None and alert.buyer_id != buyer_id):
-        raise NotFound(f"no alert with id {alert_id}")
-    return alert
+    return get_owned(session=session, model=Alert, row_id=alert_id, buyer_id=buyer_id, noun="alert")
 
 
 def set_status(

@@ -9,7 +9,7 @@ from pydantic import BaseModel, StringConstraints
 
 from monitor.api.deps import Anyone, BuyerQuery, SessionDep, SettingsDep, own_buyer
 from monitor.api.errors import AUTH, responses
-from monitor.buyers import get_buyer
+from monitor.buyers.service import get_buyer
 from monitor.errors import InvalidInput, MonitorError
 from monitor.suggestions import Need, suggest
 from monitor.suggestions.areas import areas_from_query

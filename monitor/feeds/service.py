@@ -15,8 +15,8 @@ from connectors.base import Item
 from connectors.check import check_url
 from connectors.dedup import SeenIndex
 from connectors.redact import redact_url
-from monitor import buyers
 from monitor.alerts import service as alerts_service
+from monitor.buyers import service as buyers
 from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
 from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedUpdate, Noise, WatchNoise

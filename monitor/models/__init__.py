@@ -1,6 +1,21 @@
-"""SQLModel tables; importing this package registers all of them on the metadata."""
+"""Every table model in one place: importing this package registers them all on the metadata
+(for Alembic and the tests). The models live in their domains (`monitor/alerts/models.py` …);
+only the tables of no domain (API keys, seen items) are here."""
 
 from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.buyers.models import (
+    Buyer,
+    BuyerCreate,
+    BuyerCreated,
+    BuyerPublic,
+    BuyerUpdate,
+    Site,
+    Watch,
+    WatchChange,
+    WatchCreate,
+    WatchPublic,
+    WatchUpdate,
+)
 from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
@@ -10,30 +25,13 @@ from monitor.incidents.models import (
     incident_document,
 )
 from monitor.models.apikey import ROLES, ApiKey
-from monitor.models.buyer import (
-    SEVERITIES,
-    Buyer,
-    BuyerCreate,
-    BuyerCreated,
-    BuyerPublic,
-    BuyerUpdate,
-)
 from monitor.models.item import SeenItem
-from monitor.models.watch import (
-    Site,
-    Watch,
-    WatchChange,
-    WatchCreate,
-    WatchPublic,
-    WatchUpdate,
-)
 from monitor.suppliers.models import BuyerSupplier, Supplier, SupplierMaterial
 
 __all__ = [
     "ALERT_STATUSES",
     "INCIDENT_STATUSES",
     "ROLES",
-    "SEVERITIES",
     "Alert",
     "AlertPublic",
     "ApiKey",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from monitor import apikeys, buyers, db
+from monitor import apikeys, db
+from monitor.buyers import service as buyers
 from monitor.models import (
     Alert,
     BuyerCreate,

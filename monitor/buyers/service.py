@@ -9,9 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from monitor.columns import utcnow
-from monitor.errors import InvalidInput, NotFound
-from monitor.models import (
+from monitor.buyers.models import (
     Buyer,
     BuyerCreate,
     BuyerCreated,
@@ -22,8 +20,11 @@ from monitor.models import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.columns import utcnow
+from monitor.errors import InvalidInput, NotFound
+from monitor.owned import get_owned
 from monitor.suppliers.vocab import country_code
-from monitor.vocab import canonical_material
+from monitor.vocab import require_material
 
 SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
@@ -89,12 +90,7 @@ def rotate_secret(*, session: Session, buyer_id: int) -> BuyerCreated:
 def _clean_watch(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     if out.get("materials") is not None:
-        names = []
-        for value in out["materials"]:
-            found = canonical_material(str(value))
-            if found is None:
-                raise InvalidInput("materials", f"unknown material {value!r}")
-            names.append(found.name)
+        names = [require_material(str(v), field="materials") for v in out["materials"]]
         out["materials"] = list(dict.fromkeys(names))
     if out.get("countries") is not None:
         try:
@@ -137,10 +133,7 @@ def list_watches(
 
 def get_watch(*, session: Session, watch_id: int, buyer_id: int | None = None) -> Watch:
     """Return a watch; with `buyer_id`, only one of that buyer's."""
-    watch = session.get(Watch, watch_id)
-    if watch is None or (buyer_id is not None and watch.buyer_id != buyer_id):
-        raise NotFound(f"no watch with id {watch_id}")
-    return watch
+    return get_owned(session=session, model=Watch, row_id=watch_id, buyer_id=buyer_id, noun="watch")
 
 
 def get_watches(*, session: Session, watch_ids: list[int]) -> list[Watch]:
