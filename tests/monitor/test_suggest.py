@@ -209,6 +209,21 @@ def test_limit_and_result_serialise(db_settings: Settings) -> None:
     assert data["suggestions"][0]["country"] == "EC"
 
 
+def test_the_public_schema_carries_every_key_of_a_result(db_settings: Settings) -> None:
+    from pydantic import TypeAdapter
+
+    from monitor.suggestions.result import Suggestions
+
+    add(db_settings, "Small Peruvian", "PE", capacity_monthly=5)
+    answer = TypeAdapter(Suggestions)
+    for need in (Need(), Need(quantity=40)):  # a suggestion, then only a partial match
+        data = run(db_settings, need=need).to_dict()
+        assert len(data["suggestions"] + data["partial_matches"]) == 1
+        for row in data["suggestions"] + data["partial_matches"]:
+            row.setdefault("shortfalls", [])  # the API always says it, empty or not
+        assert answer.dump_python(answer.validate_python(data)) == data
+
+
 def test_areas_from_tagger_output() -> None:
     places = [
         {"name": "Antwerp", "country": "BE", "kind": "port", "lat": 51.22, "lon": 4.40},
