@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from monitor import broker, db
+from monitor import db
 from monitor.errors import MonitorError
+from monitor.local import broker
+from monitor.local.topics import ensure_topics
 from monitor.settings import Settings
-from monitor.topics import ensure_topics
 
 Echo = Callable[[str], None]
 
@@ -49,7 +50,10 @@ def run_all(settings: Settings, echo: Echo) -> None:
     """Start Kafka, migrate, start every process, and supervise them until interrupted."""
     require_free_port(settings.api_host, settings.api_port, "MONITOR_API_PORT")
     began = time.monotonic()
-    for chatty in ("alembic", "monitor.topics"):  # the numbered steps say the same in one line
+    for chatty in (
+        "alembic",
+        "monitor.local.topics",
+    ):  # the numbered steps say the same in one line
         logging.getLogger(chatty).setLevel(logging.WARNING)
     steps = 5 if settings.demo else 4
     step = _Steps(echo, steps, began)
@@ -77,7 +81,7 @@ def run_all(settings: Settings, echo: Echo) -> None:
         echo(line)
     for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
         signal.signal(sig, _interrupt)
-    from monitor.alertlines import AlertLines
+    from monitor.local.alertlines import AlertLines
 
     alert_lines = AlertLines(settings)
     try:
@@ -133,7 +137,7 @@ def welcome_lines(settings: Settings, demo: tuple[str, str] | None, elapsed: flo
 def _demo_key(settings: Settings) -> tuple[str, str] | None:
     if not settings.demo:
         return None
-    from monitor.demo_setup import demo_key
+    from monitor.local.demo import demo_key
 
     return demo_key(settings=settings)
 
@@ -155,7 +159,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def _start_demo(settings: Settings, echo: Echo) -> None:
-    from monitor import demo_setup as demo
+    from monitor.local import demo
 
     host, port = settings.api_host, settings.demo_feeds_port
     require_free_port(host, port, "MONITOR_DEMO_FEEDS_PORT")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import broker
 from monitor.errors import MonitorError
+from monitor.local import broker
 from monitor.settings import Settings
 
 

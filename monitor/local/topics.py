@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from monitor.broker import reachable
 from monitor.errors import MonitorError
+from monitor.local.broker import reachable
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from connectors import registry
-from monitor import demo_setup as demo
 from monitor.api.app import create_app
 from monitor.db import session_scope
+from monitor.local import demo
 from monitor.models import Buyer, BuyerSupplier, Supplier, Watch
 from monitor.settings import Settings
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import supervisor
 from monitor.errors import MonitorError
+from monitor.local import supervisor
 from monitor.settings import Settings
 
 

@@ -124,7 +124,7 @@ def server_properties(settings: Settings, p: Paths) -> str:
             "transaction.state.log.min.isr=1",
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
-            # Topics are created by the project (monitor.topics), never by a typo in a producer.
+            # Topics are created by the project (monitor.local.topics), never by a producer typo.
             "auto.create.topics.enable=false",
             "group.initial.rebalance.delay.ms=0",
             "log.retention.hours=168",

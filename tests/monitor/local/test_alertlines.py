@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from monitor.alertlines import AlertLines
 from monitor.db import session_scope
 from monitor.delivery.store import save_alert
+from monitor.local.alertlines import AlertLines
 from monitor.models import Buyer
 from monitor.settings import Settings
 
