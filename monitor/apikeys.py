@@ -64,6 +64,16 @@ def revoke_key(*, session: Session, prefix: str) -> ApiKey:
     return row
 
 
+def revoke_named(*, session: Session, buyer_id: int, name: str) -> int:
+    """Revoke every key of a buyer that carries this name; return how many there were."""
+    rows = session.exec(
+        select(ApiKey).where(ApiKey.buyer_id == buyer_id, ApiKey.name == name)
+    ).all()
+    for row in rows:
+        revoke_key(session=session, prefix=row.prefix)
+    return len(rows)
+
+
 class Verifier:
     """Check presented keys; remembers which keys it verified (by digest) to skip argon2."""
 

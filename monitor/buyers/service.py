@@ -59,10 +59,20 @@ def get_buyer(*, session: Session, buyer_id: int) -> Buyer:
     return buyer
 
 
+def find_buyer(*, session: Session, name: str) -> Buyer | None:
+    """Return the buyer with this name (the first by id), or None."""
+    return session.exec(select(Buyer).where(Buyer.name == name).order_by(col(Buyer.id))).first()
+
+
+def count_buyers(*, session: Session) -> int:
+    """Return how many buyers there are."""
+    return session.exec(select(func.count()).select_from(Buyer)).one()
+
+
 def list_buyers(*, session: Session, limit: int, offset: int = 0) -> tuple[list[Buyer], int]:
     """Return a page of buyers in id order, and how many there are."""
     rows = session.exec(select(Buyer).order_by(col(Buyer.id)).offset(offset).limit(limit)).all()
-    return list(rows), session.exec(select(func.count()).select_from(Buyer)).one()
+    return list(rows), count_buyers(session=session)
 
 
 def update_buyer(*, session: Session, buyer_id: int, data: BuyerUpdate) -> BuyerPublic:

@@ -7,22 +7,14 @@ import logging
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from sqlmodel import Session, col, select
-
 from monitor import apikeys
-from monitor.buyers import service as buyer_service
+from monitor.buyers import service as buyers
+from monitor.buyers.models import BuyerCreate, WatchCreate
 from monitor.db import session_scope
-from monitor.models import (
-    ApiKey,
-    Buyer,
-    BuyerCreate,
-    BuyerSupplier,
-    FeedCreate,
-    Supplier,
-    SupplierMaterial,
-    WatchCreate,
-)
+from monitor.errors import NotFound
+from monitor.feeds.models import FeedCreate
 from monitor.settings import PROJECT_ROOT, Settings
+from monitor.suppliers import service as suppliers
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +76,23 @@ def load_directory(*, settings: Settings, count: int = 400, seed: int = 7) -> tu
         demo.load(session=session, count=count, seed=seed)
     with session_scope(settings) as session:
         for name, material in DEMO_BUYERS.items():
-            if session.exec(select(Buyer).where(Buyer.name == name)).first():
+            if buyers.find_buyer(session=session, name=name) is not None:
                 continue
-            buyer = buyer_service.create_buyer(session=session, data=BuyerCreate(name=name))
-            current = _current_suppliers(session, material)
+            buyer = buyers.create_buyer(session=session, data=BuyerCreate(name=name))
+            # The first three suppliers of the material stand for the buyer's current ones.
+            current = suppliers.first_offering(session=session, material=material, limit=3)
             countries = sorted({country for _, country in current})
             watch = WatchCreate(
                 name=f"{material} from {', '.join(countries)}", materials=[material],
                 countries=countries, min_severity="medium",
             )  # fmt: skip
-            buyer_service.create_watch(session=session, buyer_id=buyer.id, data=watch)
+            buyers.create_watch(session=session, buyer_id=buyer.id, data=watch)
             for supplier_id, _ in current:
-                session.add(BuyerSupplier(buyer_id=buyer.id, supplier_id=supplier_id))
-        suppliers = len(session.exec(select(Supplier.id)).all())
-        buyers = len(session.exec(select(Buyer.id)).all())
-    return suppliers, buyers
+                suppliers.link_buyer(session=session, buyer_id=buyer.id, supplier_id=supplier_id)
+        return (
+            suppliers.count_suppliers(session=session),
+            buyers.count_buyers(session=session),
+        )
 
 
 DEMO_KEY_NAME = "demo buyer (monitor run)"
@@ -111,24 +105,11 @@ def demo_key(*, settings: Settings) -> tuple[str, str]:
     """
     name = next(iter(DEMO_BUYERS))
     with session_scope(settings) as session:
-        buyer = session.exec(select(Buyer).where(Buyer.name == name)).one()
-        older = session.exec(
-            select(ApiKey).where(ApiKey.buyer_id == buyer.id, ApiKey.name == DEMO_KEY_NAME)
-        ).all()
-        for row in older:
-            apikeys.revoke_key(session=session, prefix=row.prefix)
+        buyer = buyers.find_buyer(session=session, name=name)
+        if buyer is None or buyer.id is None:
+            raise NotFound(f"no demo buyer {name!r}: the demo directory is not loaded")
+        apikeys.revoke_named(session=session, buyer_id=buyer.id, name=DEMO_KEY_NAME)
         _, key = apikeys.create_key(
             session=session, role="buyer", buyer_id=buyer.id, name=DEMO_KEY_NAME
         )
     return name, key
-
-
-def _current_suppliers(session: Session, material: str) -> list[tuple[int, str]]:
-    # The first three suppliers of the material stand for the buyer's current ones.
-    rows = session.exec(
-        select(SupplierMaterial.supplier_id, SupplierMaterial.country)
-        .where(SupplierMaterial.material == material)
-        .order_by(col(SupplierMaterial.supplier_id))
-        .limit(3)
-    ).all()
-    return [(supplier_id, country) for supplier_id, country in rows]

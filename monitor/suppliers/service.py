@@ -191,6 +191,27 @@ def list_public(
         last = page[-1]
 
 
+def count_suppliers(*, session: Session) -> int:
+    """Return how many suppliers the directory holds."""
+    return session.exec(select(func.count()).select_from(Supplier)).one()
+
+
+def first_offering(*, session: Session, material: str, limit: int) -> list[tuple[int, str]]:
+    """Return (id, country) of the first suppliers, by id, that offer a material."""
+    rows = session.exec(
+        select(SupplierMaterial.supplier_id, SupplierMaterial.country)
+        .where(SupplierMaterial.material == material)
+        .order_by(col(SupplierMaterial.supplier_id))
+        .limit(limit)
+    ).all()
+    return [(supplier_id, country) for supplier_id, country in rows]
+
+
+def link_buyer(*, session: Session, buyer_id: int, supplier_id: int) -> None:
+    """Record that a buyer already buys from a supplier."""
+    session.add(BuyerSupplier(buyer_id=buyer_id, supplier_id=supplier_id))
+
+
 def shown_to(supplier: SupplierPublic, *, who: Principal) -> SupplierPublic:
     """Return the supplier as `who` may see it: an admin all of it, others not who buys there."""
     # Which buyers buy from a supplier is each buyer's own business: a buyer key sees only
