@@ -11,9 +11,10 @@ import typer
 from sqlmodel import Session
 
 from connectors.redact import redact_url
-from monitor import db, feeds
+from monitor import db
 from monitor.cli.feeds import feeds_app
 from monitor.errors import validated
+from monitor.feeds import service as feeds
 from monitor.models import FeedCreate
 from monitor.settings import get_settings
 

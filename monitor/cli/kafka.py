@@ -6,10 +6,10 @@ import time
 
 import typer
 
-from monitor import broker
 from monitor.cli import app
+from monitor.local import broker
+from monitor.local.topics import ensure_topics
 from monitor.settings import get_settings
-from monitor.topics import ensure_topics
 
 kafka_app = typer.Typer(
     help="Run the local Apache Kafka broker (KRaft, 127.0.0.1).", no_args_is_help=True

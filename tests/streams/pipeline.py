@@ -11,9 +11,9 @@ from connectors.poller import Poller
 from connectors.producer import ItemProducer
 from monitor import db
 from monitor.db import session_scope
+from monitor.local.topics import ensure_topics
 from monitor.models import Alert, Buyer, Feed, Incident, Watch
 from monitor.settings import PROJECT_ROOT, Settings
-from monitor.topics import ensure_topics
 from monitor.vocab import SEVERITIES
 from tests import builders
 
