@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml
 
 kafka-jars: venv  ## Fetch the Apache Kafka jars with Maven (cached in .local/kafka/lib)
 	@echo "checking the Kafka jars (the first run fetches them with Maven: a minute or two)…"
-	@$(BIN)/python -c "from monitor.broker import fetch_jars; from monitor.settings import get_settings; print('kafka jars:', fetch_jars(get_settings()))"
+	@$(BIN)/python -c "from monitor.local.broker import fetch_jars; from monitor.settings import get_settings; print('kafka jars:', fetch_jars(get_settings()))"
 
 postgres:  ## Install (Debian package) and start PostgreSQL with the test database
 	bash deploy/postgres.sh

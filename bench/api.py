@@ -28,7 +28,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import apikeys, buyers, db, inbox
+from monitor import apikeys, db
+from monitor.alerts import service as alert_service
+from monitor.buyers import service as buyers
 from monitor.models import Alert, BuyerCreate
 from monitor.settings import Settings
 from monitor.suggestions import suggest
@@ -134,7 +136,7 @@ def main() -> None:
             cases = {
                 "alerts list (limit 50)": (
                     f"{base}/alerts?limit=50",
-                    lambda s: inbox.list_alerts(session=s, buyer_id=buyer_id, limit=50),
+                    lambda s: alert_service.list_alerts(session=s, buyer_id=buyer_id, limit=50),
                 ),
                 "suggestions (cocoa, CI+GH out)": (
                     f"{base}/suggestions?material=cocoa&exclude_country=CI&exclude_country=GH",

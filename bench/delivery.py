@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from monitor import db  # noqa: E402
-from monitor.buyers import new_webhook_secret  # noqa: E402
+from monitor.buyers.service import new_webhook_secret  # noqa: E402
 from monitor.delivery.sender import deliver_due  # noqa: E402
 from monitor.delivery.store import save_alert  # noqa: E402
 from monitor.delivery.webhook import encode, make_webhook_client, signed_headers  # noqa: E402

@@ -20,26 +20,17 @@ import time
 
 from connectors import registry
 from monitor.incidents import ClusterRules, apply_report, cluster_key
+from monitor.local.demo import SAMPLE_FEEDS, SAMPLES
 from monitor.matching.index import WatchIndex, scan
 from monitor.matching.watches import SiteSpec, WatchSpec
-from monitor.settings import PROJECT_ROOT, IncidentSettings
+from monitor.settings import IncidentSettings
 from monitor.tagger.tag import disruption_message, tag_batch
 from monitor.vocab import materials
-
-SAMPLES = PROJECT_ROOT / "deploy" / "samples"
-FEEDS = {
-    "demo-news.xml": "rss",
-    "gdacs-rss.xml": "gdacs",
-    "usgs-all-day.geojson": "usgs",
-    "nws-alerts.json": "nws",
-    "meteoalarm-poland.atom": "cap",
-    "nhc-atlantic.xml": "rss",
-}
 
 
 def sample_incidents() -> list[dict]:
     items = []
-    for name, kind in FEEDS.items():
+    for name, kind in SAMPLE_FEEDS.items():
         body = (SAMPLES / name).read_bytes()
         items += [i.to_dict() for i in registry.parse(body, kind=kind, feed_id=1, url="x")]
     out, states = [], {}

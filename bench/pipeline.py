@@ -42,11 +42,12 @@ from sqlmodel import select  # noqa: E402
 from connectors import registry  # noqa: E402
 from connectors.base import Item  # noqa: E402
 from connectors.producer import ItemProducer  # noqa: E402
-from monitor import broker, db  # noqa: E402
+from monitor import db  # noqa: E402
 from monitor.db import session_scope  # noqa: E402
+from monitor.local import broker  # noqa: E402
+from monitor.local.topics import ensure_topics  # noqa: E402
 from monitor.models import Alert, Buyer, Watch  # noqa: E402
 from monitor.settings import Settings, get_settings  # noqa: E402
-from monitor.topics import ensure_topics  # noqa: E402
 
 SAMPLES = ROOT / "deploy" / "samples"
 FIXTURES = ROOT.parent / "shared" / "fixtures"

@@ -28,11 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from connectors.poller import Poller, RoundStats  # noqa: E402
 from connectors.producer import ItemProducer  # noqa: E402
-from monitor import broker, db  # noqa: E402
+from monitor import db  # noqa: E402
+from monitor.columns import utcnow  # noqa: E402
+from monitor.local import broker  # noqa: E402
+from monitor.local.topics import ensure_topics  # noqa: E402
 from monitor.models import Feed  # noqa: E402
-from monitor.models._types import utcnow  # noqa: E402
 from monitor.settings import Settings, get_settings  # noqa: E402
-from monitor.topics import ensure_topics  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 # A realistic mix of small and medium real feeds (the 1+ MB week-long dumps left out).

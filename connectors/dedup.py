@@ -13,8 +13,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from monitor.columns import utcnow
 from monitor.models import SeenItem
-from monitor.models._types import utcnow
 
 TABLE = SeenItem.__table__  # type: ignore[attr-defined]
 

@@ -116,7 +116,7 @@ async def resolve(host: str, port: int, allow: Allowlist) -> str:
         if not is_public(address) and not allow.allows(host, address, port):
             raise RefusedAddress(
                 f"{host} resolves to {address}, a loopback/private/link-local/reserved address; "
-                "add the host to MONITOR_ALLOW_PRIVATE_HOSTS to allow it"
+                "add the host to MONITOR_FETCH_ALLOW_PRIVATE_HOSTS to allow it"
             )
     return str(addresses[0])
 

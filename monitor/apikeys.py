@@ -16,9 +16,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from monitor.columns import utcnow
 from monitor.errors import InvalidInput, NotFound
 from monitor.models import ROLES, ApiKey, Buyer
-from monitor.models._types import utcnow
 
 SCHEME = "smk"
 # OWASP's argon2id minimum (19 MiB, 2 passes). A key holds 256 random bits, so no cost setting
@@ -62,6 +62,16 @@ def revoke_key(*, session: Session, prefix: str) -> ApiKey:
     session.add(row)
     session.flush()
     return row
+
+
+def revoke_named(*, session: Session, buyer_id: int, name: str) -> int:
+    """Revoke every key of a buyer that carries this name; return how many there were."""
+    rows = session.exec(
+        select(ApiKey).where(ApiKey.buyer_id == buyer_id, ApiKey.name == name)
+    ).all()
+    for row in rows:
+        revoke_key(session=session, prefix=row.prefix)
+    return len(rows)
 
 
 class Verifier:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from monitor.errors import InvalidInput
+
 DATA = Path(__file__).resolve().parent / "data"
 
 EVENT_TYPES = (
@@ -60,3 +62,11 @@ def _by_alias() -> dict[str, Material]:
 def canonical_material(text: str) -> Material | None:
     """Return the material a name, synonym or HS heading stands for, or None."""
     return _by_alias().get(text.strip().lower())
+
+
+def require_material(text: str, *, field: str = "material") -> str:
+    """Return the canonical name `text` stands for; raise InvalidInput naming `field` if none."""
+    found = canonical_material(text)
+    if found is None:
+        raise InvalidInput(field, f"unknown material {text!r}")
+    return found.name

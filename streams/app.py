@@ -41,7 +41,7 @@ def create_app(settings: Settings, app_id: str | None = None) -> faust.App:
         processing_guarantee=settings.streams.processing_guarantee,
         topic_partitions=settings.topics.partitions,
         topic_replication_factor=settings.topics.replication,
-        # The pipeline's topics are created by monitor.topics before a worker starts; Faust
+        # The pipeline's topics are created by monitor.local.topics before a worker starts; Faust
         # still declares its own (the tables' changelogs, the cluster repartition topic).
         topic_allow_declare=True,
         web_enabled=settings.streams.web_enabled,

@@ -2,7 +2,7 @@
 
 A Faust worker's event loop, its consumer thread and the tagger share one interpreter lock, so
 on a thread the tagger and the Kafka plumbing take turns on one core. With
-`MONITOR_TAG_PROCESSES` > 0 batches are tagged in that many child processes (started with
+`MONITOR_STREAMS_TAG_PROCESSES` > 0 batches are tagged in that many child processes (started with
 `spawn`, each loading the pipeline once), and the worker's own process only moves messages.
 A child that dies (out of memory, a crash in native code) breaks the pool: it is replaced and
 the batch fails with an error, so the stage re-runs it one item at a time and dead-letters the

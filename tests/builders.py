@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import event
 
-from monitor import db, feeds
+from monitor import db
 from monitor.db import session_scope
 from monitor.errors import validated
+from monitor.feeds import service as feeds
 from monitor.models import Feed, FeedCreate
 from monitor.settings import Settings
 

@@ -36,8 +36,8 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def kafka(settings: Settings) -> Iterator[Settings]:
     """A real local Apache Kafka broker with the project's topics, started once per session."""
-    from monitor import broker
-    from monitor.topics import ensure_topics
+    from monitor.local import broker
+    from monitor.local.topics import ensure_topics
 
     was_running = broker.status(settings).running
     broker.start(settings)

@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -15,7 +15,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from monitor import db, inbox
+from monitor import db
+from monitor.alerts import service as alerts
+from monitor.alerts.models import AlertPublic, AlertStatus
 from monitor.api.deps import (
     AdminOrBuyer,
     BuyerQuery,
@@ -27,11 +29,9 @@ from monitor.api.deps import (
     own_buyer,
 )
 from monitor.api.errors import AUTH, responses
-from monitor.models import AlertPublic
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=AUTH)
 NOT_FOUND = responses(404)
-Status = Literal["new", "acknowledged", "false_alarm"]
 
 
 @router.get("", response_model=Page[AlertPublic], responses=NOT_FOUND)
@@ -40,11 +40,11 @@ def list_alerts(
     page: PageDep,
     who: AdminOrBuyer,
     buyer_id: BuyerQuery = None,
-    status: Status | None = None,
+    status: AlertStatus | None = None,
     since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
 ) -> Page[AlertPublic]:
     """Alerts, newest first: a buyer key gets its own; an admin all, or `buyer_id`'s."""
-    rows, total = inbox.list_alerts(
+    rows, total = alerts.list_alerts(
         session=session, buyer_id=own_buyer(who, buyer_id), status=status, since=since,
         limit=page.limit, offset=page.offset,
     )  # fmt: skip
@@ -82,12 +82,12 @@ async def stream(
 
 def _last_id(engine: Engine, buyer_id: int | None) -> int:
     with Session(engine) as session:
-        return inbox.last_id(session=session, buyer_id=buyer_id)
+        return alerts.last_id(session=session, buyer_id=buyer_id)
 
 
 def _new_alerts(engine: Engine, after_id: int, buyer_id: int | None) -> list[tuple[int, str]]:
     with Session(engine) as session:
-        rows = inbox.alerts_after(session=session, after_id=after_id, buyer_id=buyer_id)
+        rows = alerts.alerts_after(session=session, after_id=after_id, buyer_id=buyer_id)
         return [
             (a.id or 0, json.dumps(AlertPublic.model_validate(a).model_dump(mode="json")))
             for a in rows
@@ -120,12 +120,12 @@ async def alert_events(
 @router.get("/{alert_id}", response_model=AlertPublic, responses=NOT_FOUND)
 def get_alert(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
     """One alert, with why it matched, the incident and the suggested suppliers."""
-    alert = inbox.get_alert(session=session, alert_id=alert_id, buyer_id=own_buyer(who, None))
+    alert = alerts.get_alert(session=session, alert_id=alert_id, buyer_id=own_buyer(who, None))
     return AlertPublic.model_validate(alert)
 
 
 def _set(session: Session, who: AdminOrBuyer, alert_id: Id, status: str) -> AlertPublic:
-    alert = inbox.set_status(
+    alert = alerts.set_status(
         session=session, alert_id=alert_id, status=status, buyer_id=own_buyer(who, None)
     )
     session.commit()

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
-    if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_CORS_ORIGINS)
+    if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_API_CORS_ORIGINS)
         api.add_middleware(
             CORSMiddleware, allow_origins=settings.api.cors_origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],

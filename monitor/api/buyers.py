@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from monitor import buyers
 from monitor.api.deps import Admin, AdminOrBuyer, Id, Page, PageDep, SessionDep, own_buyer
 from monitor.api.errors import AUTH, responses
-from monitor.models import (
+from monitor.buyers import service as buyers
+from monitor.buyers.models import (
     BuyerCreate,
     BuyerCreated,
     BuyerPublic,

@@ -6,12 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
-from monitor import feeds, inbox
 from monitor.api.deps import Id, Page, PageDep, SessionDep, SettingsDep, Staff
 from monitor.api.errors import AUTH, responses
-from monitor.models import FeedCreate, FeedHealth, FeedUpdate, Watch
+from monitor.feeds import service as feeds
+from monitor.feeds.models import FeedCreate, FeedHealth, FeedUpdate, Noise
 
 router = APIRouter(prefix="/feeds", tags=["feeds"], responses=AUTH)
 
@@ -29,20 +28,6 @@ class CheckAnswer(BaseModel):
     new_ids: list[str]
     moved_to: str | None
     error: str | None
-
-
-class WatchNoise(BaseModel):
-    watch_id: int
-    buyer_id: int
-    name: str
-    false_alarms: int
-
-
-class Noise(BaseModel):
-    """Which feeds and which rules (watches) raise false alarms, noisiest first."""
-
-    feeds: list[FeedHealth]
-    watches: list[WatchNoise]
 
 
 @router.post("", status_code=201, response_model=FeedHealth, responses=responses(409))
@@ -64,20 +49,7 @@ def list_feeds(session: SessionDep, page: PageDep, _: Staff) -> Page[FeedHealth]
 @router.get("/noise", response_model=Noise)
 def noise(session: SessionDep, _: Staff) -> Noise:
     """False alarms per feed and per watch (rule), so noisy sources stand out."""
-    rows = feeds.health(session=session, feeds=feeds.list_feeds(session=session))
-    by_watch = inbox.false_alarms_by_watch(session=session)
-    watches = session.exec(select(Watch).where(Watch.id.in_(list(by_watch)))).all()  # type: ignore[union-attr]
-    return Noise(
-        feeds=sorted((f for f in rows if f.false_alarms), key=lambda f: -f.false_alarms),
-        watches=sorted(
-            (
-                WatchNoise(watch_id=w.id or 0, buyer_id=w.buyer_id, name=w.name,
-                           false_alarms=by_watch[w.id or 0])
-                for w in watches
-            ),
-            key=lambda w: -w.false_alarms,
-        ),
-    )  # fmt: skip
+    return feeds.noise(session=session)
 
 
 @router.post("/check", response_model=CheckAnswer)

@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
-from monitor import broker, db
+from monitor import db
 from monitor.api.deps import SettingsDep
 from monitor.errors import MonitorError
+from monitor.local import broker
 from monitor.settings import Settings
 
 router = APIRouter(tags=["health"])

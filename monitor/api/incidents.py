@@ -7,15 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from monitor import incident_search
 from monitor.api.deps import Anyone, Page, PageDep, SessionDep
 from monitor.api.errors import AUTH, responses
-from monitor.errors import InvalidInput
-from monitor.models import IncidentPublic, IncidentSource
-from monitor.vocab import canonical_material
+from monitor.incidents import service as incidents
+from monitor.incidents.models import IncidentPublic, IncidentSource, IncidentStatus
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=AUTH)
-Status = Literal["open", "closed", "expired"]
 Severity = Literal["low", "medium", "high", "critical"]
 
 
@@ -24,7 +21,7 @@ def list_incidents(
     session: SessionDep,
     page: PageDep,
     _: Anyone,
-    status: Status | None = None,
+    status: IncidentStatus | None = None,
     event_type: Annotated[str | None, Query(max_length=32, description="e.g. strike")] = None,
     country: Annotated[
         str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
@@ -34,15 +31,9 @@ def list_incidents(
     since: Annotated[datetime | None, Query(description="last seen at or after")] = None,
 ) -> Page[IncidentPublic]:
     """Incidents, most recently seen first."""
-    name = None
-    if material:
-        found = canonical_material(material)
-        if found is None:
-            raise InvalidInput("material", f"unknown material {material!r}")
-        name = found.name
-    rows, total = incident_search.list_incidents(
+    rows, total = incidents.list_incidents(
         session=session, status=status, event_type=event_type,
-        country=country.upper() if country else None, material=name, severity=severity,
+        country=country, material=material, severity=severity,
         since=since, limit=page.limit, offset=page.offset,
     )  # fmt: skip
     return Page(items=[IncidentPublic.model_validate(i) for i in rows], total=total)
@@ -51,7 +42,7 @@ def list_incidents(
 @router.get("/{incident_id}", response_model=IncidentPublic, responses=responses(404))
 def get_incident(incident_id: str, session: SessionDep, _: Anyone) -> IncidentPublic:
     """One incident with its sources and evidence."""
-    incident = incident_search.get_incident(session=session, incident_id=incident_id[:64])
+    incident = incidents.get_incident(session=session, incident_id=incident_id[:64])
     return IncidentPublic.model_validate(incident)
 
 
@@ -61,7 +52,7 @@ def list_sources(
 ) -> Page[IncidentSource]:
     """Every report of the incident, earliest published first (the incident itself carries
     its first and latest sources, and `source_count`)."""
-    rows, total = incident_search.list_sources(
+    rows, total = incidents.list_sources(
         session=session, incident_id=incident_id[:64], limit=page.limit, offset=page.offset
     )
     return Page(items=rows, total=total)

@@ -5,53 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, StringConstraints
+from pydantic import StringConstraints, TypeAdapter
 
 from monitor.api.deps import Anyone, BuyerQuery, SessionDep, SettingsDep, own_buyer
 from monitor.api.errors import AUTH, responses
-from monitor.buyers import get_buyer
+from monitor.buyers.service import get_buyer
 from monitor.errors import InvalidInput, MonitorError
 from monitor.suggestions import Need, suggest
 from monitor.suggestions.areas import areas_from_query
+from monitor.suggestions.result import Suggestions
 
 router = APIRouter(tags=["suggestions"], responses=AUTH)
 Country = Annotated[str, StringConstraints(pattern="^[A-Za-z]{2}$")]
 Subdivision = Annotated[str, StringConstraints(pattern="^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")]
 Certification = Annotated[str, StringConstraints(min_length=1, max_length=60)]
-
-
-class SuggestedSupplier(BaseModel):
-    supplier_id: int
-    name: str
-    country: str
-    subdivision: str | None
-    city: str | None
-    lat: float | None
-    lon: float | None
-    material: str
-    capacity_monthly: float | None
-    capacity_unit: str | None
-    min_order: float | None
-    lead_time_days: int | None
-    size_class: str
-    certifications: list[str]
-    contact: str | None
-    is_demo: bool
-    substitute_for: str | None
-    score: float
-    parts: dict[str, float]
-    reasons: list[str]
-    shortfalls: list[str] = []
-
-
-class Suggestions(BaseModel):
-    material: str
-    substitutes: list[str]
-    excluded: list[str]
-    message: str
-    candidates: int
-    suggestions: list[SuggestedSupplier]
-    partial_matches: list[SuggestedSupplier]
+ANSWER = TypeAdapter(Suggestions)
 
 
 @router.get("/suggestions", response_model=Suggestions, responses=responses(404))
@@ -84,4 +52,4 @@ def suggestions(
         )
     except MonitorError as exc:
         raise InvalidInput("material", str(exc)) from None
-    return Suggestions.model_validate(result.to_dict())
+    return ANSWER.validate_python(result.to_dict())

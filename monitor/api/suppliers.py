@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from monitor.api.deps import (
     Admin,
@@ -20,14 +20,11 @@ from monitor.api.deps import (
     own_buyer,
 )
 from monitor.api.errors import AUTH, responses
-from monitor.apikeys import Principal
-from monitor.errors import Conflict, InvalidInput, MonitorError, NotFound
-from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
+from monitor.errors import InvalidInput, MonitorError
 from monitor.suppliers import service
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.importer import import_stream
-from monitor.suppliers.schema import SupplierCreate, SupplierPublic, SupplierUpdate
-from monitor.vocab import canonical_material
+from monitor.suppliers.models import SupplierCreate, SupplierPublic, SupplierUpdate
 
 router = APIRouter(prefix="/suppliers", tags=["suppliers"], responses=AUTH)
 NOT_FOUND = responses(404)
@@ -65,28 +62,6 @@ class ImportAnswer(BaseModel):
     warnings: list[Problem]
 
 
-def _shown(sup: SupplierPublic, who: Principal) -> SupplierPublic:
-    # Which buyers buy from a supplier is each buyer's own business: a buyer key sees only
-    # itself among them, other non-admin keys see none.
-    if who.role == "admin":
-        return sup
-    mine = [b for b in sup.buyer_ids if who.role == "buyer" and b == who.buyer_id]
-    return sup.model_copy(update={"buyer_ids": mine})
-
-
-def _one(session: Session, supplier_id: Id, who: Principal) -> SupplierPublic:
-    found = service.get_public(session=session, supplier_id=supplier_id)
-    if found is None:
-        raise NotFound(f"no supplier with id {supplier_id}")
-    return _shown(found, who)
-
-
-def _check_buyers(session: Session, buyer_ids: list[int] | None) -> None:
-    missing = service.missing_buyers(session=session, buyer_ids=buyer_ids or [])
-    if missing:
-        raise InvalidInput("buyer_ids", f"no buyer with id {missing}")
-
-
 @router.get("", response_model=Page[SupplierPublic], responses=NOT_FOUND)
 def list_suppliers(
     session: SessionDep,
@@ -100,44 +75,23 @@ def list_suppliers(
 ) -> Page[SupplierPublic]:
     """Suppliers in id order, optionally of one country or material, or one buyer's own
     (a buyer key may ask only for its own; operators and viewers do not see who buys where)."""
-    where: list[Any] = []
     if buyer_id is not None:
         if who.role in ("operator", "viewer"):
             raise HTTPException(403, f"a {who.role} key may not list a buyer's suppliers")
         buyer_id = own_buyer(who, buyer_id)
-        if session.get(Buyer, buyer_id) is None:
-            raise NotFound(f"no buyer with id {buyer_id}")
-        linked = select(BuyerSupplier.supplier_id).where(BuyerSupplier.buyer_id == buyer_id)
-        where.append(col(Supplier.id).in_(linked))
-    if country:
-        where.append(col(Supplier.country) == country.upper())
-    if material:
-        found = canonical_material(material)
-        if found is None:
-            raise InvalidInput("material", f"unknown material {material!r}")
-        offering = select(SupplierMaterial.supplier_id).where(
-            SupplierMaterial.material == found.name
-        )
-        where.append(col(Supplier.id).in_(offering))
-    ids = session.exec(
-        select(Supplier.id).where(*where).order_by(col(Supplier.id))
-        .offset(page.offset).limit(page.limit)
-    ).all()  # fmt: skip
-    total = session.exec(select(func.count()).select_from(Supplier).where(*where)).one()
-    rows = service.list_public(session=session, ids=[i for i in ids if i is not None])
-    return Page(items=[_shown(s, who) for s in rows], total=total)
+    rows, total = service.list_shown(
+        session=session, who=who, buyer_id=buyer_id, country=country, material=material,
+        limit=page.limit, offset=page.offset,
+    )  # fmt: skip
+    return Page(items=rows, total=total)
 
 
 @router.post("", status_code=201, response_model=SupplierPublic, responses=responses(409))
 def create_supplier(data: SupplierCreate, session: SessionDep, who: Admin) -> SupplierPublic:
     """Add a supplier (409 when one with the same external id, or name+country+city, exists)."""
-    key = service.natural_key(data)
-    if session.exec(select(Supplier.id).where(Supplier.external_id == key)).first():
-        raise Conflict(f"a supplier with key {key} exists: PATCH it instead")
-    _check_buyers(session, data.buyer_ids)
-    supplier, _ = service.upsert(session=session, data=data)
+    supplier = service.create(session=session, data=data)
     session.commit()
-    return _one(session, supplier.id or 0, who)
+    return service.get_shown(session=session, supplier_id=supplier.id or 0, who=who)
 
 
 @router.post(
@@ -203,7 +157,7 @@ def export_suppliers(session: SessionDep, _: Admin, format: Format = "csv") -> R
 @router.get("/{supplier_id}", response_model=SupplierPublic, responses=NOT_FOUND)
 def get_supplier(supplier_id: Id, session: SessionDep, who: Anyone) -> SupplierPublic:
     """One supplier with its materials."""
-    return _one(session, supplier_id, who)
+    return service.get_shown(session=session, supplier_id=supplier_id, who=who)
 
 
 @router.patch("/{supplier_id}", response_model=SupplierPublic, responses=NOT_FOUND)
@@ -211,17 +165,14 @@ def update_supplier(
     supplier_id: Id, data: SupplierUpdate, session: SessionDep, who: Admin
 ) -> SupplierPublic:
     """Change the fields given."""
-    _check_buyers(session, data.buyer_ids)
-    if service.update(session=session, supplier_id=supplier_id, data=data) is None:
-        raise NotFound(f"no supplier with id {supplier_id}")
+    service.change(session=session, supplier_id=supplier_id, data=data)
     session.commit()
-    return _one(session, supplier_id, who)
+    return service.get_shown(session=session, supplier_id=supplier_id, who=who)
 
 
 @router.delete("/{supplier_id}", status_code=204, responses=NOT_FOUND)
 def delete_supplier(supplier_id: Id, session: SessionDep, _: Admin) -> Response:
     """Delete a supplier."""
-    if not service.delete_supplier(session=session, supplier_id=supplier_id):
-        raise NotFound(f"no supplier with id {supplier_id}")
+    service.remove(session=session, supplier_id=supplier_id)
     session.commit()
     return Response(status_code=204)

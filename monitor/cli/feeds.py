@@ -18,8 +18,9 @@ from connectors import registry
 from connectors.base import ParseError
 from connectors.redact import redact_url
 from connectors.xmlsafe import MAX_BYTES
-from monitor import db, feeds
+from monitor import db
 from monitor.errors import validated
+from monitor.feeds import service as feeds
 from monitor.models import FeedCreate
 from monitor.settings import get_settings
 from monitor.strictjson import dumps

@@ -6,9 +6,9 @@ import time
 
 import typer
 
-from monitor import broker
+from monitor.local import broker
+from monitor.local.topics import ensure_topics
 from monitor.settings import get_settings
-from monitor.topics import ensure_topics
 
 
 def create() -> typer.Typer:

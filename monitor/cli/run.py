@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from monitor import supervisor
+from monitor.local import supervisor
 from monitor.settings import get_settings
 
 
 def worker(loglevel: str = typer.Option("info", help="Faust log level")) -> None:
     """Run a Faust stream worker (start more of them to scale out)."""
-    from monitor.topics import ensure_topics
+    from monitor.local.topics import ensure_topics
     from streams.worker import run_worker
 
     ensure_topics(get_settings())  # fails with one clear line when Kafka is unreachable

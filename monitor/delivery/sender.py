@@ -20,13 +20,13 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
+from monitor.columns import utcnow
 from monitor.db import session_scope
 from monitor.delivery import mail, webhook
 from monitor.delivery.outcome import Outcome
 from monitor.delivery.render import alert_document, digest_document, mail_content
 from monitor.delivery.schedule import backoff, too_old
 from monitor.models import Alert, Buyer, Delivery
-from monitor.models._types import utcnow
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)

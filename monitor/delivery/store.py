@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from monitor.alerts.models import ALERT_KINDS, DELIVERY_STATUSES
+from monitor.columns import utcnow
 from monitor.delivery.schedule import first_attempt
 from monitor.models import Alert, Buyer, Delivery
-from monitor.models._types import utcnow
-from monitor.models.alert import ALERT_KINDS, DELIVERY_STATUSES
 
 log = logging.getLogger(__name__)
 

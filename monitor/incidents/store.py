@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from monitor.columns import utcnow
 from monitor.incidents.cluster import parse_time, source_count
-from monitor.models import Incident, IncidentSource
-from monitor.models._types import utcnow
+from monitor.incidents.models import Incident, IncidentSource
 
 COPIED = ("title", "event_type", "severity", "status", "version", "confidence", "cluster_key",
           "countries", "materials", "places", "sources", "evidence")  # fmt: skip

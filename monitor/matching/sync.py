@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
+from monitor.columns import utcnow
 from monitor.matching.index import WatchIndex
 from monitor.matching.watches import supplier_spec, watch_spec
 from monitor.models import BuyerSupplier, Supplier, SupplierMaterial, Watch, WatchChange
-from monitor.models._types import utcnow
 
 CHUNK = 1000  # ids per IN (...) list
 READ = 10_000  # changes read per query

@@ -1,26 +1,14 @@
-"""SQLModel tables; importing this package registers all of them on the metadata."""
+"""Every table model in one place: importing this package registers them all on the metadata
+(for Alembic and the tests). The models live in their domains (`monitor/alerts/models.py` …);
+only the tables of no domain (API keys, seen items) are here."""
 
-from monitor.models.alert import ALERT_STATUSES, Alert, AlertPublic, Delivery
-from monitor.models.apikey import ROLES, ApiKey
-from monitor.models.buyer import (
-    SEVERITIES,
+from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
+from monitor.buyers.models import (
     Buyer,
     BuyerCreate,
     BuyerCreated,
     BuyerPublic,
     BuyerUpdate,
-)
-from monitor.models.feed import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
-from monitor.models.incident import (
-    INCIDENT_STATUSES,
-    Incident,
-    IncidentPublic,
-    IncidentSource,
-    incident_document,
-)
-from monitor.models.item import SeenItem
-from monitor.models.supplier import BuyerSupplier, Supplier, SupplierMaterial
-from monitor.models.watch import (
     Site,
     Watch,
     WatchChange,
@@ -28,12 +16,22 @@ from monitor.models.watch import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
+from monitor.incidents.models import (
+    INCIDENT_STATUSES,
+    Incident,
+    IncidentPublic,
+    IncidentSource,
+    incident_document,
+)
+from monitor.models.apikey import ROLES, ApiKey
+from monitor.models.item import SeenItem
+from monitor.suppliers.models import BuyerSupplier, Supplier, SupplierMaterial
 
 __all__ = [
     "ALERT_STATUSES",
     "INCIDENT_STATUSES",
     "ROLES",
-    "SEVERITIES",
     "Alert",
     "AlertPublic",
     "ApiKey",

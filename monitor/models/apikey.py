@@ -7,7 +7,7 @@ from typing import Literal
 
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import utcnow
+from monitor.columns import utcnow
 
 ROLES = ("admin", "operator", "buyer", "viewer")
 Role = Literal["admin", "operator", "buyer", "viewer"]

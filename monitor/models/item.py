@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from monitor.models._types import utcnow
+from monitor.columns import utcnow
 
 
 class SeenItem(SQLModel, table=True):

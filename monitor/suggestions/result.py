@@ -29,6 +29,30 @@ class Candidate:
 
 
 @dataclass
+class SuggestedSupplier(Candidate):
+    """A suggestion as alerts and the API show it: the supplier's fields, flat, and its score."""
+
+    substitute_for: str | None
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+    shortfalls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Suggestions:
+    """The answer to one query as the API shows it (`SuggestionResult.to_dict()`'s shape)."""
+
+    material: str
+    substitutes: list[str]
+    excluded: list[str]
+    message: str
+    candidates: int
+    suggestions: list[SuggestedSupplier]
+    partial_matches: list[SuggestedSupplier]
+
+
+@dataclass
 class Suggestion:
     """A ranked supplier with its score, the parts of the score and the reasons in words."""
 

@@ -18,7 +18,7 @@ from monitor.geo import geocode
 from monitor.models import Supplier
 from monitor.suppliers import osh, service
 from monitor.suppliers.formats import guess_format, read_records, read_text
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 log = logging.getLogger(__name__)
 

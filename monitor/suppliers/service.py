@@ -8,12 +8,22 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, col, delete, select
+from sqlmodel import Session, SQLModel, col, delete, func, select
 
-from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
-from monitor.models._types import utcnow
-from monitor.suppliers.schema import SupplierCreate, SupplierPublic, SupplierUpdate
+from monitor.apikeys import Principal
+from monitor.columns import utcnow
+from monitor.errors import Conflict, InvalidInput, NotFound
+from monitor.models import Buyer
+from monitor.suppliers.models import (
+    BuyerSupplier,
+    Supplier,
+    SupplierCreate,
+    SupplierMaterial,
+    SupplierPublic,
+    SupplierUpdate,
+)
 from monitor.vocab import materials as lexicon
+from monitor.vocab import require_material
 
 _COLUMNS = tuple(SupplierCreate.model_fields.keys() - {"materials", "certifications", "buyer_ids"})
 
@@ -179,3 +189,108 @@ def list_public(
                 r, update={"materials": sorted(mats[sid]), "buyer_ids": sorted(buyers[sid])}
             )
         last = page[-1]
+
+
+def count_suppliers(*, session: Session) -> int:
+    """Return how many suppliers the directory holds."""
+    return session.exec(select(func.count()).select_from(Supplier)).one()
+
+
+def first_offering(*, session: Session, material: str, limit: int) -> list[tuple[int, str]]:
+    """Return (id, country) of the first suppliers, by id, that offer a material."""
+    rows = session.exec(
+        select(SupplierMaterial.supplier_id, SupplierMaterial.country)
+        .where(SupplierMaterial.material == material)
+        .order_by(col(SupplierMaterial.supplier_id))
+        .limit(limit)
+    ).all()
+    return [(supplier_id, country) for supplier_id, country in rows]
+
+
+def link_buyer(*, session: Session, buyer_id: int, supplier_id: int) -> None:
+    """Record that a buyer already buys from a supplier."""
+    session.add(BuyerSupplier(buyer_id=buyer_id, supplier_id=supplier_id))
+
+
+def shown_to(supplier: SupplierPublic, *, who: Principal) -> SupplierPublic:
+    """Return the supplier as `who` may see it: an admin all of it, others not who buys there."""
+    # Which buyers buy from a supplier is each buyer's own business: a buyer key sees only
+    # itself among them, other non-admin keys see none.
+    if who.role == "admin":
+        return supplier
+    mine = [b for b in supplier.buyer_ids if who.role == "buyer" and b == who.buyer_id]
+    return supplier.model_copy(update={"buyer_ids": mine})
+
+
+def get_shown(*, session: Session, supplier_id: int, who: Principal) -> SupplierPublic:
+    """Return one supplier as `who` may see it; NotFound when there is none."""
+    found = get_public(session=session, supplier_id=supplier_id)
+    if found is None:
+        raise NotFound(f"no supplier with id {supplier_id}")
+    return shown_to(found, who=who)
+
+
+def list_shown(
+    *,
+    session: Session,
+    who: Principal,
+    buyer_id: int | None = None,
+    country: str | None = None,
+    material: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[SupplierPublic], int]:
+    """Return a page of suppliers in id order as `who` may see them, and how many match.
+
+    `buyer_id` keeps that buyer's own suppliers; `material` is a name, synonym or HS heading.
+    """
+    where: list[Any] = []
+    if buyer_id is not None:
+        if session.get(Buyer, buyer_id) is None:
+            raise NotFound(f"no buyer with id {buyer_id}")
+        linked = select(BuyerSupplier.supplier_id).where(BuyerSupplier.buyer_id == buyer_id)
+        where.append(col(Supplier.id).in_(linked))
+    if country:
+        where.append(col(Supplier.country) == country.upper())
+    if material:
+        name = require_material(material)
+        offering = select(SupplierMaterial.supplier_id).where(SupplierMaterial.material == name)
+        where.append(col(Supplier.id).in_(offering))
+    ids = session.exec(
+        select(Supplier.id).where(*where).order_by(col(Supplier.id)).offset(offset).limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(Supplier).where(*where)).one()
+    rows = list_public(session=session, ids=[i for i in ids if i is not None])
+    return [shown_to(s, who=who) for s in rows], total
+
+
+def check_buyers(*, session: Session, buyer_ids: Sequence[int] | None) -> None:
+    """Raise InvalidInput when any of `buyer_ids` names no buyer."""
+    missing = missing_buyers(session=session, buyer_ids=buyer_ids or [])
+    if missing:
+        raise InvalidInput("buyer_ids", f"no buyer with id {missing}")
+
+
+def create(*, session: Session, data: SupplierCreate) -> Supplier:
+    """Add a new supplier; Conflict when one with its key exists (it is to be changed instead)."""
+    key = natural_key(data)
+    if session.exec(select(Supplier.id).where(Supplier.external_id == key)).first():
+        raise Conflict(f"a supplier with key {key} exists: PATCH it instead")
+    check_buyers(session=session, buyer_ids=data.buyer_ids)
+    supplier, _ = upsert(session=session, data=data)
+    return supplier
+
+
+def change(*, session: Session, supplier_id: int, data: SupplierUpdate) -> Supplier:
+    """Apply the fields given in `data`; NotFound when there is no such supplier."""
+    check_buyers(session=session, buyer_ids=data.buyer_ids)
+    supplier = update(session=session, supplier_id=supplier_id, data=data)
+    if supplier is None:
+        raise NotFound(f"no supplier with id {supplier_id}")
+    return supplier
+
+
+def remove(*, session: Session, supplier_id: int) -> None:
+    """Delete a supplier; NotFound when there is none."""
+    if not delete_supplier(session=session, supplier_id=supplier_id):
+        raise NotFound(f"no supplier with id {supplier_id}")

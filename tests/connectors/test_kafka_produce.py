@@ -17,9 +17,9 @@ from connectors.dedup import SeenIndex
 from connectors.poller import Poller
 from connectors.producer import ItemProducer
 from monitor import db
+from monitor.local.topics import ensure_topics
 from monitor.models import Feed
 from monitor.settings import Settings
-from monitor.topics import ensure_topics
 from tests import builders
 from tests.conftest import FIXTURES
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401

@@ -251,7 +251,7 @@ async def test_private_address_is_refused_in_the_health_record(
     p = path()
     feed = add(strict, feed_server.serve(p, fixture=KIND_FIXTURES["rss"]))
     await poll(strict, RecordingProducer())
-    assert "MONITOR_ALLOW_PRIVATE_HOSTS" in (reload(strict, feed).last_error or "")
+    assert "MONITOR_FETCH_ALLOW_PRIVATE_HOSTS" in (reload(strict, feed).last_error or "")
     assert feed_server.requests[p] == []
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from monitor.models import Alert, Buyer, Feed, Incident, incident_document
 from monitor.suppliers import demo, service
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 # Each payload sets window.__xss if it ever runs as script.
 SCRIPT = "<script>window.__xss = 'script'</script>"

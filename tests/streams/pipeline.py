@@ -11,9 +11,9 @@ from connectors.poller import Poller
 from connectors.producer import ItemProducer
 from monitor import db
 from monitor.db import session_scope
+from monitor.local.topics import ensure_topics
 from monitor.models import Alert, Buyer, Feed, Incident, Watch
 from monitor.settings import PROJECT_ROOT, Settings
-from monitor.topics import ensure_topics
 from monitor.vocab import SEVERITIES
 from tests import builders
 
@@ -49,7 +49,7 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
 def add_buyers(settings: Settings, webhook_url: str | None = None) -> dict[str, int]:
     """Add a buyer watching cocoa from Belgium (its alerts posted to `webhook_url` when given)
     and one watching Chilean lithium; return their ids."""
-    from monitor.buyers import new_webhook_secret
+    from monitor.buyers.service import new_webhook_secret
     from monitor.suppliers import demo
 
     with session_scope(settings) as session:

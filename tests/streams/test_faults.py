@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from monitor import broker
+from monitor.local import broker
 from monitor.settings import Settings
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.streams.pipeline import (

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from kafka import KafkaProducer
 
+from monitor.local.topics import ensure_topics
 from monitor.settings import Settings
-from monitor.topics import ensure_topics
 from streams.app import create_app
 from tests.streams.helpers import read_topic, running_worker
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from monitor import apikeys, buyers, db
+from monitor import apikeys, db
+from monitor.buyers import service as buyers
 from monitor.models import (
     Alert,
     BuyerCreate,
@@ -21,7 +22,7 @@ from monitor.models import (
 )
 from monitor.settings import Settings
 from monitor.suppliers import service
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 
 @dataclass

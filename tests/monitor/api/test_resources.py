@@ -10,7 +10,7 @@ from monitor import db
 from monitor.models import Alert, SeenItem
 from monitor.settings import Settings
 from monitor.suppliers import service
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 from tests.conftest import FIXTURES
 from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.monitor.api.conftest import World, build_world, incident_row

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from defusedxml import ElementTree
 
 from monitor import db
-from monitor.buyers import new_webhook_secret
+from monitor.buyers.service import new_webhook_secret
 from monitor.delivery.store import save_alert
 from monitor.models import Alert, Buyer
 from monitor.settings import Settings

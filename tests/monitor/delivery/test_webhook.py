@@ -152,7 +152,7 @@ def test_private_targets_are_refused(local: Settings, receiver: Receiver, host: 
     add_alert(guarded, buyer.id or 0)
     assert deliver_due(guarded) == {"gave_up": 1}
     assert receiver.received == []
-    assert "MONITOR_ALLOW_PRIVATE_HOSTS" in (deliveries(guarded)[0].last_error or "")
+    assert "MONITOR_FETCH_ALLOW_PRIVATE_HOSTS" in (deliveries(guarded)[0].last_error or "")
 
 
 def test_errors_never_show_url_credentials(local: Settings, receiver: Receiver) -> None:

@@ -17,7 +17,7 @@ from monitor.settings import Settings, get_settings
 from monitor.suppliers import formats, service
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.importer import import_file, import_stream
-from monitor.suppliers.schema import SupplierCreate
+from monitor.suppliers.models import SupplierCreate
 
 app = create_cli()
 

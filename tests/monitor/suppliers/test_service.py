@@ -13,7 +13,7 @@ from monitor.models import SupplierMaterial
 from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.formats import guess_format
-from monitor.suppliers.schema import SupplierCreate, SupplierUpdate
+from monitor.suppliers.models import SupplierCreate, SupplierUpdate
 
 
 def test_update_refreshes_the_material_rows(db_settings: Settings) -> None:
@@ -50,3 +50,42 @@ def test_format_is_taken_from_the_suffix_or_refused() -> None:
         guess_format(Path("a.xlsx"), None)
     with pytest.raises(MonitorError, match="unknown format 'xml'"):
         guess_format(Path("a.csv"), "xml")
+
+
+def test_only_an_admin_sees_every_buyer_of_a_supplier() -> None:
+    from datetime import UTC, datetime
+
+    from monitor.apikeys import Principal
+    from monitor.suppliers.models import SupplierPublic
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    sup = SupplierPublic(id=1, name="Coop", country="GH", materials=["cocoa"], certifications=[],
+                         buyer_ids=[3, 7], created_at=now, updated_at=now)  # fmt: skip
+
+    def seen_by(role: str, buyer_id: int | None = None) -> list[int]:
+        who = Principal(key_id=1, role=role, buyer_id=buyer_id)
+        return service.shown_to(sup, who=who).buyer_ids
+
+    assert seen_by("admin") == [3, 7]
+    assert seen_by("buyer", 7) == [7]
+    assert seen_by("buyer", 9) == []
+    assert seen_by("operator") == seen_by("viewer") == []
+
+
+def test_the_directory_filters_refuse_an_unknown_buyer_or_material(db_settings: Settings) -> None:
+    from monitor.apikeys import Principal
+    from monitor.errors import InvalidInput, NotFound
+
+    admin = Principal(key_id=1, role="admin", buyer_id=None)
+    data = SupplierCreate(name="Coop", country="GH", materials=["cocoa"])
+    with db.session_scope(db_settings) as s:
+        service.create(session=s, data=data)
+        rows, total = service.list_shown(session=s, who=admin, country="gh", material="1801",
+                                         limit=10)  # fmt: skip
+        assert ([r.name for r in rows], total) == (["Coop"], 1)
+        with pytest.raises(NotFound):
+            service.list_shown(session=s, who=admin, buyer_id=999, limit=10)
+        with pytest.raises(InvalidInput):
+            service.list_shown(session=s, who=admin, material="unobtainium", limit=10)
+        with pytest.raises(MonitorError, match="PATCH it instead"):
+            service.create(session=s, data=data)

@@ -1,0 +1,1 @@
+"""Buyers and their watches: who is alerted, about what, and how."""

@@ -1,0 +1,136 @@
+"""Buyers (who is alerted, and where: webhook, e-mail, digest) and their watches (what a
+buyer depends on: materials, places, lanes, and from which severity)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Field, SQLModel
+
+from monitor.columns import json_list, utcnow
+
+
+class BuyerBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=300)
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    digest_minutes: int = Field(
+        default=0, ge=0, le=10080, description="0: alert at once; N: one digest every N minutes"
+    )
+
+
+class Buyer(BuyerBase, table=True):
+    __tablename__ = "buyers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_secret: str | None = Field(
+        default=None, max_length=200, description="Standard Webhooks secret: whsec_ + base64"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BuyerCreate(BuyerBase):
+    pass
+
+
+class BuyerUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=300)
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    digest_minutes: int | None = Field(default=None, ge=0, le=10080)
+
+
+class BuyerPublic(BuyerBase):
+    id: int
+    created_at: datetime
+
+
+class BuyerCreated(BuyerPublic):
+    """A buyer as returned once, on creation or secret rotation: with its webhook secret."""
+
+    webhook_secret: str
+
+
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class Site(BaseModel):
+    """A supplier site or plant: alerted when an incident lies within `radius_km` of it."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    lat: float = pydantic.Field(ge=-90, le=90)
+    lon: float = pydantic.Field(ge=-180, le=180)
+    radius_km: float = pydantic.Field(default=50.0, gt=0, le=2000)
+    label: str = pydantic.Field(default="", max_length=200)
+
+
+class WatchFields(SQLModel):
+    """The fields a client sends (create) and reads back (public)."""
+
+    name: str = Field(default="", max_length=200)
+    materials: list[str] = Field(default_factory=list, description="material ids (DESIGN vocab)")
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
+    subdivisions: list[str] = Field(default_factory=list, description="ISO 3166-2")
+    sites: list[Site] = Field(default_factory=list)
+    lanes: list[str] = Field(default_factory=list, description="UN/LOCODE or waterway name")
+    min_severity: Severity = "medium"
+
+
+class Watch(SQLModel, table=True):
+    __tablename__ = "watches"
+
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="buyers.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    materials: list[str] = json_list()
+    countries: list[str] = json_list()
+    subdivisions: list[str] = json_list()
+    sites: list[dict[str, Any]] = json_list(description="[{lat, lon, radius_km, label}]")
+    lanes: list[str] = json_list()
+    min_severity: str = Field(default="medium", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WatchCreate(WatchFields):
+    pass
+
+
+class WatchUpdate(SQLModel):
+    name: str | None = Field(default=None, max_length=200)
+    materials: list[str] | None = None
+    countries: list[str] | None = None
+    subdivisions: list[str] | None = None
+    sites: list[Site] | None = None
+    lanes: list[str] | None = None
+    min_severity: Severity | None = None
+
+
+class WatchPublic(WatchFields):
+    id: int
+    buyer_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class WatchChange(SQLModel, table=True):
+    """One change that may move the watch index: written by database triggers, never by hand.
+
+    A watch inserted, updated or deleted (`watch_id`); a buyer–supplier link added or removed
+    (`buyer_id`, `supplier_id`); a supplier or its materials changed (`supplier_id`). Workers
+    read the rows after the last `seq` they applied, so a refresh costs what changed.
+    """
+
+    __tablename__ = "watch_changes"
+    # Numbers are never reused, even after the newest rows were deleted (SQLite would).
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    watch_id: int | None = None
+    buyer_id: int | None = None
+    supplier_id: int | None = None
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,85 @@
+"""Feeds an operator added, with their polling state and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from monitor.columns import utcnow
+
+
+class FeedBase(SQLModel):
+    url: str = Field(max_length=2048, unique=True, index=True)
+    kind: str | None = Field(default=None, max_length=32, description="rss, gdacs, usgs, cap, nws…")
+    name: str = Field(default="", max_length=200)
+    interval_s: int = Field(default=600, ge=30, description="seconds between polls")
+    enabled: bool = True
+
+
+class FeedCreate(SQLModel):
+    url: str = Field(max_length=2048, description="http:// or https:// address of the feed")
+    kind: str | None = Field(default=None, max_length=32, description="default: detected")
+    name: str = Field(default="", max_length=200)
+    interval_s: int = Field(default=600, ge=30, le=7 * 86400, description="seconds between polls")
+
+
+class FeedUpdate(SQLModel):
+    kind: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=200)
+    interval_s: int | None = Field(default=None, ge=30, le=7 * 86400)
+    enabled: bool | None = None
+
+
+class Feed(FeedBase, table=True):
+    __tablename__ = "feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    # Conditional GET and scheduling
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    next_poll_at: datetime | None = Field(default=None, index=True)
+    # Health, as `monitor feeds show` reports it
+    last_fetch_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: int | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = Field(default=None, max_length=2000)
+    items_produced: int = 0
+    disabled_reason: str | None = Field(default=None, max_length=500)
+
+
+class FeedPublic(FeedBase):
+    id: int
+    created_at: datetime
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_status: int | None
+    consecutive_failures: int
+    last_error: str | None
+    items_produced: int
+    disabled_reason: str | None
+
+
+class FeedHealth(FeedPublic):
+    """A feed with its state in one word and how often its reports were false alarms."""
+
+    state: str = Field(description="new, ok, failing or disabled")
+    alerts: int = Field(default=0, description="alerts its reports led to")
+    false_alarms: int = Field(default=0, description="of those, marked false alarm")
+    items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")
+
+
+class WatchNoise(SQLModel):
+    watch_id: int
+    buyer_id: int
+    name: str
+    false_alarms: int
+
+
+class Noise(SQLModel):
+    """Which feeds and which rules (watches) raise false alarms, noisiest first."""
+
+    feeds: list[FeedHealth]
+    watches: list[WatchNoise]

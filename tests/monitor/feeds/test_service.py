@@ -1,0 +1,69 @@
+"""The feeds service: add, list, change, remove and check feeds; bad input is refused."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from monitor.db import session_scope
+from monitor.errors import Conflict, InvalidInput, NotFound
+from monitor.feeds import service as feeds
+from monitor.feeds.models import FeedUpdate
+from monitor.settings import Settings
+from tests import builders
+from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+
+RSS = "rss/rss_2.0_nbcny.xml"
+
+
+def test_add_list_get_update_remove(poll_settings: Settings) -> None:  # noqa: F811
+    feed = builders.add_feed(poll_settings, url="https://a.example/feed", kind="gdacs")
+    assert [f.url for f in builders.list_feeds(poll_settings)] == ["https://a.example/feed"]
+    assert builders.get_feed(poll_settings, feed.id or 0).kind == "gdacs"
+    with session_scope(poll_settings) as session:
+        change = FeedUpdate(enabled=False, interval_s=120)
+        feeds.update_feed(session=session, feed_id=feed.id or 0, data=change)
+    after = builders.get_feed(poll_settings, feed.id or 0)
+    assert (after.enabled, after.interval_s, feeds.state(after)) == (False, 120, "disabled")
+    with session_scope(poll_settings) as session:
+        feeds.remove_feed(session=session, feed_id=feed.id or 0)
+    assert builders.list_feeds(poll_settings) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"url": "ftp://a.example/feed"}, "not a feed URL"),
+        ({"url": "http://a.example:99999/feed"}, "Port out of range"),
+        ({"url": "https://a.example/x", "kind": "nope"}, "unknown feed kind"),
+        (
+            {"url": "https://a.example/x", "interval_s": 5},
+            "interval_s: .* greater than or equal to 30",
+        ),
+    ],
+)
+def test_add_refuses_bad_input(poll_settings: Settings, kwargs: dict, message: str) -> None:  # noqa: F811
+    with pytest.raises(InvalidInput, match=message):
+        builders.add_feed(poll_settings, **kwargs)
+    assert builders.list_feeds(poll_settings) == []
+
+
+def test_duplicate_and_missing_feeds_are_clear_errors(poll_settings: Settings) -> None:  # noqa: F811
+    builders.add_feed(poll_settings, url="https://a.example/feed")
+    with pytest.raises(Conflict, match="already exists"):
+        builders.add_feed(poll_settings, url="https://a.example/feed")
+    with pytest.raises(NotFound, match="no feed with id 99"):
+        builders.get_feed(poll_settings, 99)
+
+
+def test_check_reports_items_and_changes_nothing(
+    feed_server: FeedServer,  # noqa: F811
+    poll_settings: Settings,  # noqa: F811
+) -> None:
+    url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
+    with session_scope(poll_settings) as session:
+        report = feeds.check_feed(session=session, settings=poll_settings, url=url)
+    assert report.status == 200 and report.kind == "rss" and report.items
+    assert report.new_ids == [i.id for i in report.items]
+    assert builders.list_feeds(poll_settings) == []
