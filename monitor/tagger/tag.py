@@ -2,6 +2,7 @@
 
 Evidence offsets (`start`, `end`) are character offsets into `title + "\\n" + body`: the one
 string the tagger reads, so a consumer can rebuild it from the item and slice it.
+`impacts` (what happened to supply, beside the event) are listed for disruptions only.
 `event_type` and `severity` are null for items that are not disruptions (a recovery keeps the
 event type of what ended, with a null severity). Items the cheap first pass settles (no trigger
 anywhere: most news) get no place or material extraction, only the countries their hints give:
@@ -20,6 +21,7 @@ from itertools import islice
 from typing import Any
 
 from monitor.tagger import classify, events, pipeline, severity
+from monitor.tagger.impacts import find_impacts
 from monitor.tagger.materials import find_materials
 from monitor.tagger.places import (
     PlaceHit,
@@ -177,6 +179,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "is_disruption": verdict.is_disruption,
         "recovery": verdict.recovery,
         "event_type": verdict.event_type,
+        "impacts": _impacts(matches, text) if verdict.is_disruption else [],
         "countries": countries,
         "places": _places(hits or []),
         "materials": [] if hits is None else _materials(text),
@@ -221,6 +224,16 @@ def _materials(text: str) -> list[dict[str, Any]]:
             seen.add(hit.name)
             out.append({"name": hit.name, "hs": hit.hs})
     return out
+
+
+def _impacts(matches: list[events.Match], text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": i.type,
+            "evidence": _evidence(i.match.start_char, i.match.end_char, text, "impact"),
+        }
+        for i in find_impacts(matches)
+    ]
 
 
 def _evidence(start: int, end: int, text: str, why: str) -> dict[str, Any]:

@@ -5,8 +5,8 @@ import pytest
 from monitor.tagger import pipeline
 from monitor.tagger.tag import tag_items
 
-KEYS = {"id", "is_disruption", "recovery", "event_type", "countries", "places", "materials",
-        "severity", "confidence", "evidence"}  # fmt: skip
+KEYS = {"id", "is_disruption", "recovery", "event_type", "impacts", "countries", "places",
+        "materials", "severity", "confidence", "evidence"}  # fmt: skip
 STRIKE = {
     "id": "antwerp",
     "title": "Dockworkers strike halts Antwerp container terminals",
@@ -29,6 +29,43 @@ def test_output_follows_the_contract(strike: dict) -> None:
     assert 0 < strike["confidence"] <= 1
     place_keys = {"name", "country", "kind", "locode", "lat", "lon"}
     assert strike["places"] and all(set(p) == place_keys for p in strike["places"])
+
+
+def test_impacts_name_what_happened_to_supply_beside_the_cause(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Container terminals suspended operations and flights were cancelled."
+    item = {"id": "ningbo", "title": "Typhoon closes Ningbo port", "body": body}
+    out = next(tag_items([item]))
+    assert out["event_type"] == "storm"
+    assert [i["type"] for i in out["impacts"]] == ["port_closure", "transport_suspension"]
+    text = item["title"] + "\n" + item["body"]
+    for i in out["impacts"]:
+        assert set(i) == {"type", "evidence"} and set(i["evidence"]) == {
+            "text",
+            "start",
+            "end",
+            "why",
+        }
+        assert text[i["evidence"]["start"] : i["evidence"]["end"]] == i["evidence"]["text"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {
+            "id": "hedged",
+            "title": "Floods swamp Assam tea estates",
+            "body": "Officials said the rain could close the port of Kolkata.",
+        },
+        {
+            "id": "none",
+            "title": "Cocoa futures rise",
+            "body": "Traders watch the port closure talks.",
+        },
+    ],
+)
+def test_impacts_are_asserted_and_only_for_disruptions(nlp, item: dict) -> None:  # type: ignore[no-untyped-def]
+    out = next(tag_items([item]))
+    assert out["impacts"] == [], out
 
 
 def test_evidence_offsets_index_title_newline_body(strike: dict) -> None:
