@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from monitor.tagger import classify, events, pipeline, severity
+from monitor.tagger import classify, events, pipeline, roles, severity
 from monitor.tagger.impacts import find_impacts
 from monitor.tagger.materials import find_materials
 from monitor.tagger.places import (
     PlaceHit,
-    affected_countries,
     country_at,
     find_places,
     normalize_country,
@@ -71,7 +70,11 @@ def tag_items(items: Iterable[Any], *, all_places: bool = False) -> Iterator[dic
         yield from _tag_chunk(chunk, all_places=all_places)
 
 
-def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str, Any]]:
+Analysed = tuple[Any, "Prepared | str", Any | None, "list[PlaceHit] | Exception | None"]
+
+
+def analyse_chunk(chunk: tuple[Any, ...], *, all_places: bool = False) -> list[Analysed]:
+    """Return (item, prepared item or its error, doc or None, places or their error) per item."""
     prepared: list[Prepared | str] = []
     for item in chunk:
         try:
@@ -83,15 +86,21 @@ def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str
     docs = _analyse([prepared[i].text for i in wanted])  # type: ignore[union-attr]
     doc_of = dict(zip(wanted, docs, strict=True))
     hits_of = _find_places(prepared, doc_of, all_places=all_places)
-    for i, (item, p) in enumerate(zip(chunk, prepared, strict=True)):
+    return [
+        (item, p, doc_of.get(i), hits_of.get(i))
+        for i, (item, p) in enumerate(zip(chunk, prepared, strict=True))
+    ]
+
+
+def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str, Any]]:
+    for item, p, doc, hits in analyse_chunk(chunk, all_places=all_places):
         if isinstance(p, str):
             yield error_record(item, p)
             continue
         try:
-            hits = hits_of[i]
             if isinstance(hits, Exception):
                 raise hits
-            yield tag_prepared(p, doc_of.get(i), hits)
+            yield tag_prepared(p, doc, hits)
         except Exception as exc:  # one bad item must not stop the others
             log.exception("tagging item %r failed", p.item.get("id"))
             yield error_record(item, f"tagging failed: {exc}")
@@ -157,7 +166,8 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
     matches = pipeline.find_matches(doc) if doc is not None else []
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
-    countries = hint_countries(item) or affected_countries(hits or [])
+    asserted = [(t.match.start_char, t.match.end_char) for t in triggers if t.status == "asserted"]
+    countries = hint_countries(item) or roles.judge(hits or [], text, p.title_len, asserted)
     event_hint = item.get("event_hint") if item.get("event_hint") in EVENT_TYPES else None
     hinted = severity.from_hints(item)
     magnitude = severity.magnitude(item, text) if event_hint == "earthquake" else None

@@ -175,6 +175,7 @@ CHECKED = {
     "cues.csv",
     "irregular_forms.csv",
     "impacts.csv",
+    "country_roles.csv",
     "material_words.csv",
     "place_words.csv",
     "countries.csv",
