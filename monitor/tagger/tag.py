@@ -167,7 +167,10 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
     asserted = [(t.match.start_char, t.match.end_char) for t in triggers if t.status == "asserted"]
-    countries = hint_countries(item) or roles.judge(hits or [], text, p.title_len, asserted)
+    hinted_countries = hint_countries(item)
+    countries = hinted_countries or roles.judge(hits or [], text, p.title_len, asserted)
+    if hits is not None and not hinted_countries:
+        hits = [h for h in hits if _in_countries(h, countries)]
     event_hint = item.get("event_hint") if item.get("event_hint") in EVENT_TYPES else None
     hinted = severity.from_hints(item)
     magnitude = severity.magnitude(item, text) if event_hint == "earthquake" else None
@@ -213,6 +216,15 @@ def hint_countries(item: Mapping[str, Any]) -> list[str]:
         if code:
             out.append(code)
     return out
+
+
+def _in_countries(hit: PlaceHit, countries: list[str]) -> bool:
+    """Say whether a place can be a site: in a country judged a site, or in none ("Europe").
+    A place in a country named as an actor or background ("reported from New York") is not."""
+    place = hit.place
+    if not place.country and not place.affects:
+        return True
+    return place.country in countries or bool(set(place.affects) & set(countries))
 
 
 def _places(hits: Iterable[PlaceHit]) -> list[dict[str, Any]]:

@@ -69,6 +69,15 @@ def test_the_model_keeps_the_site_and_drops_the_actor(nlp) -> None:  # type: ign
     }
     out = next(tag_items([item]))
     assert out["countries"] == ["YE"]
+    assert {p["name"] for p in out["places"]} == {"Yemen"}  # no London, New York or US
+
+
+def test_a_brand_named_after_a_town_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "aisin", "title": "Fire at Toyota supplier halts output",
+            "body": "The Aisin plant in Kariya, Japan, was hit."}  # fmt: skip
+    out = next(tag_items([item]))
+    assert "Toyota" not in {p["name"] for p in out["places"]}
+    assert "Kariya" in {p["name"] for p in out["places"]}
 
 
 def test_fit_learns_a_separable_rule() -> None:
