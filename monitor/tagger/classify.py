@@ -11,9 +11,10 @@ compares it with a threshold; every number it uses is a named field of `Weights`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.tagger.events import Match, Trigger
+from monitor.tagger.impacts import Impact
 from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
 
@@ -46,11 +47,15 @@ class Weights:
     confidence_slope: float = 0.4  # ...plus this per unit of distance from it...
     confidence_cap: float = 0.98  # ...up to this
     confidence_unweighed: float = 0.95  # no trigger and no cue: surely not a disruption
+    impact_only: float = 0.4  # an impact phrase weighs this much when no trigger is asserted
 
 
 WEIGHTS = Weights()
 # Effects weigh less than causes: "typhoon closes port" is a storm, not port congestion.
 EFFECTS = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
+# The event an impact reports when no trigger names one ("blank sailings", "river closed").
+IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_blockage",
+                 "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
 
@@ -112,11 +117,15 @@ def decide(
     event_hint: str | None = None,
     has_country: bool = True,
     magnitude: float | None = None,
+    impacts: Sequence[Impact] = (),
 ) -> Verdict:
     """Weigh triggers and cues (and the feed's hints) into a verdict."""
     by_kind = _cues_by_kind(cues)
     triggers = _negated_by_title(triggers, title_len)
     asserted = [t for t in triggers if t.status == "asserted"]
+    if not asserted:
+        asserted = _impacts_as_triggers(impacts)
+        triggers = [*triggers, *asserted]
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
     score = _reported(scores, impact)
@@ -139,6 +148,15 @@ def decide(
     confidence = _confidence(score) if triggers or cues else WEIGHTS.confidence_unweighed
     evidence = _evidence(asserted, triggers, by_kind, found, reported)
     return Verdict(is_disruption, recovery.reported, event_type, confidence, evidence)
+
+
+def _impacts_as_triggers(impacts: Sequence[Impact]) -> list[Trigger]:
+    """Read impacts as weak triggers: "Carriers blank 40 sailings" reports a disruption."""
+    return [
+        Trigger(replace(i.match, weight=WEIGHTS.impact_only), event, "asserted", None)
+        for i in impacts
+        for event in [IMPACT_EVENTS.get(i.type, "other")]
+    ]
 
 
 def _cues_by_kind(cues: Sequence[Match]) -> dict[str, list[Match]]:

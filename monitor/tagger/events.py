@@ -46,7 +46,7 @@ class SurfaceFilter:
     order, so "attack ~ shipping" does not let every shipping story through.
     """
 
-    def __init__(self, labels: Iterable[str] = ("trigger:", "cue:recovery")) -> None:
+    def __init__(self, labels: Iterable[str] = ("trigger:", "cue:recovery", "impact:")) -> None:
         prefixes = tuple(labels)
         irregular = lexicon().irregular
         self.phrases: dict[str, list[re.Pattern[str] | None]] = {}

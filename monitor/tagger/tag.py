@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any
 
 from monitor.tagger import classify, events, pipeline, roles, severity
-from monitor.tagger.impacts import find_impacts
+from monitor.tagger.impacts import Impact, find_impacts
 from monitor.tagger.materials import find_materials
 from monitor.tagger.places import (
     PlaceHit,
@@ -166,6 +166,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
     matches = pipeline.find_matches(doc) if doc is not None else []
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
+    impacts = find_impacts(matches, triggers)
     asserted = [(t.match.start_char, t.match.end_char) for t in triggers if t.status == "asserted"]
     hinted_countries = hint_countries(item)
     countries = hinted_countries or roles.judge(hits or [], text, p.title_len, asserted)
@@ -178,7 +179,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         hinted = severity.magnitude_severity(magnitude)
     verdict = classify.decide(
         triggers=triggers, cues=cues, title_len=p.title_len, event_hint=event_hint,
-        has_country=bool(countries), magnitude=magnitude,
+        has_country=bool(countries), magnitude=magnitude, impacts=impacts,
     )  # fmt: skip
     evidence = [_evidence(m.start_char, m.end_char, text, why) for m, why in verdict.evidence]
     grade = None
@@ -192,7 +193,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "is_disruption": verdict.is_disruption,
         "recovery": verdict.recovery,
         "event_type": verdict.event_type,
-        "impacts": _impacts(matches, text) if verdict.is_disruption else [],
+        "impacts": _impacts(impacts, text) if verdict.is_disruption else [],
         "countries": countries,
         "places": _places(hits or []),
         "materials": [] if hits is None else _materials(text),
@@ -248,13 +249,13 @@ def _materials(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _impacts(matches: list[events.Match], text: str) -> list[dict[str, Any]]:
+def _impacts(impacts: list[Impact], text: str) -> list[dict[str, Any]]:
     return [
         {
             "type": i.type,
             "evidence": _evidence(i.match.start_char, i.match.end_char, text, "impact"),
         }
-        for i in find_impacts(matches)
+        for i in impacts
     ]
 
 

@@ -68,6 +68,20 @@ def test_impacts_are_asserted_and_only_for_disruptions(nlp, item: dict) -> None:
     assert out["impacts"] == [], out
 
 
+def test_an_impact_alone_in_the_title_reports_a_disruption(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "river", "title": "Lower Mississippi River closed after barge breakaway"}
+    out = next(tag_items([item]))
+    assert (out["is_disruption"], out["event_type"]) == (True, "route_blockage")
+    assert [i["type"] for i in out["impacts"]] == ["route_blockage"]
+
+
+def test_an_impact_inside_a_hedged_trigger_is_no_impact(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "vote", "title": "Port workers vote to strike at Fremantle",
+            "body": "The union said talks had stalled."}  # fmt: skip
+    out = next(tag_items([item]))
+    assert not out["is_disruption"] and out["impacts"] == []
+
+
 def test_evidence_offsets_index_title_newline_body(strike: dict) -> None:
     text = STRIKE["title"] + "\n" + STRIKE["body"]
     assert any(e["why"] == "event trigger" for e in strike["evidence"])
