@@ -118,13 +118,15 @@ def decide(
     has_country: bool = True,
     magnitude: float | None = None,
     impacts: Sequence[Impact] = (),
+    asked_from: int | None = None,
 ) -> Verdict:
-    """Weigh triggers and cues (and the feed's hints) into a verdict."""
+    """Weigh triggers and cues (and the feed's hints) into a verdict; `asked_from` is where a
+    headline's closing question starts ("Port strike to knock exports?"), if it has one."""
     by_kind = _cues_by_kind(cues)
-    triggers = _negated_by_title(triggers, title_len)
+    triggers = _asked(_negated_by_title(triggers, title_len), asked_from, title_len)
     asserted = [t for t in triggers if t.status == "asserted"]
     if not asserted:
-        asserted = _impacts_as_triggers(impacts)
+        asserted = _impacts_as_triggers(impacts, triggers)
         triggers = [*triggers, *asserted]
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
@@ -150,11 +152,26 @@ def decide(
     return Verdict(is_disruption, recovery.reported, event_type, confidence, evidence)
 
 
-def _impacts_as_triggers(impacts: Sequence[Impact]) -> list[Trigger]:
-    """Read impacts as weak triggers: "Carriers blank 40 sailings" reports a disruption."""
+def _asked(triggers: list[Trigger], asked_from: int | None, title_len: int) -> list[Trigger]:
+    """Hedge the triggers of a headline's question: "Hackers to target supply chain?" asks."""
+    if asked_from is None:
+        return triggers
+    return [
+        Trigger(t.match, t.event_type, "hedged", None)
+        if t.status == "asserted" and asked_from <= t.match.start_char < title_len
+        else t
+        for t in triggers
+    ]
+
+
+def _impacts_as_triggers(impacts: Sequence[Impact], triggers: Sequence[Trigger]) -> list[Trigger]:
+    """Read impacts as weak triggers: "Carriers blank 40 sailings" reports a disruption; not
+    one inside a trigger that is not asserted ("Port strike to knock exports?")."""
+    spans = [(t.match.start, t.match.end) for t in triggers]
     return [
         Trigger(replace(i.match, weight=WEIGHTS.impact_only), event, "asserted", None)
         for i in impacts
+        if not any(a < i.match.end and i.match.start < b for a, b in spans)
         for event in [IMPACT_EVENTS.get(i.type, "other")]
     ]
 

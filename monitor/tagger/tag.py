@@ -15,6 +15,7 @@ text, `event_hint` over triggers, `severity_hint` (and the feed's `extra`) over 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -180,6 +181,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
     verdict = classify.decide(
         triggers=triggers, cues=cues, title_len=p.title_len, event_hint=event_hint,
         has_country=bool(countries), magnitude=magnitude, impacts=impacts,
+        asked_from=question_start(text[: p.title_len]),
     )  # fmt: skip
     evidence = [_evidence(m.start_char, m.end_char, text, why) for m, why in verdict.evidence]
     grade = None
@@ -201,6 +203,18 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "confidence": verdict.confidence,
         "evidence": evidence,
     }
+
+
+CLAUSE_BREAK = re.compile(r".*(?:[.!?:;|]|\s[-–—]\s)")
+
+
+def question_start(title: str) -> int | None:
+    """Return where a title's closing question starts (after the last clause break), or None."""
+    if not title.rstrip().endswith("?"):
+        return None
+    asked = title.rstrip()[:-1]
+    found = CLAUSE_BREAK.match(asked)
+    return found.end() if found else 0
 
 
 def hint_countries(item: Mapping[str, Any]) -> list[str]:

@@ -144,6 +144,12 @@ def test_cascade_skips_the_statistical_pass_for_plain_news(nlp, monkeypatch) -> 
         ("Port strike in Chile is over", "Dockworkers agreed a deal.", "strike"),
         ("Union halts strike at Australian LNG plant", "Work resumed.", "strike"),
         ("India permits rice exports again", "Shipments may leave.", "export_restriction"),
+        (
+            "Vessel traffic continues as fog clears in Houston",
+            "Fog blocked all traffic.",
+            "extreme_weather",
+        ),
+        ("Rail traffic in Germany back on track after strike", "", "strike"),
     ],
 )
 def test_recoveries_win_over_the_disruption_words(
@@ -158,6 +164,14 @@ def test_missiles_on_ships_are_attacks_at_sea_placed_in_the_waters(nlp) -> None:
             "body": "The vessel was struck off Yemen."}  # fmt: skip
     out = next(tag_items([item]))
     assert out["event_type"] == "piracy_attack" and out["countries"] == ["YE"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Port congestion likely at Chittagong during Eid", "Port strike to knock exports?"],
+)
+def test_likely_and_asked_disruptions_are_not_reported(nlp, title: str) -> None:  # type: ignore[no-untyped-def]
+    assert next(tag_items([{"id": "t", "title": title}]))["is_disruption"] is False
 
 
 def test_threats_with_conditions_are_not_disruptions(nlp) -> None:  # type: ignore[no-untyped-def]
