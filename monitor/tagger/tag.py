@@ -182,6 +182,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         triggers=triggers, cues=cues, title_len=p.title_len, event_hint=event_hint,
         has_country=bool(countries), magnitude=magnitude, impacts=impacts,
         asked_from=question_start(text[: p.title_len]),
+        lead_end=pipeline.sentence_around(text, p.title_len + 1, p.title_len + 1)[1],
     )  # fmt: skip
     evidence = [_evidence(m.start_char, m.end_char, text, why) for m, why in verdict.evidence]
     grade = None

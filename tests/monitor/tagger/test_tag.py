@@ -167,6 +167,43 @@ def test_missiles_on_ships_are_attacks_at_sea_placed_in_the_waters(nlp) -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "disruption", "recovery"),
+    [
+        (
+            "Major power outage hits Spain and Portugal",
+            "Power has been largely restored across Spain, following a blackout.",
+            False,
+            True,
+        ),
+        (
+            "Cyclone Gabrielle hits New Zealand's North Island",
+            "Ports closed on Sunday, operations expected to resume on Wednesday.",
+            True,
+            False,
+        ),
+        (
+            "Port operational updates",
+            "Melbourne: While vessel operations at the port resume normally, terminal IT outages "
+            "have impacted container trucking.",
+            True,
+            False,
+        ),
+        (
+            "Arabica futures fall as Brazil harvest advances",
+            "Good weather in Colombia eased concerns about supply.",
+            False,
+            False,
+        ),
+    ],
+)
+def test_a_recovery_in_the_lead_is_the_news_unless_hedged_or_followed(
+    nlp, title: str, body: str, disruption: bool, recovery: bool
+) -> None:  # type: ignore[no-untyped-def]
+    out = next(tag_items([{"id": "lead", "title": title, "body": body}]))
+    assert (out["is_disruption"], out["recovery"]) == (disruption, recovery)
+
+
+@pytest.mark.parametrize(
     "title",
     ["Port congestion likely at Chittagong during Eid", "Port strike to knock exports?"],
 )
