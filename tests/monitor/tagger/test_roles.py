@@ -91,3 +91,21 @@ def test_fit_learns_a_separable_rule() -> None:
 def test_training_refuses_a_test_split() -> None:
     with pytest.raises(SystemExit):
         training.main(["tests/data/prose/test.jsonl"])
+
+
+def test_training_reports_rules_and_model_under_grouped_cv(
+    nlp, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    dev = Path(__file__).resolve().parents[2] / "data" / "prose" / "dev.jsonl"
+    rows = dev.read_text(encoding="utf-8").splitlines()[:40]
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    training.main([str(sample)])
+    out = capsys.readouterr().out
+    assert "folds grouped by publisher" in out
+    assert out.count(" F1 ") == 3  # the rules, and the model at two thresholds
+
+
+def test_folds_keep_a_publisher_together() -> None:
+    assert training.fold_of("reuters.com") == training.fold_of("reuters.com")
+    assert len({training.fold_of(f"p{i}.com") for i in range(50)}) == training.FOLDS
