@@ -18,6 +18,11 @@ EVENT_TYPES = (
     "pandemic_lockdown", "insolvency", "recall_contamination", "other",
 )  # fmt: skip
 SEVERITIES = ("low", "medium", "high", "critical")
+# What happened to supply, beside the event that caused it (`impacts` in the tag contract).
+IMPACTS = (
+    "port_closure", "port_congestion", "route_blockage", "sailings_cancelled", "production_halt",
+    "power_outage", "export_halt", "transport_suspension", "shortage",
+)  # fmt: skip
 
 
 def severity_rank(severity: str) -> int:

@@ -11,9 +11,10 @@ compares it with a threshold; every number it uses is a named field of `Weights`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from monitor.tagger.events import Match, Trigger
+from monitor.tagger.events import Match, Trigger, status_of
+from monitor.tagger.impacts import Impact
 from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
 
@@ -46,11 +47,16 @@ class Weights:
     confidence_slope: float = 0.4  # ...plus this per unit of distance from it...
     confidence_cap: float = 0.98  # ...up to this
     confidence_unweighed: float = 0.95  # no trigger and no cue: surely not a disruption
+    impact_only: float = 0.4  # an impact phrase weighs this much when no trigger is asserted
 
 
 WEIGHTS = Weights()
+NEAR_KINDS = ("neg_before", "neg_after", "hedge_before", "hedge_after")
 # Effects weigh less than causes: "typhoon closes port" is a storm, not port congestion.
 EFFECTS = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
+# The event an impact reports when no trigger names one ("blank sailings", "river closed").
+IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_blockage",
+                 "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
 
@@ -112,11 +118,19 @@ def decide(
     event_hint: str | None = None,
     has_country: bool = True,
     magnitude: float | None = None,
+    impacts: Sequence[Impact] = (),
+    asked_from: int | None = None,
+    lead_end: int | None = None,
 ) -> Verdict:
-    """Weigh triggers and cues (and the feed's hints) into a verdict."""
+    """Weigh triggers and cues (and the feed's hints) into a verdict; `asked_from` is where a
+    headline's closing question starts ("Port strike to knock exports?"), if it has one, and
+    `lead_end` where the body's first sentence ends."""
     by_kind = _cues_by_kind(cues)
-    triggers = _negated_by_title(triggers, title_len)
+    triggers = _asked(_negated_by_title(triggers, title_len), asked_from, title_len)
     asserted = [t for t in triggers if t.status == "asserted"]
+    if not asserted:
+        asserted = _impacts_as_triggers(impacts, triggers)
+        triggers = [*triggers, *asserted]
     scores = type_scores(asserted, title_len, by_kind.get("cause", ()))
     impact = bool(by_kind.get("impact")) and bool(asserted)
     score = _reported(scores, impact)
@@ -124,7 +138,7 @@ def decide(
     score -= _context_penalty(asserted, by_kind.get("context", ()), title_len)
     score -= _hedged_title_penalty(asserted, by_kind, title_len)
     score -= _calm_penalty(by_kind.get("calm", ()), impact, title_len)
-    recovery = _recovery(triggers, asserted, by_kind, title_len)
+    recovery = _recovery(triggers, asserted, by_kind, title_len, lead_end or title_len)
     score = _after_recovery(score, recovery)
     hint = event_hint if event_hint in EVENT_TYPES else None
     if hint is not None:
@@ -139,6 +153,30 @@ def decide(
     confidence = _confidence(score) if triggers or cues else WEIGHTS.confidence_unweighed
     evidence = _evidence(asserted, triggers, by_kind, found, reported)
     return Verdict(is_disruption, recovery.reported, event_type, confidence, evidence)
+
+
+def _asked(triggers: list[Trigger], asked_from: int | None, title_len: int) -> list[Trigger]:
+    """Hedge the triggers of a headline's question: "Hackers to target supply chain?" asks."""
+    if asked_from is None:
+        return triggers
+    return [
+        Trigger(t.match, t.event_type, "hedged", None)
+        if t.status == "asserted" and asked_from <= t.match.start_char < title_len
+        else t
+        for t in triggers
+    ]
+
+
+def _impacts_as_triggers(impacts: Sequence[Impact], triggers: Sequence[Trigger]) -> list[Trigger]:
+    """Read impacts as weak triggers: "Carriers blank 40 sailings" reports a disruption; not
+    one inside a trigger that is not asserted ("Port strike to knock exports?")."""
+    spans = [(t.match.start, t.match.end) for t in triggers]
+    return [
+        Trigger(replace(i.match, weight=WEIGHTS.impact_only), event, "asserted", None)
+        for i in impacts
+        if not any(a < i.match.end and i.match.start < b for a, b in spans)
+        for event in [IMPACT_EVENTS.get(i.type, "other")]
+    ]
 
 
 def _cues_by_kind(cues: Sequence[Match]) -> dict[str, list[Match]]:
@@ -204,12 +242,34 @@ def _recovery(
     asserted: Sequence[Trigger],
     by_kind: dict[str, list[Match]],
     title_len: int,
+    lead_end: int,
 ) -> Recovery:
-    """Find what the item says ended: recovery cues and triggers marked ended."""
+    """Find what the item says ended: recovery cues and triggers marked ended; the headline or
+    the lead's first sentence saying so makes it the news ("Power has been largely restored")."""
     ended = [t for t in triggers if t.status == "ended"]
     cues = by_kind.get("recovery", []) + [t.cue for t in ended if t.cue is not None]
     in_title = any(_in_title(c, title_len) for c in cues)
-    return Recovery(bool(cues) and (in_title or not asserted), in_title, ended, cues)
+    in_lead = any(
+        title_len <= c.start_char < lead_end and _lead_recovery(c, asserted, by_kind) for c in cues
+    )
+    headline = in_title or in_lead
+    return Recovery(bool(cues) and (headline or not asserted), headline, ended, cues)
+
+
+def _lead_recovery(
+    cue: Match, asserted: Sequence[Trigger], by_kind: dict[str, list[Match]]
+) -> bool:
+    """Say whether a recovery in the lead is the news: not hedged ("expected to resume"), and
+    no new event reported after it in its sentence ("operations resume; IT outages hit
+    trucking"; but "restored after a blackout" names what ended)."""
+    causes = by_kind.get("cause", [])
+    if any(
+        t.match.sent == cue.sent and t.match.start > cue.start and not _caused(t.match, causes)
+        for t in asserted
+    ):
+        return False
+    hedges = [m for kind in NEAR_KINDS for m in by_kind.get(kind, ())]
+    return status_of(cue, "", hedges, causes)[0] == "asserted"
 
 
 def _after_recovery(score: float, recovery: Recovery) -> float:

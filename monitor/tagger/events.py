@@ -15,7 +15,7 @@ from monitor.tagger.lexicon import Lexicon, Phrase, lexicon, parse_phrase
 
 
 def all_phrases() -> Iterable[tuple[str, str, float]]:
-    """Yield (label, phrase, weight): event triggers, then cues (weight 1.0)."""
+    """Yield (label, phrase, weight): event triggers, then cues and impacts (weight 1.0)."""
     lex = lexicon()
     for event_type, phrases in lex.triggers.items():
         for key, weight in phrases.items():
@@ -23,6 +23,9 @@ def all_phrases() -> Iterable[tuple[str, str, float]]:
     for cue, keys in lex.cues.items():
         for key in keys:
             yield f"cue:{cue}", key, 1.0
+    for impact, keys in lex.impacts.items():
+        for key in keys:
+            yield f"impact:{impact}", key, 1.0
 
 
 def vocabulary() -> set[str]:
@@ -43,7 +46,7 @@ class SurfaceFilter:
     order, so "attack ~ shipping" does not let every shipping story through.
     """
 
-    def __init__(self, labels: Iterable[str] = ("trigger:", "cue:recovery")) -> None:
+    def __init__(self, labels: Iterable[str] = ("trigger:", "cue:recovery", "impact:")) -> None:
         prefixes = tuple(labels)
         irregular = lexicon().irregular
         self.phrases: dict[str, list[re.Pattern[str] | None]] = {}
@@ -88,7 +91,7 @@ def _phrase_regex(phrase: Phrase, irregular: dict[str, tuple[str, ...]]) -> re.P
 class Match:
     """A lexicon phrase found in a doc: token span, character span, sentence."""
 
-    label: str  # "trigger:<event type>" or "cue:<kind>"
+    label: str  # "trigger:<event type>", "cue:<kind>" or "impact:<impact type>"
     key: str
     weight: float
     start: int  # token offsets
@@ -139,8 +142,6 @@ def _near(trigger: Match, cue: Match, kind: str, causes: list[Match], lex: Lexic
 def resolve(matches: Iterable[Match]) -> list[Trigger]:
     """Mark each trigger asserted, negated ("strike averted"), hedged ("could strike") or
     ended ("strike ends", "ban lifted")."""
-    lex = lexicon()
-    decisions, ending = lex.flags["decision"], lex.flags["ends"]
     matches = list(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
     causes = [c for c in cues if c.label == "cue:cause"]
@@ -149,24 +150,31 @@ def resolve(matches: Iterable[Match]) -> list[Trigger]:
         if not m.label.startswith("trigger:"):
             continue
         event_type = m.label.removeprefix("trigger:")
-        status, by = "asserted", None
-        figure = next(
-            (c for c in cues if c.label == "cue:figurative" and c.start <= m.start < c.end), None
-        )
-        if figure is not None:
-            out.append(Trigger(m, event_type, "negated", figure))
-            continue
-        for kind, verdict in VERDICTS:
-            hit = next(
-                (
-                    c for c in cues
-                    if c.label == f"cue:{kind}" and _near(m, c, kind, causes, lex)
-                    and (c.key not in decisions or event_type in ACTIONS)
-                ),
-                None,
-            )  # fmt: skip
-            if hit is not None:
-                status, by = ("ended" if hit.key in ending else verdict), hit
-                break
+        status, by = status_of(m, event_type, cues, causes)
         out.append(Trigger(m, event_type, status, by))
     return out
+
+
+def status_of(
+    m: Match, event_type: str, cues: list[Match], causes: list[Match]
+) -> tuple[str, Match | None]:
+    """Return a phrase's status (asserted, negated, hedged, ended) and the cue that set it."""
+    lex = lexicon()
+    decisions, ending = lex.flags["decision"], lex.flags["ends"]
+    figure = next(
+        (c for c in cues if c.label == "cue:figurative" and c.start <= m.start < c.end), None
+    )
+    if figure is not None:
+        return "negated", figure
+    for kind, verdict in VERDICTS:
+        hit = next(
+            (
+                c for c in cues
+                if c.label == f"cue:{kind}" and _near(m, c, kind, causes, lex)
+                and (c.key not in decisions or event_type in ACTIONS)
+            ),
+            None,
+        )  # fmt: skip
+        if hit is not None:
+            return ("ended" if hit.key in ending else verdict), hit
+    return "asserted", None

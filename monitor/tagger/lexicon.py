@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from monitor.tagger.datafiles import DATA, Row, read_rows
-from monitor.vocab import EVENT_TYPES
+from monitor.vocab import EVENT_TYPES, IMPACTS
 
 # What each kind of cue says (README.md has the long form).
 CUE_KINDS = {
@@ -98,6 +98,7 @@ class Lexicon:
     flags: dict[str, frozenset[str]]  # cue flag -> the phrases that carry it
     recovered: dict[str, str]  # recovery phrase -> the event it says ended
     irregular: dict[str, tuple[str, ...]]  # lemma -> irregular surface forms
+    impacts: dict[str, tuple[str, ...]]  # impact type -> phrases that report it
 
 
 @lru_cache(maxsize=1)
@@ -107,10 +108,12 @@ def lexicon() -> Lexicon:
 
 
 def read_lexicon(directory: Path = DATA) -> Lexicon:
-    """Read triggers.csv, cues.csv and irregular_forms.csv; raise DataFileError on a bad row."""
+    """Read triggers.csv, cues.csv, irregular_forms.csv and impacts.csv; raise DataFileError on
+    a bad row."""
     triggers = _read_triggers(directory)
     cues, flags, recovered = _read_cues(directory)
-    return Lexicon(triggers, cues, flags, recovered, _read_irregular(directory))
+    irregular = _read_irregular(directory)
+    return Lexicon(triggers, cues, flags, recovered, irregular, _read_impacts(directory))
 
 
 def _check_phrase(row: Row, seen: dict[tuple[str, str], int], group: str) -> str:
@@ -145,6 +148,17 @@ def _read_triggers(directory: Path) -> dict[str, dict[str, float]]:
             raise row.error(f"weight {row['weight']!r} must be a positive number")
         triggers.setdefault(event_type, {})[phrase] = weight
     return triggers
+
+
+def _read_impacts(directory: Path) -> dict[str, tuple[str, ...]]:
+    impacts: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for row in read_rows("impacts.csv", ("impact", "phrase"), directory):
+        impact = row["impact"]
+        if impact not in IMPACTS:
+            raise row.error(f"impact {impact!r} is not one of monitor/vocab.py's IMPACTS")
+        impacts.setdefault(impact, []).append(_check_phrase(row, seen, impact))
+    return {impact: tuple(phrases) for impact, phrases in impacts.items()}
 
 
 def _read_cues(

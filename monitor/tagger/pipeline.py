@@ -371,5 +371,5 @@ def _longest_triggers(found: list[events.Match]) -> list[events.Match]:
         if taken.isdisjoint(range(m.start, m.end)):
             kept.append(m)
             taken.update(range(m.start, m.end))
-    cues = {(m.label, m.start, m.end): m for m in found if m.label.startswith("cue:")}
-    return sorted([*kept, *cues.values()], key=lambda m: (m.start, m.label))
+    others = {(m.label, m.start, m.end): m for m in found if not m.label.startswith("trigger:")}
+    return sorted([*kept, *others.values()], key=lambda m: (m.start, m.label))

@@ -170,6 +170,8 @@ class Context:
         weak_backing = not backed or headline or self.sentence_start(span)
         if caution == "word" and not (cue or listed) and weak_backing:
             return None
+        if caution == "word" and not listed and self._origin_noun_follows(span):
+            return None  # "at Toyota supplier": a brand's company, not the town
         person = headline or self._person_signal(span)
         if caution == "person" and not (cue or backed) and person:
             return None
@@ -185,6 +187,10 @@ class Context:
         if state is not None and self._after_unknown_town(span):
             return state  # "Varnell, Georgia": the American way of writing a town's state
         return found[0]
+
+    def _origin_noun_follows(self, span: Span) -> bool:
+        after = self._after(span)
+        return after is not None and after.i == span.end and after.lower_ in self.words.origin_nouns
 
     def _after_unknown_town(self, span: Span) -> bool:
         doc = self.doc

@@ -89,7 +89,12 @@ def _hit(ctx: Context, span: Span, candidate: Candidate, *, ambiguous: bool) -> 
 
 
 def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
-    """Rank the countries the hits point at, main first.
+    """Rank the countries the hits point at, main first (`country_scores`, `kept_by_rules`)."""
+    return kept_by_rules(country_scores(hits))
+
+
+def country_scores(hits: Sequence[PlaceHit]) -> list[tuple[str, float]]:
+    """Score every country the hits point at, ranked, main first.
 
     Each distinct place counts once for its country: a country, city, port or subdivision 3,
     a demonym 2, a waterway 2 to its primary country (open water such as a sea or gulf: 1) and
@@ -98,8 +103,8 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     characters (past the title and lead) count 0.6 of that. Landmarks after the first distance
     reference ("...; 299 km SSW of Apia, Samoa") count 0.5, and a country qualifying the place
     just before it ("Apia, Samoa") adds nothing to it. Countries known only from weak
-    mentions are dropped when any country scores 2 or more, and otherwise kept only if they
-    score more than half the top score.
+    mentions are dropped by `kept_by_rules` when any country scores 2 or more, and otherwise
+    kept only if they score more than half the top score.
     """
     best: dict[tuple[str, str, str], float] = {}
     first: dict[str, int] = {}
@@ -123,11 +128,15 @@ def affected_countries(hits: Sequence[PlaceHit]) -> list[str]:
     score: dict[str, float] = {}
     for (country, _, _), weight in best.items():
         score[country] = score.get(country, 0.0) + weight
-    ranked = sorted(score, key=lambda c: (-score[c], first[c]))
-    if not ranked:
+    return [(c, score[c]) for c in sorted(score, key=lambda c: (-score[c], first[c]))]
+
+
+def kept_by_rules(scored: Sequence[tuple[str, float]]) -> list[str]:
+    """Keep the countries of `country_scores` that the rules call affected (see above)."""
+    if not scored:
         return []
-    top = score[ranked[0]]
-    return [c for c in ranked if score[c] >= STRONG or (top < STRONG and score[c] > top / 2)]
+    top = scored[0][1]
+    return [c for c, score in scored if score >= STRONG or (top < STRONG and score > top / 2)]
 
 
 def _weights(hit: PlaceHit) -> list[tuple[str, float]]:

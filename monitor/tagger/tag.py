@@ -2,6 +2,7 @@
 
 Evidence offsets (`start`, `end`) are character offsets into `title + "\\n" + body`: the one
 string the tagger reads, so a consumer can rebuild it from the item and slice it.
+`impacts` (what happened to supply, beside the event) are listed for disruptions only.
 `event_type` and `severity` are null for items that are not disruptions (a recovery keeps the
 event type of what ended, with a null severity). Items the cheap first pass settles (no trigger
 anywhere: most news) get no place or material extraction, only the countries their hints give:
@@ -14,16 +15,17 @@ text, `event_hint` over triggers, `severity_hint` (and the feed's `extra`) over 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from monitor.tagger import classify, events, pipeline, severity
+from monitor.tagger import classify, events, pipeline, roles, severity
+from monitor.tagger.impacts import Impact, find_impacts
 from monitor.tagger.materials import find_materials
 from monitor.tagger.places import (
     PlaceHit,
-    affected_countries,
     country_at,
     find_places,
     normalize_country,
@@ -69,7 +71,11 @@ def tag_items(items: Iterable[Any], *, all_places: bool = False) -> Iterator[dic
         yield from _tag_chunk(chunk, all_places=all_places)
 
 
-def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str, Any]]:
+Analysed = tuple[Any, "Prepared | str", Any | None, "list[PlaceHit] | Exception | None"]
+
+
+def analyse_chunk(chunk: tuple[Any, ...], *, all_places: bool = False) -> list[Analysed]:
+    """Return (item, prepared item or its error, doc or None, places or their error) per item."""
     prepared: list[Prepared | str] = []
     for item in chunk:
         try:
@@ -81,15 +87,21 @@ def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str
     docs = _analyse([prepared[i].text for i in wanted])  # type: ignore[union-attr]
     doc_of = dict(zip(wanted, docs, strict=True))
     hits_of = _find_places(prepared, doc_of, all_places=all_places)
-    for i, (item, p) in enumerate(zip(chunk, prepared, strict=True)):
+    return [
+        (item, p, doc_of.get(i), hits_of.get(i))
+        for i, (item, p) in enumerate(zip(chunk, prepared, strict=True))
+    ]
+
+
+def _tag_chunk(chunk: tuple[Any, ...], *, all_places: bool) -> Iterator[dict[str, Any]]:
+    for item, p, doc, hits in analyse_chunk(chunk, all_places=all_places):
         if isinstance(p, str):
             yield error_record(item, p)
             continue
         try:
-            hits = hits_of[i]
             if isinstance(hits, Exception):
                 raise hits
-            yield tag_prepared(p, doc_of.get(i), hits)
+            yield tag_prepared(p, doc, hits)
         except Exception as exc:  # one bad item must not stop the others
             log.exception("tagging item %r failed", p.item.get("id"))
             yield error_record(item, f"tagging failed: {exc}")
@@ -155,7 +167,12 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
     matches = pipeline.find_matches(doc) if doc is not None else []
     triggers = events.resolve(matches)
     cues = [m for m in matches if m.label.startswith("cue:")]
-    countries = hint_countries(item) or affected_countries(hits or [])
+    impacts = find_impacts(matches, triggers)
+    asserted = [(t.match.start_char, t.match.end_char) for t in triggers if t.status == "asserted"]
+    hinted_countries = hint_countries(item)
+    countries = hinted_countries or roles.judge(hits or [], text, p.title_len, asserted)
+    if hits is not None and not hinted_countries:
+        hits = [h for h in hits if _in_countries(h, countries)]
     event_hint = item.get("event_hint") if item.get("event_hint") in EVENT_TYPES else None
     hinted = severity.from_hints(item)
     magnitude = severity.magnitude(item, text) if event_hint == "earthquake" else None
@@ -163,7 +180,9 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         hinted = severity.magnitude_severity(magnitude)
     verdict = classify.decide(
         triggers=triggers, cues=cues, title_len=p.title_len, event_hint=event_hint,
-        has_country=bool(countries), magnitude=magnitude,
+        has_country=bool(countries), magnitude=magnitude, impacts=impacts,
+        asked_from=question_start(text[: p.title_len]),
+        lead_end=pipeline.sentence_around(text, p.title_len + 1, p.title_len + 1)[1],
     )  # fmt: skip
     evidence = [_evidence(m.start_char, m.end_char, text, why) for m, why in verdict.evidence]
     grade = None
@@ -177,6 +196,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "is_disruption": verdict.is_disruption,
         "recovery": verdict.recovery,
         "event_type": verdict.event_type,
+        "impacts": _impacts(impacts, text) if verdict.is_disruption else [],
         "countries": countries,
         "places": _places(hits or []),
         "materials": [] if hits is None else _materials(text),
@@ -184,6 +204,18 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "confidence": verdict.confidence,
         "evidence": evidence,
     }
+
+
+CLAUSE_BREAK = re.compile(r".*(?:[.!?:;|]|\s[-–—]\s)")
+
+
+def question_start(title: str) -> int | None:
+    """Return where a title's closing question starts (after the last clause break), or None."""
+    if not title.rstrip().endswith("?"):
+        return None
+    asked = title.rstrip()[:-1]
+    found = CLAUSE_BREAK.match(asked)
+    return found.end() if found else 0
 
 
 def hint_countries(item: Mapping[str, Any]) -> list[str]:
@@ -200,6 +232,15 @@ def hint_countries(item: Mapping[str, Any]) -> list[str]:
         if code:
             out.append(code)
     return out
+
+
+def _in_countries(hit: PlaceHit, countries: list[str]) -> bool:
+    """Say whether a place can be a site: in a country judged a site, or in none ("Europe").
+    A place in a country named as an actor or background ("reported from New York") is not."""
+    place = hit.place
+    if not place.country and not place.affects:
+        return True
+    return place.country in countries or bool(set(place.affects) & set(countries))
 
 
 def _places(hits: Iterable[PlaceHit]) -> list[dict[str, Any]]:
@@ -221,6 +262,16 @@ def _materials(text: str) -> list[dict[str, Any]]:
             seen.add(hit.name)
             out.append({"name": hit.name, "hs": hit.hs})
     return out
+
+
+def _impacts(impacts: list[Impact], text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": i.type,
+            "evidence": _evidence(i.match.start_char, i.match.end_char, text, "impact"),
+        }
+        for i in impacts
+    ]
 
 
 def _evidence(start: int, end: int, text: str, why: str) -> dict[str, Any]:

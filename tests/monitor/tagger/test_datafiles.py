@@ -21,10 +21,10 @@ from monitor.tagger.datafiles import (
     read_word_lists,
 )
 from monitor.tagger.gazetteer import COLUMNS, _coordinate, _country, fold, gazetteer, tokens
-from monitor.tagger.lexicon import CUE_KINDS, read_lexicon
+from monitor.tagger.lexicon import CUE_KINDS, parse_phrase, read_lexicon
 from monitor.tagger.materials import read_material_words
 from monitor.tagger.place_words import read_place_words
-from monitor.vocab import EVENT_TYPES
+from monitor.vocab import EVENT_TYPES, IMPACTS
 
 
 def write(directory: Path, name: str, text: str) -> str:
@@ -118,7 +118,7 @@ def with_row(tmp_path: Path, name: str, line: str, *others: str) -> int:
     return text.count("\n") + 1
 
 
-LEXICON = ("triggers.csv", "cues.csv", "irregular_forms.csv")
+LEXICON = ("triggers.csv", "cues.csv", "irregular_forms.csv", "impacts.csv")
 
 
 @pytest.mark.parametrize(
@@ -139,6 +139,17 @@ LEXICON = ("triggers.csv", "cues.csv", "irregular_forms.csv")
         ("cues.csv", "impact;grind;;strike", "only a recovery cue names the event_type"),
         ("cues.csv", "recovery;reboot;;outage", "event_type 'outage' is not an event type"),
         ("cues.csv", "neg_before;rule out;;", "'rule out' is already under neg_before"),
+        ("impacts.csv", "port_shut;port ~ close/V", "impact 'port_shut' is not one of"),
+        (
+            "impacts.csv",
+            "port_closure;port closure",
+            "'port closure' is already under port_closure",
+        ),
+        (
+            "impacts.csv",
+            "port_closure;Port ~ shut",
+            "phrase 'Port ~ shut': 'Port' is not a lower-case",
+        ),
         ("irregular_forms.csv", "sink;sank", "'sank' is already a form of 'sink' \\(line \\d+\\)"),
         ("irregular_forms.csv", "Sink;sonk", "lemma and form are lower-case words"),
     ],
@@ -163,6 +174,8 @@ CHECKED = {
     "triggers.csv",
     "cues.csv",
     "irregular_forms.csv",
+    "impacts.csv",
+    "country_roles.csv",
     "material_words.csv",
     "place_words.csv",
     "countries.csv",
@@ -201,6 +214,25 @@ def test_the_event_lexicon_covers_every_event_type_and_cue_kind() -> None:
     assert set(lex.recovered) <= set(lex.cues["recovery"])
     assert set(lex.recovered.values()) <= set(EVENT_TYPES)
     assert sum(map(len, lex.triggers.values())) + sum(map(len, lex.cues.values())) > 800
+    assert set(lex.impacts) == set(IMPACTS)
+
+
+def test_impact_words_leave_the_other_phrases_forms_alone() -> None:
+    """A word joins the matcher's vocabulary as written, so "closed" in an impact phrase would
+    stop "closed" reading as "close" everywhere: impact phrases are written in lemmas."""
+    lex = read_lexicon()
+    others = {
+        w for phrases in lex.triggers.values() for p in phrases for w in parse_phrase(p).words
+    }
+    others |= {w for phrases in lex.cues.values() for p in phrases for w in parse_phrase(p).words}
+    forms = {f for forms in lex.irregular.values() for f in forms}
+    for phrases in lex.impacts.values():
+        for phrase in phrases:
+            for word in parse_phrase(phrase).words:
+                stems = {word[: -len(s)] + e for s in ("ies", "es", "s", "ing", "ed", "d")
+                         if word.endswith(s) for e in ("", "e", "y")}  # fmt: skip
+                assert word in others or not (stems & others), (phrase, word)
+                assert word not in forms, (phrase, word)
 
 
 # Words that are more than one token, so they never match a token today (fixing them would

@@ -5,8 +5,8 @@ import pytest
 from monitor.tagger import pipeline
 from monitor.tagger.tag import tag_items
 
-KEYS = {"id", "is_disruption", "recovery", "event_type", "countries", "places", "materials",
-        "severity", "confidence", "evidence"}  # fmt: skip
+KEYS = {"id", "is_disruption", "recovery", "event_type", "impacts", "countries", "places",
+        "materials", "severity", "confidence", "evidence"}  # fmt: skip
 STRIKE = {
     "id": "antwerp",
     "title": "Dockworkers strike halts Antwerp container terminals",
@@ -29,6 +29,57 @@ def test_output_follows_the_contract(strike: dict) -> None:
     assert 0 < strike["confidence"] <= 1
     place_keys = {"name", "country", "kind", "locode", "lat", "lon"}
     assert strike["places"] and all(set(p) == place_keys for p in strike["places"])
+
+
+def test_impacts_name_what_happened_to_supply_beside_the_cause(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = "Container terminals suspended operations and flights were cancelled."
+    item = {"id": "ningbo", "title": "Typhoon closes Ningbo port", "body": body}
+    out = next(tag_items([item]))
+    assert out["event_type"] == "storm"
+    assert [i["type"] for i in out["impacts"]] == ["port_closure", "transport_suspension"]
+    text = item["title"] + "\n" + item["body"]
+    for i in out["impacts"]:
+        assert set(i) == {"type", "evidence"} and set(i["evidence"]) == {
+            "text",
+            "start",
+            "end",
+            "why",
+        }
+        assert text[i["evidence"]["start"] : i["evidence"]["end"]] == i["evidence"]["text"]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {
+            "id": "hedged",
+            "title": "Floods swamp Assam tea estates",
+            "body": "Officials said the rain could close the port of Kolkata.",
+        },
+        {
+            "id": "none",
+            "title": "Cocoa futures rise",
+            "body": "Traders watch the port closure talks.",
+        },
+    ],
+)
+def test_impacts_are_asserted_and_only_for_disruptions(nlp, item: dict) -> None:  # type: ignore[no-untyped-def]
+    out = next(tag_items([item]))
+    assert out["impacts"] == [], out
+
+
+def test_an_impact_alone_in_the_title_reports_a_disruption(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "river", "title": "Lower Mississippi River closed after barge breakaway"}
+    out = next(tag_items([item]))
+    assert (out["is_disruption"], out["event_type"]) == (True, "route_blockage")
+    assert [i["type"] for i in out["impacts"]] == ["route_blockage"]
+
+
+def test_an_impact_inside_a_hedged_trigger_is_no_impact(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "vote", "title": "Port workers vote to strike at Fremantle",
+            "body": "The union said talks had stalled."}  # fmt: skip
+    out = next(tag_items([item]))
+    assert not out["is_disruption"] and out["impacts"] == []
 
 
 def test_evidence_offsets_index_title_newline_body(strike: dict) -> None:
@@ -93,6 +144,12 @@ def test_cascade_skips_the_statistical_pass_for_plain_news(nlp, monkeypatch) -> 
         ("Port strike in Chile is over", "Dockworkers agreed a deal.", "strike"),
         ("Union halts strike at Australian LNG plant", "Work resumed.", "strike"),
         ("India permits rice exports again", "Shipments may leave.", "export_restriction"),
+        (
+            "Vessel traffic continues as fog clears in Houston",
+            "Fog blocked all traffic.",
+            "extreme_weather",
+        ),
+        ("Rail traffic in Germany back on track after strike", "", "strike"),
     ],
 )
 def test_recoveries_win_over_the_disruption_words(
@@ -107,6 +164,51 @@ def test_missiles_on_ships_are_attacks_at_sea_placed_in_the_waters(nlp) -> None:
             "body": "The vessel was struck off Yemen."}  # fmt: skip
     out = next(tag_items([item]))
     assert out["event_type"] == "piracy_attack" and out["countries"] == ["YE"]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "disruption", "recovery"),
+    [
+        (
+            "Major power outage hits Spain and Portugal",
+            "Power has been largely restored across Spain, following a blackout.",
+            False,
+            True,
+        ),
+        (
+            "Cyclone Gabrielle hits New Zealand's North Island",
+            "Ports closed on Sunday, operations expected to resume on Wednesday.",
+            True,
+            False,
+        ),
+        (
+            "Port operational updates",
+            "Melbourne: While vessel operations at the port resume normally, terminal IT outages "
+            "have impacted container trucking.",
+            True,
+            False,
+        ),
+        (
+            "Arabica futures fall as Brazil harvest advances",
+            "Good weather in Colombia eased concerns about supply.",
+            False,
+            False,
+        ),
+    ],
+)
+def test_a_recovery_in_the_lead_is_the_news_unless_hedged_or_followed(
+    nlp, title: str, body: str, disruption: bool, recovery: bool
+) -> None:  # type: ignore[no-untyped-def]
+    out = next(tag_items([{"id": "lead", "title": title, "body": body}]))
+    assert (out["is_disruption"], out["recovery"]) == (disruption, recovery)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Port congestion likely at Chittagong during Eid", "Port strike to knock exports?"],
+)
+def test_likely_and_asked_disruptions_are_not_reported(nlp, title: str) -> None:  # type: ignore[no-untyped-def]
+    assert next(tag_items([{"id": "t", "title": title}]))["is_disruption"] is False
 
 
 def test_threats_with_conditions_are_not_disruptions(nlp) -> None:  # type: ignore[no-untyped-def]

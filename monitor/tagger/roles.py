@@ -1,0 +1,202 @@
+"""Judge each country a text names by its role: the site of the event, or an actor, market or
+background ("US Navy", "Iranian-backed", "buyers in Japan").
+
+Every country the gazetteer's hits point at is a candidate; `features` describes its mentions
+(in the title, in a trigger's sentence, after "in/at/off/near", followed by an actor noun, how
+often, how early, and the rules' own score and verdict), and a logistic model with the weights
+in data/country_roles.csv keeps those it calls the site. `monitor/tagger/training.py` fits the
+weights on the labelled dev set with cross-validation grouped by publisher.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from monitor.tagger.datafiles import DATA, DataFileError, read_rows
+from monitor.tagger.pipeline import sentence_around
+from monitor.tagger.place_context import PlaceHit
+from monitor.tagger.places import LEAD, STRONG, country_scores, kept_by_rules
+
+FEATURES = (
+    "bias",  # always 1
+    "rules_keep",  # the rules (places.kept_by_rules) keep it
+    "rules_top",  # the rules rank it first
+    "score",  # the rules' score, in units of a strong mention, at most 3
+    "share",  # the rules' score over the top score
+    "title",  # named in the title (not as an origin)
+    "trigger_sentence",  # named in the sentence of an asserted event trigger
+    "attached",  # right after in/at/off/near/across ("strike at ports in Chile")
+    "attached_trigger",  # both of the above in one mention
+    "listed",  # in a list with another country's place ("in Antwerp and Rotterdam, Peru")
+    "actor",  # right before an actor or market noun ("US Navy", "Iranian-backed")
+    "origin_only",  # every mention is an origin, a route or a landmark
+    "demonym_only",  # every mention is a demonym ("Ivorian farmers")
+    "specific",  # a port, city, subdivision or waterway of it is named
+    "mentions",  # log(1 + mentions)
+    "first",  # the first country named
+    "late_only",  # every mention is past the lead
+    "others",  # log(1 + other candidates)
+)
+# A candidate the model gives at least this probability is kept. Chosen by grouped CV on the
+# prose dev set for alert F1 (0.3: alert P 0.668, R 0.779; 0.5: 0.684, 0.719).
+THRESHOLD = 0.3
+ATTACH = re.compile(
+    r"\b(?:in|at|off|near|across|outside|inside|into|throughout)\s+(?:the\s+)?$", re.I
+)
+ACTOR = re.compile(
+    r"^(?:'s|’s)?[\s-]*(?:navy|naval|military|army|forces|troops|government|officials?|"
+    r"president|minister|ministry|authorities|embassy|backed|led|sanctions?|regulators?|"
+    r"buyers?|importers?|traders?|markets?|consumers?|economy|lawmakers|administration|"
+    r"state\s+media|envoy|diplomats?|companies|firms?|investors|stocks?|shares?|dollar|"
+    r"central\s+bank|treasury|commerce|customs|coast\s+guard)\b",
+    re.I,
+)
+SPECIFIC = ("port", "city", "subdivision", "waterway", "region")
+LIST_GAP = re.compile(r"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A country named in a text, with what its mentions say (`FEATURES`, in order)."""
+
+    country: str
+    features: tuple[float, ...]
+
+
+def candidates(
+    hits: Sequence[PlaceHit], text: str, title_len: int, triggers: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    """Describe every country the hits point at, main first; `triggers` are the character
+    spans of the asserted event triggers."""
+    scored = country_scores(hits)
+    if not scored:
+        return []
+    kept, top = set(kept_by_rules(scored)), scored[0][1]
+    sentences = [sentence_around(text, a, b) for a, b in triggers]
+    mentions = _mentions_by_country(hits)
+    listed, attached = _lists(hits, text)
+    order = sorted(mentions, key=lambda c: mentions[c][0].start)
+    out = []
+    for rank, (country, score) in enumerate(scored):
+        own = mentions.get(country, [])
+        out.append(Candidate(country, _features(
+            own, text, title_len, sentences, rank=rank, kept=country in kept, score=score,
+            top=top, first=bool(order) and order[0] == country, count=len(scored),
+            listed=listed, attached=attached,
+        )))  # fmt: skip
+    return out
+
+
+def _lists(hits: Sequence[PlaceHit], text: str) -> tuple[set[int], set[int]]:
+    """Return the starts of hits in a list of places, and of hits attached to the event by
+    in/at/off/near, directly or as a later member of such a list ("in Egypt, Italy and ...")."""
+    listed: set[int] = set()
+    attached: set[int] = set()
+    prev: PlaceHit | None = None
+    for hit in sorted(hits, key=lambda h: h.start):
+        if ATTACH.search(text[max(0, hit.start - 20) : hit.start]):
+            attached.add(hit.start)
+        if prev is not None and LIST_GAP.match(text[prev.end : hit.start]):
+            listed.update((prev.start, hit.start))
+            if prev.start in attached:
+                attached.add(hit.start)
+        prev = hit
+    return listed, attached
+
+
+def _mentions_by_country(hits: Sequence[PlaceHit]) -> dict[str, list[PlaceHit]]:
+    out: dict[str, list[PlaceHit]] = {}
+    for hit in sorted(hits, key=lambda h: h.start):
+        country = hit.place.country or (hit.place.affects[0] if hit.place.affects else None)
+        for code in {country, *hit.place.affects} - {None}:
+            out.setdefault(code, []).append(hit)  # type: ignore[arg-type]
+    return out
+
+
+def _features(
+    own: list[PlaceHit],
+    text: str,
+    title_len: int,
+    sentences: list[tuple[int, int]],
+    *,
+    rank: int,
+    kept: bool,
+    score: float,
+    top: float,
+    first: bool,
+    count: int,
+    listed: set[int],
+    attached: set[int],
+) -> tuple[float, ...]:
+    located = [h for h in own if h.role in ("place", "demonym")]
+    attached_here = [h for h in located if h.start in attached]
+    in_sentence = [h for h in located if any(a <= h.start < b for a, b in sentences)]
+    values = {
+        "bias": 1.0,
+        "rules_keep": float(kept),
+        "rules_top": float(rank == 0),
+        "score": min(score / STRONG, 3.0),
+        "share": score / top if top else 0.0,
+        "title": float(any(h.start < title_len for h in located)),
+        "trigger_sentence": float(bool(in_sentence)),
+        "attached": float(bool(attached_here)),
+        "attached_trigger": float(any(h in in_sentence for h in attached_here)),
+        "listed": float(any(h.start in listed for h in located)),
+        "actor": float(any(ACTOR.search(text[h.end : h.end + 25]) for h in own)),
+        "origin_only": float(bool(own) and not located),
+        "demonym_only": float(bool(own) and all(h.role == "demonym" for h in own)),
+        "specific": float(any(h.place.kind in SPECIFIC for h in own)),
+        "mentions": math.log1p(len(own)),
+        "first": float(first),
+        "late_only": float(bool(own) and all(h.start >= LEAD for h in own)),
+        "others": math.log1p(count - 1),
+    }
+    return tuple(values[name] for name in FEATURES)
+
+
+def probability(features: Sequence[float], weights: Sequence[float]) -> float:
+    """Return the model's probability that a candidate is a site of the event."""
+    z = sum(f * w for f, w in zip(features, weights, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def judge(
+    hits: Sequence[PlaceHit], text: str, title_len: int, triggers: Sequence[tuple[int, int]]
+) -> list[str]:
+    """Return the countries the model calls sites of the event, main first (the rules' verdict
+    when there are no weights)."""
+    weights = country_weights()
+    if weights is None:
+        return kept_by_rules(country_scores(hits))
+    return [
+        c.country
+        for c in candidates(hits, text, title_len, triggers)
+        if probability(c.features, weights) >= THRESHOLD
+    ]
+
+
+WEIGHTS_FILE = "country_roles.csv"
+
+
+@lru_cache(maxsize=1)
+def country_weights(directory: Path = DATA) -> tuple[float, ...] | None:
+    """Read data/country_roles.csv (`feature;weight`, one row per FEATURES name), or None."""
+    if not (directory / WEIGHTS_FILE).exists():
+        return None
+    weights: dict[str, float] = {}
+    for row in read_rows(WEIGHTS_FILE, ("feature", "weight"), directory):
+        if row["feature"] not in FEATURES or row["feature"] in weights:
+            raise row.error(f"feature {row['feature']!r} is unknown or repeated")
+        try:
+            weights[row["feature"]] = float(row["weight"])
+        except ValueError:
+            raise row.error(f"weight {row['weight']!r} is not a number") from None
+    missing = [f for f in FEATURES if f not in weights]
+    if missing:
+        raise DataFileError(f"{WEIGHTS_FILE}: no weight for {', '.join(missing)}")
+    return tuple(weights[f] for f in FEATURES)
