@@ -9,6 +9,7 @@ from monitor import __version__
 from monitor.api import (
     alerts,
     buyers,
+    deliveries,
     docs,
     errors,
     feeds,
@@ -24,7 +25,9 @@ from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
-ROUTERS = (health, metrics, me, feeds, buyers, alerts, incidents, suggestions, suppliers)
+ROUTERS = (
+    health, metrics, me, feeds, buyers, alerts, deliveries, incidents, suggestions, suppliers,
+)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

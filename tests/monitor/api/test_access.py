@@ -66,14 +66,17 @@ def test_every_path_but_health_and_metrics_needs_a_key(world: World) -> None:
 @pytest.mark.parametrize(
     ("who", "allowed"),
     [
-        ("admin", {"feeds", "buyers", "alerts", "incidents", "suppliers", "suggestions"}),
-        ("operator", {"feeds", "incidents", "suppliers", "suggestions"}),
+        (
+            "admin",
+            {"feeds", "buyers", "alerts", "deliveries", "incidents", "suppliers", "suggestions"},
+        ),
+        ("operator", {"feeds", "deliveries", "incidents", "suppliers", "suggestions"}),
         ("viewer", {"incidents", "suppliers", "suggestions"}),
-        ("a", {"alerts", "incidents", "suppliers", "suggestions"}),
+        ("a", {"alerts", "deliveries", "incidents", "suppliers", "suggestions"}),
     ],
 )
 def test_roles_reach_only_their_lists(world: World, who: str, allowed: set[str]) -> None:
-    for name in ("feeds", "buyers", "alerts", "incidents", "suppliers"):
+    for name in ("feeds", "buyers", "alerts", "deliveries", "incidents", "suppliers"):
         answer = world.client.get(f"/api/v1/{name}", headers=world.as_(who))
         assert answer.status_code == (200 if name in allowed else 403), (who, name, answer.text)
     answer = world.client.get("/api/v1/suggestions?material=cocoa", headers=world.as_(who))
