@@ -20,6 +20,7 @@ from monitor.api import (
     suggestions,
     suppliers,
 )
+from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.apikeys import Verifier
 from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
         )  # fmt: skip
     api.add_middleware(metrics.MetricsMiddleware, metrics=api.state.metrics)
+    api.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer gets the headers
     docs.install(api)
     mount_dashboard(api)  # pages and assets, each with the dashboard's security headers
     return api
