@@ -126,6 +126,7 @@ class ApiSettings(BaseModel):
     )
     page_max: int = 500  # the largest `limit` a list accepts
     import_max_bytes: int = 20 * 1024 * 1024  # a supplier import body larger than this: 413
+    max_body_bytes: int = 1024 * 1024  # any other request body larger than this: 413, unread
     stream_poll_s: float = 1.0  # how often GET /alerts/stream looks for new alerts
     stream_heartbeat_s: float = 15.0  # a comment line this often keeps proxies from closing
 

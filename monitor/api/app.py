@@ -20,6 +20,7 @@ from monitor.api import (
     suggestions,
     suppliers,
 )
+from monitor.api.bodies import BodyGuardMiddleware
 from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.apikeys import Verifier
 from monitor.dashboard import mount_dashboard
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
+    api.add_middleware(BodyGuardMiddleware, settings=settings)  # inside CORS: preflights pass
     if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_API_CORS_ORIGINS)
         api.add_middleware(
             CORSMiddleware, allow_origins=settings.api.cors_origins,
