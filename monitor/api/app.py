@@ -22,6 +22,7 @@ from monitor.api import (
 )
 from monitor.api.bodies import BodyGuardMiddleware
 from monitor.api.headers import SecurityHeadersMiddleware
+from monitor.api.strictbody import StrictJsonMiddleware
 from monitor.apikeys import Verifier
 from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
+    api.add_middleware(StrictJsonMiddleware)  # inside the guard: it reads only what may be read
     api.add_middleware(BodyGuardMiddleware, settings=settings)  # inside CORS: preflights pass
     if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_API_CORS_ORIGINS)
         api.add_middleware(

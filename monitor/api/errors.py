@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -33,10 +37,52 @@ def responses(*codes: int) -> dict[int | str, dict[str, object]]:
 
 
 AUTH = responses(401, 403)
+EXCERPT = 80  # characters of a refused input echoed back: enough to spot it, never the bulk
+MESSAGE = 300
+
+
+def safe_text(text: str, limit: int) -> str:
+    """Return `text` cut to `limit` characters, lone surrogates written as escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def excerpt(value: Any) -> Any:
+    """Return a short stand-in for an input value that JSON can always carry."""
+    if value is None or isinstance(value, bool) or (isinstance(value, int) and abs(value) < 2**53):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple | dict):
+        value = json.dumps(value, default=str)[: EXCERPT + 1]  # ASCII: escapes surrogates
+    return safe_text(str(value), EXCERPT)
+
+
+def validation_detail(errors: Any) -> list[dict[str, Any]]:
+    """Return pydantic's errors with every echoed value short and encodable."""
+    detail = []
+    for error in errors:
+        entry: dict[str, Any] = {
+            "type": safe_text(str(error.get("type", "value_error")), 64),
+            "loc": [p if isinstance(p, int) else safe_text(str(p), 64) for p in error["loc"]],
+            "msg": safe_text(str(error.get("msg", "")), MESSAGE),
+        }
+        if "input" in error:
+            entry["input"] = excerpt(error["input"])
+        if error.get("ctx"):
+            entry["ctx"] = {safe_text(str(k), 64): excerpt(v) for k, v in error["ctx"].items()}
+        detail.append(entry)
+    return detail
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn service errors into JSON answers."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes each input whole, and fails (a 500) on one it cannot
+        # encode: NaN, a lone surrogate. This one never echoes more than an excerpt.
+        return JSONResponse({"detail": validation_detail(exc.errors())}, status_code=422)
 
     @app.exception_handler(NotFound)
     async def _not_found(_r: Request, exc: NotFound) -> JSONResponse:
@@ -48,7 +94,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def _invalid(_r: Request, exc: InvalidInput) -> JSONResponse:
-        detail = [{"loc": [exc.field], "msg": str(exc), "type": "value_error"}]
+        detail = [{"loc": [exc.field], "msg": safe_text(str(exc), MESSAGE), "type": "value_error"}]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(MonitorError)

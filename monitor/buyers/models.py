@@ -4,10 +4,10 @@ buyer depends on: materials, places, lanes, and from which severity)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from monitor.columns import json_list, utcnow
@@ -55,6 +55,16 @@ class BuyerCreated(BuyerPublic):
 
 
 Severity = Literal["low", "medium", "high", "critical"]
+# Every list and string a watch takes is bounded: far above any real watch, far below harm.
+Material = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Country = Annotated[str, StringConstraints(min_length=1, max_length=60)]  # a code or a name
+Subdivision = Annotated[str, StringConstraints(min_length=1, max_length=12)]
+Lane = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+MAX_MATERIALS = 100
+MAX_COUNTRIES = 250
+MAX_SUBDIVISIONS = 500
+MAX_SITES = 500
+MAX_LANES = 200
 
 
 class Site(BaseModel):
@@ -72,11 +82,19 @@ class WatchFields(SQLModel):
     """The fields a client sends (create) and reads back (public)."""
 
     name: str = Field(default="", max_length=200)
-    materials: list[str] = Field(default_factory=list, description="material ids (DESIGN vocab)")
-    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
-    subdivisions: list[str] = Field(default_factory=list, description="ISO 3166-2")
-    sites: list[Site] = Field(default_factory=list)
-    lanes: list[str] = Field(default_factory=list, description="UN/LOCODE or waterway name")
+    materials: list[Material] = Field(
+        default_factory=list, max_length=MAX_MATERIALS, description="material ids (DESIGN vocab)"
+    )
+    countries: list[Country] = Field(
+        default_factory=list, max_length=MAX_COUNTRIES, description="ISO 3166-1 alpha-2"
+    )
+    subdivisions: list[Subdivision] = Field(
+        default_factory=list, max_length=MAX_SUBDIVISIONS, description="ISO 3166-2"
+    )
+    sites: list[Site] = Field(default_factory=list, max_length=MAX_SITES)
+    lanes: list[Lane] = Field(
+        default_factory=list, max_length=MAX_LANES, description="UN/LOCODE, port or waterway"
+    )
     min_severity: Severity = "medium"
 
 
@@ -102,11 +120,11 @@ class WatchCreate(WatchFields):
 
 class WatchUpdate(SQLModel):
     name: str | None = Field(default=None, max_length=200)
-    materials: list[str] | None = None
-    countries: list[str] | None = None
-    subdivisions: list[str] | None = None
-    sites: list[Site] | None = None
-    lanes: list[str] | None = None
+    materials: list[Material] | None = Field(default=None, max_length=MAX_MATERIALS)
+    countries: list[Country] | None = Field(default=None, max_length=MAX_COUNTRIES)
+    subdivisions: list[Subdivision] | None = Field(default=None, max_length=MAX_SUBDIVISIONS)
+    sites: list[Site] | None = Field(default=None, max_length=MAX_SITES)
+    lanes: list[Lane] | None = Field(default=None, max_length=MAX_LANES)
     min_severity: Severity | None = None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from monitor.buyers import contacts
+from monitor.buyers import contacts, lanes
 from monitor.buyers.models import (
     Buyer,
     BuyerCreate,
@@ -123,7 +123,11 @@ def _clean_watch(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("subdivisions", f"not ISO 3166-2 (e.g. GH-AH): {bad[0]!r}")
         out["subdivisions"] = list(dict.fromkeys(subs))
     if out.get("lanes") is not None:
-        out["lanes"] = [lane.strip() for lane in out["lanes"] if lane.strip()]
+        try:
+            names = [lanes.lane(v) for v in out["lanes"] if v.strip()]
+        except ValueError as exc:
+            raise InvalidInput("lanes", str(exc)) from None
+        out["lanes"] = list(dict.fromkeys(names))
     if out.get("sites") is not None:
         out["sites"] = [s.model_dump() if hasattr(s, "model_dump") else s for s in out["sites"]]
     return out

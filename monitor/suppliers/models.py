@@ -23,6 +23,12 @@ from monitor.suppliers.vocab import (
 
 SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 BuyerId = Annotated[int, PydanticField(ge=1, le=2**31 - 1)]  # ids are 32-bit in PostgreSQL
+# Lists are bounded like every input: far above a real supplier, far below harm.
+Material = Annotated[str, PydanticField(min_length=1, max_length=100)]
+Certification = Annotated[str, PydanticField(min_length=1, max_length=100)]
+MAX_MATERIALS = 100
+MAX_CERTIFICATIONS = 50
+MAX_BUYERS = 1000
 
 
 class SupplierBase(SQLModel):
@@ -91,12 +97,21 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _bounded(value: Any, most: int, what: str) -> list[Any]:
+    # Counted before each item is looked up, so a huge list costs nothing.
+    items = split_list(value)
+    if len(items) > most:
+        raise ValueError(f"at most {most} {what}, not {len(items)}")
+    return items
+
+
 def _materials(value: Any) -> list[str]:
-    return _unique([material_name(v) for v in split_list(value)])
+    return _unique([material_name(v) for v in _bounded(value, MAX_MATERIALS, "materials")])
 
 
 def _certifications(value: Any) -> list[str]:
-    return _unique([canonical_certification(v) for v in split_list(value)])
+    items = _bounded(value, MAX_CERTIFICATIONS, "certifications")
+    return _unique([canonical_certification(v) for v in items])
 
 
 def _country(value: Any) -> Any:
@@ -114,9 +129,13 @@ def _size_class(value: Any) -> Any:
 class SupplierCreate(SupplierBase):
     """A supplier as a file, the API or the demo generator hands it in."""
 
-    materials: list[str] = Field(min_length=1, description="canonical names or HS headings")
-    certifications: list[str] = Field(default_factory=list)
-    buyer_ids: list[BuyerId] = Field(default_factory=list, description="buyers buying here")
+    materials: list[Material] = Field(
+        min_length=1, max_length=MAX_MATERIALS, description="canonical names or HS headings"
+    )
+    certifications: list[Certification] = Field(default_factory=list, max_length=MAX_CERTIFICATIONS)
+    buyer_ids: list[BuyerId] = Field(
+        default_factory=list, max_length=MAX_BUYERS, description="buyers buying here"
+    )
 
     @field_validator("name")
     @classmethod
@@ -170,9 +189,9 @@ class SupplierUpdate(SQLModel):
     size_class: str | None = Field(default=None, max_length=8)
     contact: str | None = Field(default=None, max_length=300)
     notes: str | None = Field(default=None, max_length=4000)
-    materials: list[str] | None = None
-    certifications: list[str] | None = None
-    buyer_ids: list[BuyerId] | None = None
+    materials: list[Material] | None = Field(default=None, max_length=MAX_MATERIALS)
+    certifications: list[Certification] | None = Field(default=None, max_length=MAX_CERTIFICATIONS)
+    buyer_ids: list[BuyerId] | None = Field(default=None, max_length=MAX_BUYERS)
 
     _v_country = field_validator("country", mode="before")(_country)
     _v_size = field_validator("size_class", mode="before")(_size_class)
