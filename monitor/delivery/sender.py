@@ -237,6 +237,9 @@ async def _claim_logged(settings: Settings, limit: int) -> list[Job]:
     except SQLAlchemyError as exc:
         log.warning("cannot read due deliveries (will retry): %s", str(exc).splitlines()[0])
         return []
+    except Exception:  # a row the code cannot read must not end the loop for everyone
+        log.exception("cannot read due deliveries (will retry)")
+        return []
 
 
 async def _attempt_logged(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -82,3 +83,31 @@ def test_an_unexpected_error_fails_one_delivery_and_retries_are_bounded(
     assert (email.status, email.attempts) == ("gave_up", 2)
     assert email.last_error == "internal error: RuntimeError: surprise"
     assert deliver_due(settings) == {}
+
+
+async def test_the_send_loop_outlives_an_unexpected_error_while_claiming(
+    local: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from monitor.delivery import sender
+
+    calls = 0
+    real = sender.claim
+
+    def flaky(*args: Any, **kwargs: Any) -> list[sender.Job]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("surprise")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sender, "claim", flaky)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(run_deliveries(local.updated(delivery_poll_s=0.05), stop))
+    for _ in range(300):
+        if calls > 1:
+            break
+        await asyncio.sleep(0.05)
+    assert not loop.done() and calls > 1
+    stop.set()
+    await asyncio.wait_for(loop, 30)
+    assert "cannot read due deliveries (will retry)" in caplog.text
