@@ -83,3 +83,24 @@ class Noise(SQLModel):
 
     feeds: list[FeedHealth]
     watches: list[WatchNoise]
+
+
+class CatalogueEntry(SQLModel):
+    """One feed of the curated catalogue (monitor/feeds/data/catalogue.toml)."""
+
+    group: str = Field(min_length=1, max_length=40, regex=r"^[a-z][a-z0-9-]*$")
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(max_length=2048)
+    kind: str = Field(max_length=32, description="the connector kind that parses it")
+    topics: list[str] = Field(min_length=1, max_length=20)
+    regions: list[str] = Field(min_length=1, max_length=20)
+    cadence_s: int = Field(ge=60, le=7 * 86400, description="how often it is expected to publish")
+    licence: str = Field(min_length=1, max_length=300, description="licence or terms of use")
+    checked: bool = Field(description="fetched and parsed from the live address by the curator")
+
+
+class CatalogueAdded(SQLModel):
+    """What adding catalogue feeds did: the feeds added, and those already registered."""
+
+    added: list[CatalogueEntry]
+    already: int = Field(description="entries whose URL was registered already (left alone)")

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from connectors.base import Item
 from connectors.check import check_url
 from connectors.dedup import SeenIndex
+from connectors.netguard import Allowlist, literal_refusal
 from connectors.redact import redact_url
 from monitor.alerts import service as alerts_service
 from monitor.buyers import service as buyers
@@ -48,6 +49,18 @@ def valid_url(url: str) -> str:
         shown = redact_url(url)
         raise InvalidInput("url", f"not a feed URL: {shown!r}; give an http(s):// address")
     return url.strip()
+
+
+def guard_url(url: str, *, settings: Settings) -> str:
+    """Return `url` checked as `valid_url` does, refusing private addresses given literally."""
+    url = valid_url(url)
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allow = Allowlist(settings.fetch.allow_private_hosts)
+    reason = literal_refusal(parts.hostname or "", port, allow)
+    if reason:
+        raise InvalidInput("url", f"refusing {redact_url(url)}: {reason}")
+    return url
 
 
 def valid_kind(kind: str | None) -> str | None:
