@@ -40,6 +40,9 @@ def create() -> typer.Typer:
         ("parse", parse_file),
     ):
         group.command(name)(command)
+    from monitor.cli import catalogue  # it builds on this module's session helper
+
+    group.add_typer(catalogue.create(), name="catalogue")
     return group
 
 

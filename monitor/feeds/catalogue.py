@@ -35,7 +35,8 @@ def select_entries(*, group: str | None = None, everything: bool = False) -> lis
     if everything:
         return list(entries())
     if group is None:
-        raise InvalidInput("group", "give a group or all; groups: " + ", ".join(groups()))
+        known = ", ".join(groups())
+        raise InvalidInput("group", f"give a group (--group G) or all (--all); groups: {known}")
     chosen = [entry for entry in entries() if entry.group == group]
     if not chosen:
         raise InvalidInput("group", f"no catalogue group {group!r}; groups: {', '.join(groups())}")

@@ -83,3 +83,22 @@ def test_cli_once_polls_into_the_health_record(
 def test_cli_refuses_a_bad_shard(cli: CliRunner) -> None:
     out = cli.invoke(app, ["connectors", "run", "--shard", "3/2"])
     assert out.exit_code != 0 and "need 0 <= i < n" in str(out.exception)
+
+
+def test_cli_catalogue_lists_and_adds_a_group_once(cli: CliRunner) -> None:
+    from monitor.feeds import catalogue
+
+    listed = cli.invoke(app, ["feeds", "catalogue", "list", "--group", "hazards"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.startswith("hazards:\n") and "not checked from here" in listed.output
+    assert "https://www.gdacs.org/xml/rss.xml" in listed.output and "maritime:" not in listed.output
+    added = cli.invoke(app, ["feeds", "catalogue", "add", "--group", "canals"])
+    canals = catalogue.select_entries(group="canals")
+    assert added.exit_code == 0 and f"{len(canals)} added, 0 already registered" in added.output
+    again = cli.invoke(app, ["feeds", "catalogue", "add", "--group", "canals"]).output
+    assert f"0 added, {len(canals)} already registered" in again
+    assert canals[0].url in cli.invoke(app, ["feeds", "list"]).output
+    refused = cli.invoke(app, ["feeds", "catalogue", "add"])
+    assert refused.exit_code == 1 and "give a group (--group G) or all (--all)" in str(
+        refused.exception
+    )
