@@ -60,7 +60,11 @@ def add_entries(
             continue
         feeds.guard_url(entry.url, settings=settings)
         data = FeedCreate(
-            url=entry.url, kind=entry.kind, name=entry.name, interval_s=interval_for(entry)
+            url=entry.url,
+            kind=entry.kind,
+            name=entry.name,
+            interval_s=interval_for(entry),
+            tags=[entry.group],
         )
         feeds.add_feed(session=session, data=data)
         known.add(entry.url)

@@ -102,3 +102,27 @@ def test_cli_catalogue_lists_and_adds_a_group_once(cli: CliRunner) -> None:
     assert refused.exit_code == 1 and "give a group (--group G) or all (--all)" in str(
         refused.exception
     )
+
+
+def test_cli_import_list_tags_and_export(cli: CliRunner, tmp_path) -> None:
+    from tests.connectors.conftest import FIXTURES
+
+    imported = cli.invoke(app, ["feeds", "import", str(FIXTURES / "opml/freshrss.opml.xml")])
+    assert imported.exit_code == 0, imported.output
+    assert "6 feeds listed, 6 added, 0 duplicates skipped" in imported.output
+    listed = cli.invoke(app, ["feeds", "list"]).output
+    assert "https://www.nhc.noaa.gov/index-at.xml  [Hazards, hurricanes, weather/tropical]" in (
+        listed
+    )
+    out = tmp_path / "feeds.opml"
+    written = cli.invoke(app, ["feeds", "export", "--format", "opml", str(out)])
+    assert written.exit_code == 0 and "wrote 6 feeds" in written.output
+    assert out.read_bytes().count(b"xmlUrl=") == 6
+    to_stdout = cli.invoke(app, ["feeds", "export"])
+    assert to_stdout.output.startswith("<?xml") and "Hazards" in to_stdout.output
+    again = cli.invoke(app, ["feeds", "import", str(out)])
+    assert "6 feeds listed, 0 added, 6 duplicates skipped" in again.output
+    bad = tmp_path / "bad.opml"
+    bad.write_bytes(b"<rss/>")
+    refused = cli.invoke(app, ["feeds", "import", str(bad)])
+    assert refused.exit_code == 1 and "root element is <rss>" in str(refused.exception)

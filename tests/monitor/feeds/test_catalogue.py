@@ -93,4 +93,4 @@ def test_add_a_group_twice_adds_once(poll_settings: Settings) -> None:  # noqa: 
     assert (len(again.added), again.already) == (0, len(canals))
     stored = builders.list_feeds(poll_settings)
     assert [(f.url, f.kind) for f in stored] == [(e.url, e.kind) for e in canals]
-    assert all(300 <= f.interval_s <= 6 * 3600 for f in stored)
+    assert all(300 <= f.interval_s <= 6 * 3600 and f.tags == ["canals"] for f in stored)
