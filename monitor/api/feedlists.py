@@ -3,7 +3,7 @@ and export (`/feeds/import`, `/feeds/export`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -51,7 +51,7 @@ OPML_BODY = {
 }
 
 
-REFUSED = {
+REFUSED: dict[int | str, dict[str, Any]] = {
     422: {"description": "not a plain UTF-8 OPML list, or an unusable address: nothing imported"}
 }
 
