@@ -11,6 +11,7 @@ from monitor.api import (
     buyers,
     docs,
     errors,
+    feedlists,
     feeds,
     health,
     incidents,
@@ -24,7 +25,7 @@ from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
-ROUTERS = (health, metrics, me, feeds, buyers, alerts, incidents, suggestions, suppliers)
+ROUTERS = (health, metrics, me, feedlists, feeds, buyers, alerts, incidents, suggestions, suppliers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from connectors.http import FetchError, fetch, make_client
-from connectors.netguard import Allowlist, is_public
+from connectors.netguard import Allowlist, is_public, literal_refusal
 from monitor.settings import Settings
 from tests.servers.feedserver import FeedServer
 
@@ -138,3 +138,23 @@ def test_demo_allows_the_sample_server_port_only(host: str, address: str) -> Non
     assert allow.allows(host, ipaddress.ip_address(address), 8765)
     assert not allow.allows(host, ipaddress.ip_address(address), 8000)  # the API
     assert not allow.allows(host, ipaddress.ip_address(address), 5432)
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "refused"),
+    [
+        ("127.0.0.1", 80, True),
+        ("localhost", 80, True),
+        ("feeds.localhost", 80, True),
+        ("::ffff:10.0.0.1", 80, True),
+        ("169.254.169.254", 80, True),
+        ("8.8.8.8", 80, False),
+        ("www.gdacs.org", 443, False),  # names are judged on connect, on what they resolve to
+        ("127.0.0.1", 8765, False),  # allowlisted host:port
+    ],
+)
+def test_literal_private_hosts_are_refused_before_any_lookup(
+    host: str, port: int, refused: bool
+) -> None:
+    reason = literal_refusal(host, port, Allowlist(["127.0.0.1:8765"]))
+    assert (reason is not None) is refused

@@ -67,3 +67,15 @@ def test_check_reports_items_and_changes_nothing(
     assert report.status == 200 and report.kind == "rss" and report.items
     assert report.new_ids == [i.id for i in report.items]
     assert builders.list_feeds(poll_settings) == []
+
+
+def test_tags_are_cleaned_on_add_and_change(poll_settings: Settings) -> None:  # noqa: F811
+    tags = ["/Shipping/", "shipping", "  Ports \n Europe ", "", "x" * 150]
+    feed = builders.add_feed(poll_settings, url="https://a.example/feed", tags=tags)
+    assert feed.tags == ["Shipping", "Ports Europe", "x" * 100]
+    with session_scope(poll_settings) as session:
+        feeds.update_feed(session=session, feed_id=feed.id or 0, data=FeedUpdate(tags=["b", "B"]))
+    assert builders.get_feed(poll_settings, feed.id or 0).tags == ["b"]
+    with session_scope(poll_settings) as session:
+        feeds.update_feed(session=session, feed_id=feed.id or 0, data=FeedUpdate(name="n"))
+    assert builders.get_feed(poll_settings, feed.id or 0).tags == ["b"]
