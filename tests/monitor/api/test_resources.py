@@ -11,9 +11,9 @@ from monitor.models import Alert, SeenItem
 from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.models import SupplierCreate
-from tests.conftest import FIXTURES
-from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.monitor.api.conftest import World, build_world, incident_row
+from tests.samples import FIXTURES
+from tests.servers.feedserver import FeedServer
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
 OSH_LIST = FIXTURES / "oshub" / "facility-list-geocoded.csv"
@@ -57,7 +57,7 @@ def test_a_page_over_api_page_max_is_a_422(api_settings: Settings) -> None:
 
 def test_feed_check_fetches_once_and_changes_nothing(
     world: World,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture="rss/rss_2.0_nbcny.xml")
     op = world.as_("operator")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from monitor.cli import create_cli
 from monitor.settings import Settings, get_settings
 from tests import builders
-from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+from tests.servers.feedserver import FeedServer
 
 app = create_cli()
 
@@ -20,7 +20,7 @@ RSS = "rss/rss_2.0_nbcny.xml"
 
 
 @pytest.fixture
-def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:  # noqa: F811
+def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     """A CLI runner whose settings are the poll settings."""
     monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
     monkeypatch.setenv(
@@ -33,7 +33,7 @@ def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
 
 def test_cli_add_list_show_check_remove(
     cli: CliRunner,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
     out = cli.invoke(app, ["feeds", "add", url, "--name", "NBC NY", "--interval", "300"])
@@ -51,7 +51,7 @@ def test_cli_add_list_show_check_remove(
     assert "no feeds yet" in cli.invoke(app, ["feeds", "list"]).output
 
 
-def test_cli_check_shows_an_error_in_words(cli: CliRunner, feed_server: FeedServer) -> None:  # noqa: F811
+def test_cli_check_shows_an_error_in_words(cli: CliRunner, feed_server: FeedServer) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", status=404)
     out = cli.invoke(app, ["feeds", "check", url])
     assert out.exit_code == 1 and "error: HTTP 404 Not Found" in out.output
@@ -59,8 +59,8 @@ def test_cli_check_shows_an_error_in_words(cli: CliRunner, feed_server: FeedServ
 
 def test_cli_once_polls_into_the_health_record(
     cli: CliRunner,
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from connectors import producer
