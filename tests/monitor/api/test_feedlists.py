@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from monitor.feeds import catalogue, opml
-from tests.connectors.conftest import fixture_bytes
 from tests.monitor.api.conftest import World
+from tests.samples import fixture_bytes
 
 
 def test_catalogue_lists_by_group_and_adds_once(world: World) -> None:

@@ -105,7 +105,7 @@ def test_cli_catalogue_lists_and_adds_a_group_once(cli: CliRunner) -> None:
 
 
 def test_cli_import_list_tags_and_export(cli: CliRunner, tmp_path) -> None:
-    from tests.connectors.conftest import FIXTURES
+    from tests.samples import FIXTURES
 
     imported = cli.invoke(app, ["feeds", "import", str(FIXTURES / "opml/freshrss.opml.xml")])
     assert imported.exit_code == 0, imported.output

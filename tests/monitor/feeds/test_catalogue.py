@@ -16,8 +16,7 @@ from monitor.feeds import service as feeds
 from monitor.feeds.models import CatalogueEntry
 from monitor.settings import Settings
 from tests import builders
-from tests.connectors.conftest import fixture_bytes
-from tests.connectors.feedserver import poll_settings  # noqa: F401
+from tests.samples import fixture_bytes
 
 # A stored real sample per kind; some hosts have a closer one of their own.
 SAMPLE_BY_KIND = {
@@ -83,7 +82,7 @@ def test_select_by_group_or_all_and_refuse_unknown() -> None:
         catalogue.select_entries()
 
 
-def test_add_a_group_twice_adds_once(poll_settings: Settings) -> None:  # noqa: F811
+def test_add_a_group_twice_adds_once(poll_settings: Settings) -> None:
     canals = catalogue.select_entries(group="canals")
     with session_scope(poll_settings) as session:
         first = catalogue.add_entries(session=session, settings=poll_settings, chosen=canals)

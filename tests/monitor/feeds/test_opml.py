@@ -10,8 +10,7 @@ from monitor.errors import InvalidInput
 from monitor.feeds import opml, transfer
 from monitor.settings import Settings
 from tests import builders
-from tests.connectors.conftest import fixture_bytes
-from tests.connectors.feedserver import poll_settings  # noqa: F401
+from tests.samples import fixture_bytes
 
 FRESHRSS = "opml/freshrss.opml.xml"
 MINIFLUX = "opml/miniflux.opml.xml"
@@ -51,7 +50,7 @@ def test_nested_folders_all_become_tags() -> None:
     ]
 
 
-def test_import_adds_tags_and_counts_duplicates(poll_settings: Settings) -> None:  # noqa: F811
+def test_import_adds_tags_and_counts_duplicates(poll_settings: Settings) -> None:
     first = _import(poll_settings, fixture_bytes(FRESHRSS))
     assert (first.outlines, first.added, first.duplicates) == (6, 6, 0)
     second = _import(poll_settings, fixture_bytes(MINIFLUX))
@@ -64,7 +63,7 @@ def test_import_adds_tags_and_counts_duplicates(poll_settings: Settings) -> None
     assert len(stored) == 9 and all(f.kind is None for f in stored.values())  # detected later
 
 
-def test_duplicates_within_one_file_are_counted(poll_settings: Settings) -> None:  # noqa: F811
+def test_duplicates_within_one_file_are_counted(poll_settings: Settings) -> None:
     body = _opml(
         '<outline text="a" xmlUrl="https://a.example/feed"/>'
         '<outline text="b" xmlUrl="https://A.EXAMPLE:443/feed#top"/>'
@@ -86,7 +85,7 @@ def test_duplicates_within_one_file_are_counted(poll_settings: Settings) -> None
     ],
 )
 def test_one_refused_address_imports_nothing(
-    poll_settings: Settings,  # noqa: F811
+    poll_settings: Settings,
     url: str,
     why: str,
 ) -> None:
@@ -145,7 +144,7 @@ UTF16 = _opml('<outline text="f" xmlUrl="https://a.example/"/>').decode().encode
     ids=HOSTILE_IDS,
 )
 def test_hostile_files_get_one_clear_error_and_import_nothing(
-    poll_settings: Settings,  # noqa: F811
+    poll_settings: Settings,
     body: bytes,
     why: str,
 ) -> None:
@@ -157,7 +156,7 @@ def test_hostile_files_get_one_clear_error_and_import_nothing(
 
 @pytest.mark.parametrize("fixture", [FRESHRSS, MINIFLUX])
 def test_round_trip_keeps_addresses_names_and_tags(
-    poll_settings: Settings,  # noqa: F811
+    poll_settings: Settings,
     tmp_path,
     fixture: str,
 ) -> None:
