@@ -2,7 +2,8 @@
 
 A cluster is every incident under one cluster key (event type + port/waterway or country); the
 stream keeps one cluster per key, so these functions see one key's incidents at a time. An
-incident follows its reports' *published* times (reports arrive out of order), and changes
+incident follows its reports' *published* times (reports arrive out of order) and keeps the
+union of their impacts (what happened to supply, one per type, as first reported); changes
 that matter to a buyer (opened, severity up, new country or material, closed, expired) bump
 its version and are emitted; a new source alone is kept quietly.
 """
@@ -160,6 +161,15 @@ def _material_key(m: Mapping[str, Any]) -> Any:
     return m.get("name")
 
 
+def _impact_key(i: Mapping[str, Any]) -> Any:
+    return i.get("type")
+
+
+def _impacts(values: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """Return a report's impacts that name a type (a report is input: anything may be there)."""
+    return [i for i in values if isinstance(i, Mapping) and isinstance(i.get("type"), str)]
+
+
 def _strength(report: Mapping[str, Any]) -> tuple[int, float]:
     return _rank(report.get("severity")), float(report.get("confidence") or 0.0)
 
@@ -177,6 +187,7 @@ def _open(key: str, report: Mapping[str, Any], at: datetime, now: datetime) -> d
         "countries": sorted(set(report.get("countries") or [])),
         "places": _union([], report.get("places") or [], _place_key),
         "materials": _union([], report.get("materials") or [], _material_key),
+        "impacts": _union([], _impacts(report.get("impacts") or []), _impact_key),
         "sources": [source_of(report, at)],
         "source_count": 1,
         "evidence": list(report.get("evidence") or [])[:EVIDENCE_KEPT],
@@ -203,6 +214,10 @@ def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime) -> bool
         inc["severity"] = severity
     inc["countries"], inc["materials"] = countries, materials
     inc["places"] = _union(inc["places"], report.get("places") or [], _place_key)
+    # A new impact is kept quietly, like a new place: the cause and its severity drive alerts.
+    inc["impacts"] = _union(
+        inc.get("impacts") or [], _impacts(report.get("impacts") or []), _impact_key
+    )
     if material:
         inc["version"] += 1
     return material

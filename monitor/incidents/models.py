@@ -36,6 +36,9 @@ class Incident(IncidentBase, table=True):
     cluster_key: str = Field(default="", max_length=200, index=True)
     countries: list[str] = json_list()
     materials: list[dict[str, Any]] = json_list()
+    impacts: list[dict[str, Any]] = json_list(
+        description="what happened to supply: [{type, evidence}], one per type"
+    )
     places: list[dict[str, Any]] = json_list()
     sources: list[dict[str, Any]] = json_list(
         description="its first and latest sources: item_id, url, title, published, feed_id"
@@ -62,6 +65,7 @@ class IncidentPublic(IncidentBase):
     id: str
     countries: list[str]
     materials: list[dict[str, Any]]
+    impacts: list[dict[str, Any]] = []
     places: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     source_count: int = 0

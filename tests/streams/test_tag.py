@@ -55,3 +55,9 @@ def test_what_is_neither_or_has_no_event_type_is_not_forwarded() -> None:
 def test_a_tagging_error_becomes_a_dead_letter() -> None:
     out = tagged(ITEM, {"id": "strike", "error": "tagging failed: boom"})
     assert out == Tagged(error="tagging failed: boom")
+
+
+def test_the_impacts_travel_with_the_disruption() -> None:
+    closed = {"type": "port_closure", "evidence": {"text": "halted", "start": 15, "end": 21}}
+    out = tagged(ITEM, result(impacts=[closed]))
+    assert out.forward is not None and out.forward.impacts == [closed]

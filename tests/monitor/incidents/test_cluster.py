@@ -116,3 +116,20 @@ def test_a_big_event_keeps_its_first_and_latest_sources_and_counts_them_all() ->
     assert changes == [] and again["incidents"][0]["source_count"] == 600
     # ... and the ids remembered are bounded too.
     assert len(state["ids"]) == IDS_KEPT
+
+
+def _impact(kind: str, text: str) -> dict[str, Any]:
+    return {"type": kind, "evidence": {"text": text, "start": 0, "end": len(text), "why": "impact"}}
+
+
+def test_an_incident_keeps_the_union_of_its_reports_impacts_quietly() -> None:
+    closed, blanked = _impact("port_closure", "closes"), _impact("sailings_cancelled", "blanks")
+    state, events = run(
+        report("a", impacts=[closed]),
+        report("b", 1, impacts=[_impact("port_closure", "shut"), blanked, "junk", {"x": 1}]),
+        report("c", 2),  # no impacts: an older message, or a report that names none
+    )
+    assert events == [("opened", 1), ("sourced", 1), ("sourced", 1)]
+    (incident,) = state["incidents"]
+    assert incident["impacts"] == [closed, blanked]  # one per type, as first reported
+    assert run(report("a"))[0]["incidents"][0]["impacts"] == []
