@@ -63,6 +63,8 @@ class DisruptionRecord(faust.Record, **OPTIONS):
     lat: Optional[float] = None  # noqa: UP045
     lon: Optional[float] = None  # noqa: UP045
     language: Optional[str] = None  # noqa: UP045
+    area: Optional[list] = None  # noqa: UP045 - the feed's shapes (monitor/areas.py)
+    routine: bool = False  # a routine weather warning (yellow, CAP Moderate or below)
     schema: int = SCHEMA
 
 
@@ -87,6 +89,8 @@ class IncidentRecord(faust.Record, **OPTIONS):
     cluster_key: str = ""
     confidence: float = 0.0
     impacts: Optional[list] = None  # noqa: UP045 - the union of its reports' impacts
+    area: Optional[list] = None  # noqa: UP045 - the union of its reports' shapes
+    routine: bool = False  # every report of it is a routine weather warning
     closed_at: Optional[str] = None  # noqa: UP045
     updated_at: Optional[str] = None  # noqa: UP045
     schema: int = SCHEMA

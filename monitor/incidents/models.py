@@ -40,6 +40,10 @@ class Incident(IncidentBase, table=True):
         description="what happened to supply: [{type, evidence}], one per type"
     )
     places: list[dict[str, Any]] = json_list()
+    area: list[dict[str, Any]] = json_list(
+        description="the ground its feeds say it covers: polygon, circle and bbox shapes"
+    )
+    routine: bool = Field(default=False, description="only routine weather warnings report it")
     sources: list[dict[str, Any]] = json_list(
         description="its first and latest sources: item_id, url, title, published, feed_id"
     )
@@ -67,6 +71,8 @@ class IncidentPublic(IncidentBase):
     materials: list[dict[str, Any]]
     impacts: list[dict[str, Any]] = []
     places: list[dict[str, Any]]
+    area: list[dict[str, Any]] = []
+    routine: bool = False
     sources: list[dict[str, Any]]
     source_count: int = 0
     evidence: list[dict[str, Any]]

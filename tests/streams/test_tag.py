@@ -61,3 +61,19 @@ def test_the_impacts_travel_with_the_disruption() -> None:
     closed = {"type": "port_closure", "evidence": {"text": "halted", "start": 15, "end": 21}}
     out = tagged(ITEM, result(impacts=[closed]))
     assert out.forward is not None and out.forward.impacts == [closed]
+
+
+def test_a_hazard_items_area_and_routine_flag_travel_with_the_disruption() -> None:
+    polygon = [38.47, -120.14, 38.34, -119.95, 38.52, -119.74, 38.62, -119.89]
+    warning = ItemRecord(id="w", kind="cap", title="Yellow wind warning", categories=["Met"],
+                         extra={"severity": "Moderate", "polygons": [polygon]})  # fmt: skip
+    out = tagged(warning, result(id="w", event_type="storm"))
+    assert out.forward is not None and out.forward.routine is True
+    assert out.forward.area == [
+        {
+            "kind": "polygon",
+            "points": [[38.47, -120.14], [38.34, -119.95], [38.52, -119.74], [38.62, -119.89]],
+        }
+    ]
+    plain = tagged(ITEM, result()).forward
+    assert plain is not None and (plain.area, plain.routine) == ([], False)
