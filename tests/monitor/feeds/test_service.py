@@ -69,7 +69,7 @@ def test_check_reports_items_and_changes_nothing(
     assert builders.list_feeds(poll_settings) == []
 
 
-def test_tags_are_cleaned_on_add_and_change(poll_settings: Settings) -> None:  # noqa: F811
+def test_tags_are_cleaned_on_add_and_change(poll_settings: Settings) -> None:
     tags = ["/Shipping/", "shipping", "  Ports \n Europe ", "", "x" * 150]
     feed = builders.add_feed(poll_settings, url="https://a.example/feed", tags=tags)
     assert feed.tags == ["Shipping", "Ports Europe", "x" * 100]
