@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.hazards import hazard_fields, is_routine, item_area
-from tests.connectors.conftest import parse_fixture
+from tests.samples import parse_fixture
 
 
 def _items(relative: str, kind: str | None = None) -> list[dict[str, Any]]:
