@@ -12,6 +12,7 @@ from monitor.api import (
     deliveries,
     docs,
     errors,
+    feedlists,
     feeds,
     health,
     incidents,
@@ -29,7 +30,8 @@ from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
 ROUTERS = (
-    health, metrics, me, feeds, buyers, alerts, deliveries, incidents, suggestions, suppliers,
+    health, metrics, me, feedlists, feeds, buyers, alerts, deliveries, incidents, suggestions,
+    suppliers,
 )  # fmt: skip
 
 

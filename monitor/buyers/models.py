@@ -96,6 +96,9 @@ class WatchFields(SQLModel):
         default_factory=list, max_length=MAX_LANES, description="UN/LOCODE, port or waterway"
     )
     min_severity: Severity = "medium"
+    routine_warnings: bool = Field(
+        default=False, description="also alert on routine weather warnings (yellow, CAP Moderate)"
+    )
 
 
 class Watch(SQLModel, table=True):
@@ -110,6 +113,7 @@ class Watch(SQLModel, table=True):
     sites: list[dict[str, Any]] = json_list(description="[{lat, lon, radius_km, label}]")
     lanes: list[str] = json_list()
     min_severity: str = Field(default="medium", max_length=16)
+    routine_warnings: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -126,6 +130,7 @@ class WatchUpdate(SQLModel):
     sites: list[Site] | None = Field(default=None, max_length=MAX_SITES)
     lanes: list[Lane] | None = Field(default=None, max_length=MAX_LANES)
     min_severity: Severity | None = None
+    routine_warnings: bool | None = None
 
 
 class WatchPublic(WatchFields):

@@ -13,7 +13,9 @@ from monitor.delivery import mail
 from monitor.delivery.sender import deliver_due, run_deliveries
 from monitor.models import Alert, Delivery
 from monitor.settings import Settings
-from tests.monitor.delivery.conftest import Receiver, Smtp, add_alert, add_buyer
+from tests.builders import add_alert, add_buyer
+from tests.servers.smtp import Smtp
+from tests.servers.webhooks import Receiver
 
 # From the issue: each passed the old check, then raised at send time outside the caught errors.
 BAD = ["[a@b.c", "<evil@x.y>", "a@b..c"]
