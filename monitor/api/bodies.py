@@ -12,11 +12,13 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.apikeys import SCHEME
+from monitor.feeds import opml
 from monitor.settings import Settings
 
 API = "/api/v1/"
 OPEN = frozenset({"/api/v1/health", "/api/v1/metrics"})  # answered without a key
-IMPORT = "/api/v1/suppliers/import"  # the one route that takes a large body
+IMPORT = "/api/v1/suppliers/import"  # routes that take a large body, each with its own limit
+OPML_IMPORT = "/api/v1/feeds/import"
 NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 # The shape of `Authorization: Bearer smk_<prefix>_<secret>`; whether it is a real key is
 # checked later, in one place (monitor/api/deps.py), once the route is known.
@@ -28,7 +30,11 @@ NOT_A_KEY = "unknown or revoked API key"
 
 def body_limit(settings: Settings, path: str) -> int:
     """Return the most bytes a request body to `path` may hold."""
-    return settings.api.import_max_bytes if path == IMPORT else settings.api.max_body_bytes
+    if path == IMPORT:
+        return settings.api.import_max_bytes
+    if path == OPML_IMPORT:
+        return opml.MAX_BYTES
+    return settings.api.max_body_bytes
 
 
 def looks_like_key(authorization: str | None) -> bool:

@@ -95,6 +95,16 @@ def test_the_import_route_has_its_own_larger_limit(settings: Settings) -> None:
     assert call(settings, "/api/v1/suppliers/import", [b""], headers)[0] == 413
 
 
+def test_an_opml_list_keeps_its_own_limit(settings: Settings) -> None:
+    from monitor.feeds import opml
+
+    headers = {"authorization": KEY, "content-length": str(opml.MAX_BYTES)}
+    status, _, taken = call(settings, "/api/v1/feeds/import", [b""], headers)
+    assert (status, taken) == (401, 0)  # past the guard; the key check refuses it, unread
+    headers["content-length"] = str(opml.MAX_BYTES + 1)
+    assert call(settings, "/api/v1/feeds/import", [b""], headers)[0] == 413
+
+
 def test_open_paths_and_bodiless_methods_pass(settings: Settings) -> None:
     from fastapi.testclient import TestClient
 
