@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from monitor.columns import json_list, utcnow
 
 TAG_MAX = 100  # characters in one tag
 TAGS_MAX = 20  # tags on one feed
+# A tag as sent: cut to TAG_MAX when stored, so longer is allowed, but not without end.
+Tag = Annotated[str, StringConstraints(max_length=10 * TAG_MAX)]
 
 
 class FeedBase(SQLModel):
@@ -25,7 +29,7 @@ class FeedCreate(SQLModel):
     kind: str | None = Field(default=None, max_length=32, description="default: detected")
     name: str = Field(default="", max_length=200)
     interval_s: int = Field(default=600, ge=30, le=7 * 86400, description="seconds between polls")
-    tags: list[str] = Field(
+    tags: list[Tag] = Field(
         default_factory=list, max_length=TAGS_MAX, description="folders and labels (OPML)"
     )
 
@@ -35,7 +39,7 @@ class FeedUpdate(SQLModel):
     name: str | None = Field(default=None, max_length=200)
     interval_s: int | None = Field(default=None, ge=30, le=7 * 86400)
     enabled: bool | None = None
-    tags: list[str] | None = Field(default=None, max_length=TAGS_MAX)
+    tags: list[Tag] | None = Field(default=None, max_length=TAGS_MAX)
 
 
 class Feed(FeedBase, table=True):

@@ -151,6 +151,17 @@ def test_supplier_lists_are_bounded(world: World, field: str, item: object, most
     assert answer.status_code == 422
 
 
+def test_feed_tags_are_bounded(world: World) -> None:
+    feed = {"url": "https://x.example/feed", "tags": ["t" * 1001]}
+    answer = world.client.post("/api/v1/feeds", json=feed, headers=world.as_("admin"))
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "tags", 0]
+    answer = world.client.patch(
+        f"/api/v1/feeds/{world.ids['feed']}", json={"tags": ["t" * 1001]},
+        headers=world.as_("admin"),
+    )  # fmt: skip
+    assert answer.status_code == 422
+
+
 def test_lanes_are_locodes_ports_or_waterways(world: World) -> None:
     path = f"/api/v1/buyers/{world.ids['buyer_a']}/watches"
     lanes = ["ci abj", "Suez Canal", "antwerpen", "BEANR", "the Canal Zone"]
