@@ -25,7 +25,7 @@ def test_healthy_when_database_and_kafka_answer(
 
 def test_degraded_when_kafka_is_down(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka_bootstrap_servers="127.0.0.1:1"
+        database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka={"bootstrap_servers": "127.0.0.1:1"}
     )
     response = _client(monkeypatch, settings).get("/api/v1/health")
     assert response.status_code == 503
