@@ -35,6 +35,13 @@ class Environment(StrEnum):
     production = "production"
 
 
+class DemoFeeds(StrEnum):
+    """Which feeds `monitor run` starts on: the bundled samples, or the real-feed catalogue."""
+
+    samples = "samples"
+    catalogue = "catalogue"
+
+
 class ProcessingGuarantee(StrEnum):
     """Faust's processing guarantees."""
 
@@ -235,6 +242,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # `monitor run`: serve the bundled sample feeds and load the demo directory.
     demo: bool = True
+    demo_feeds: DemoFeeds = DemoFeeds.samples  # catalogue: the real feeds of docs/catalogue.md
     demo_feeds_port: int = 8765
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
