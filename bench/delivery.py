@@ -94,7 +94,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{ports.get(timeout=30)}/hook"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            database_url=args.db or f"sqlite:///{tmp}/bench.db", allow_private_hosts=["127.0.0.1"]
+            database_url=args.db or f"sqlite:///{tmp}/bench.db",
+            fetch={"allow_private_hosts": ["127.0.0.1"]},
         )
         db.upgrade(settings)
         secret = new_webhook_secret()

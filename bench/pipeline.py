@@ -114,15 +114,12 @@ def fresh_settings(base: Settings, tmp: Path, database_url: str | None) -> Setti
     """Return settings with their own topics, app id and database, with one buyer per port."""
     run = uuid.uuid4().hex[:8]
     settings = base.updated(
-        **{
-            "database_url": database_url or f"sqlite:///{tmp / f'{run}.db'}",
-            "data_dir": tmp / run,
-            "faust_app_id": f"bench-pipeline-{run}",
-            **{f"topic_{n}": f"bench-{n}-{run}" for n in
-               ("items", "disruptions", "incidents", "alerts", "dead_letters")},
-            "stream_batch_within_s": 0.05,
-            "watch_refresh_s": 2.0,
-        }
+        database_url=database_url or f"sqlite:///{tmp / f'{run}.db'}",
+        data_dir=tmp / run,
+        streams={"app_id": f"bench-pipeline-{run}", "batch_within_s": 0.05},
+        topics={n: f"bench-{n}-{run}" for n in
+                ("items", "disruptions", "incidents", "alerts", "dead_letters")},
+        matching={"watch_refresh_s": 2.0},
     )  # fmt: skip
     settings.data_dir.mkdir(parents=True)
     ensure_topics(settings)

@@ -82,11 +82,11 @@ def serve(port_out: Any, sites: int) -> None:
 
 
 def fresh_settings(base: Settings, workdir: Path, topic: str, **limits: Any) -> Settings:
-    """Return settings with their own SQLite database, the bench topic and `limits`."""
+    """Return settings with their own SQLite database, the bench topic and polling `limits`."""
     url = f"sqlite:///{workdir / uuid.uuid4().hex}.db"
     settings = base.updated(
-        **{"database_url": url, "allow_private_hosts": ["127.0.0.1"], "topic_items": topic} | limits
-    )
+        database_url=url, fetch={"allow_private_hosts": ["127.0.0.1"]}, topics={"items": topic}
+    ).updated(polling=limits)
     db.upgrade(settings)
     return settings
 
@@ -189,14 +189,13 @@ def main() -> None:
     )
     offset = 0
     with tempfile.TemporaryDirectory() as tmp:
-        serial = fresh_settings(base, Path(tmp), topic, poll_concurrency=1, poll_per_host=1,
-                                poll_batch=1)  # fmt: skip
+        serial = fresh_settings(base, Path(tmp), topic, concurrency=1, per_host=1, batch_size=1)
         baseline = run("serial baseline", serial, ports, args.baseline, offset)
         offset += args.baseline
         for count in args.feeds:
             # Every bench origin is 127.0.0.1 (ports differ), so the per-host cap is the global one.
             settings = fresh_settings(base, Path(tmp), topic)
-            settings = settings.updated(poll_per_host=settings.polling.concurrency)
+            settings = settings.updated(polling={"per_host": settings.polling.concurrency})
             rates = run(f"concurrent {count}", settings, ports, count, offset)
             offset += count
             r1, r2 = rates["r1"] / baseline["r1"], rates["r2"] / baseline["r2"]

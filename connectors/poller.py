@@ -94,7 +94,7 @@ class Poller:
             return list(session.exec(query.order_by(col(Feed.id))).all())
 
     def seconds_to_next(self, now: datetime) -> float:
-        """Return how long until this shard's next feed is due (capped at poll_idle_s)."""
+        """Return how long until this shard's next feed is due (capped at polling.idle_s)."""
         with Session(self.engine) as session:
             nxt = session.exec(self._sharded(select(func.min(Feed.next_poll_at)))).first()
         if nxt is None:

@@ -130,11 +130,13 @@ def poll_settings(tmp_path: Path) -> Settings:
     """Settings for the local server: SQLite in tmp_path, 127.0.0.1 allowed, tight limits."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
-        allow_private_hosts=["127.0.0.1"],
-        fetch_connect_timeout=2.0,
-        fetch_read_timeout=1.0,
-        fetch_total_timeout=5.0,
-        fetch_max_bytes=2 * 1024 * 1024,
+        fetch={
+            "allow_private_hosts": ["127.0.0.1"],
+            "connect_timeout_s": 2.0,
+            "read_timeout_s": 1.0,
+            "total_timeout_s": 5.0,
+            "max_bytes": 2 * 1024 * 1024,
+        },
     )
     db.upgrade(settings)
     return settings

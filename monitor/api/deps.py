@@ -92,7 +92,7 @@ def page_params(
     limit: Annotated[int, Query(ge=1, description="items per page (MONITOR_API_PAGE_MAX)")] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
 ) -> PageParams:
-    """Return the page a list asks for; a limit over `api_page_max` is a 422 like any other."""
+    """Return the page a list asks for; a limit over `api.page_max` is a 422 like any other."""
     most = settings.api.page_max
     if limit > most:
         raise RequestValidationError(

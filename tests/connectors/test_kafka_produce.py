@@ -41,12 +41,9 @@ def run_settings(kafka: Settings, tmp_path: Path) -> Settings:
     """Settings with this test's own topics and database."""
     run = uuid.uuid4().hex[:8]
     settings = kafka.updated(
-        **{
-            "database_url": f"sqlite:///{tmp_path / 'monitor.db'}",
-            "allow_private_hosts": ["127.0.0.1"],
-            "topic_items": f"test-items-{run}",
-            "topic_dead_letters": f"test-dead-letters-{run}",
-        }
+        database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        topics={"items": f"test-items-{run}", "dead_letters": f"test-dead-letters-{run}"},
     )
     ensure_topics(kafka, [settings.topics.items, settings.topics.dead_letters])
     db.upgrade(settings)
@@ -129,7 +126,7 @@ async def test_unreachable_kafka_marks_nothing_seen(
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=FIXTURE_FEEDS["gdacs"], etag='"g"')
     feed = builders.add_feed(run_settings, url=url)
     wrong = run_settings.updated(
-        **{"kafka_bootstrap_servers": "127.0.0.1:9", "produce_timeout_s": 2.0}
+        kafka={"bootstrap_servers": "127.0.0.1:9", "produce_timeout_s": 2.0}
     )
     await poll(wrong)
     after = builders.get_feed(run_settings, feed.id or 0)

@@ -85,7 +85,7 @@ async def test_loopback_feed_is_refused_unless_allowed(
 ) -> None:
     p = f"/{uuid.uuid4().hex}"
     url = feed_server.serve(p, fixture="rss/rss_2.0_nbcny.xml")
-    strict = poll_settings.updated(allow_private_hosts=[])
+    strict = poll_settings.updated(fetch={"allow_private_hosts": []})
     with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 resolves to 127\.0\.0\.1"):
         await _get(strict, url)
     assert feed_server.requests[p] == []  # refused before connecting
@@ -93,7 +93,7 @@ async def test_loopback_feed_is_refused_unless_allowed(
 
 
 async def test_localhost_name_is_checked_on_its_addresses(poll_settings: Settings) -> None:
-    strict = poll_settings.updated(allow_private_hosts=[])
+    strict = poll_settings.updated(fetch={"allow_private_hosts": []})
     with pytest.raises(FetchError, match="localhost resolves to"):
         await _get(strict, "http://localhost:9/feed.xml")
 
@@ -122,7 +122,7 @@ async def test_host_port_entry_refuses_a_redirect_to_another_local_port(
     # API, a database) is refused before connecting, so its errors map nothing.
     p = f"/{uuid.uuid4().hex}"
     url = feed_server.serve(p, fixture="rss/rss_2.0_nbcny.xml")
-    exact = poll_settings.updated(**{"allow_private_hosts": [f"127.0.0.1:{feed_server.port}"]})
+    exact = poll_settings.updated(fetch={"allow_private_hosts": [f"127.0.0.1:{feed_server.port}"]})
     assert (await _get(exact, url)).status == 200
     hop = f"/{uuid.uuid4().hex}"
     other = feed_server.port + 1 if feed_server.port < 65535 else feed_server.port - 1
@@ -133,7 +133,7 @@ async def test_host_port_entry_refuses_a_redirect_to_another_local_port(
 
 @pytest.mark.parametrize(("host", "address"), [("127.0.0.1", "127.0.0.1"), ("::1", "::1")])
 def test_demo_allows_the_sample_server_port_only(host: str, address: str) -> None:
-    settings = Settings(api_host=host, api_port=8000, demo_feeds_port=8765)
+    settings = Settings(api={"host": host, "port": 8000}, demo_feeds_port=8765)
     allow = Allowlist([settings.demo_feeds_allow])
     assert allow.allows(host, ipaddress.ip_address(address), 8765)
     assert not allow.allows(host, ipaddress.ip_address(address), 8000)  # the API

@@ -242,7 +242,7 @@ async def test_private_address_is_refused_in_the_health_record(
     feed_server: FeedServer,
     poll_settings: Settings,
 ) -> None:
-    strict = poll_settings.updated(allow_private_hosts=[])
+    strict = poll_settings.updated(fetch={"allow_private_hosts": []})
     p = path()
     feed = add(strict, feed_server.serve(p, fixture=KIND_FIXTURES["rss"]))
     await poll(strict, RecordingProducer())
@@ -270,7 +270,7 @@ async def test_per_host_limit_bounds_parallel_requests(
     feed_server: FeedServer,
     poll_settings: Settings,
 ) -> None:
-    settings = poll_settings.updated(poll_per_host=2)
+    settings = poll_settings.updated(polling={"per_host": 2})
     group = path()
     for _ in range(6):
         url = feed_server.serve(path(), fixture=KIND_FIXTURES["rss"], delay=0.2, group=group)

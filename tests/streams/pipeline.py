@@ -25,22 +25,17 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
     """Return settings with this test's own topics, app id, data dir and SQLite database."""
     run = uuid.uuid4().hex[:8]
     settings = kafka.updated(
-        **{
-            "database_url": f"sqlite:///{tmp_path / 'monitor.db'}",
-            "data_dir": tmp_path,
-            "allow_private_hosts": ["127.0.0.1"],
-            "faust_app_id": f"test-pipeline-{run}",
-            **{f"topic_{n}": f"test-{n}-{run}" for n in
-               ("items", "disruptions", "incidents", "alerts", "dead_letters")},
-            "stream_batch_within_s": 0.2,
-            "watch_refresh_s": 1.0,
-            "delivery_poll_s": 0.5,
-            # a SIGKILLed worker's partitions come back after this, not Faust's 60 s
-            "faust_session_timeout_s": 8.0,
-            "faust_heartbeat_s": 1.0,
-            **update,
-        }
-    )  # fmt: skip
+        database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
+        data_dir=tmp_path,
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        topics={n: f"test-{n}-{run}" for n in
+                ("items", "disruptions", "incidents", "alerts", "dead_letters")},
+        # a SIGKILLed worker's partitions come back after session_timeout_s, not Faust's 60 s
+        streams={"app_id": f"test-pipeline-{run}", "batch_within_s": 0.2,
+                 "session_timeout_s": 8.0, "heartbeat_s": 1.0},
+        matching={"watch_refresh_s": 1.0},
+        delivery={"poll_s": 0.5},
+    ).updated(**update)  # fmt: skip
     ensure_topics(settings)
     db.upgrade(settings)
     return settings

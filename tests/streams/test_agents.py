@@ -10,7 +10,7 @@ from streams.app import build
 
 
 def test_the_tag_agent_holds_the_configured_batches_in_flight(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, tag_batches_in_flight=3)
+    settings = Settings(data_dir=tmp_path, streams={"tag_batches_in_flight": 3})
     app, topics = build(settings)
     agents = register_agents(app, topics, settings)
     # While the tagger works on one batch, the worker's process sends and acks another.

@@ -47,7 +47,8 @@ async def test_poison_goes_to_dead_letters_and_the_rest_flows(
         return real(p, doc, hits)
 
     monkeypatch.setattr(tagger, "tag_prepared", crashing)
-    settings = pipeline_settings(kafka, tmp_path, tag_processes=0)  # patched in this process
+    in_process = {"tag_processes": 0}  # the patch above holds in this process only
+    settings = pipeline_settings(kafka, tmp_path, streams=in_process)
     app, topics = build(settings)
     register_agents(app, topics, settings)
     producer = KafkaProducer(bootstrap_servers=settings.kafka.servers)

@@ -120,7 +120,7 @@ async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_not
     tmp_path: Path,
     feed_server: FeedServer,
 ) -> None:
-    settings = pipeline_settings(kafka, tmp_path, produce_timeout_s=3.0)
+    settings = pipeline_settings(kafka, tmp_path).updated(kafka={"produce_timeout_s": 3.0})
     buyers = add_buyers(settings)
     add_feed(settings, feed_server, DEMO_NEWS)
     add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")

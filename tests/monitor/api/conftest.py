@@ -113,9 +113,10 @@ def _app(settings: Settings):  # type: ignore[no-untyped-def]
 def api_settings(tmp_path: Path) -> Settings:
     """Settings for a migrated SQLite database in tmp_path."""
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'api.db'}", allow_private_hosts=["127.0.0.1"],
-        api_stream_poll_s=0.05, api_stream_heartbeat_s=0.2,
-    )  # fmt: skip
+        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        api={"stream_poll_s": 0.05, "stream_heartbeat_s": 0.2},
+    )
     db.upgrade(settings)
     return settings
 

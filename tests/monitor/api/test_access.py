@@ -191,7 +191,7 @@ def test_cors_is_closed_by_default_and_opens_for_listed_origins(world: World) ->
     preflight = {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
     closed = world.client.options("/api/v1/alerts", headers=preflight)
     assert "access-control-allow-origin" not in closed.headers
-    opened = create_app(world.settings.updated(cors_origins=["https://b.example"]))
+    opened = create_app(world.settings.updated(api={"cors_origins": ["https://b.example"]}))
     with TestClient(opened) as client:
         ok = client.options("/api/v1/alerts", headers=preflight | {"Origin": "https://b.example"})
         assert ok.headers["access-control-allow-origin"] == "https://b.example"

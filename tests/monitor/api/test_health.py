@@ -26,7 +26,7 @@ def test_healthy_when_database_and_kafka_answer(
 
 def test_degraded_when_kafka_is_down(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka_bootstrap_servers="127.0.0.1:1"
+        database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka={"bootstrap_servers": "127.0.0.1:1"}
     )
     db.upgrade(settings)
     client = _client(monkeypatch, settings)

@@ -46,7 +46,7 @@ def test_feeds_crud_with_health(world: World) -> None:
 
 
 def test_a_page_over_api_page_max_is_a_422(api_settings: Settings) -> None:
-    world = build_world(api_settings.updated(api_page_max=1))
+    world = build_world(api_settings.updated(api={"page_max": 1}))
     with world.client:
         op = world.as_("operator")
         fits = world.client.get("/api/v1/feeds?limit=1", headers=op)
@@ -258,7 +258,7 @@ def test_import_refuses_a_body_over_the_limit(world: World) -> None:
 
     from monitor.api.app import create_app
 
-    small = create_app(world.settings.updated(api_import_max_bytes=100))
+    small = create_app(world.settings.updated(api={"import_max_bytes": 100}))
     with TestClient(small) as client:
         answer = client.post(
             "/api/v1/suppliers/import", content=b"x" * 500,

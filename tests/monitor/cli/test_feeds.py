@@ -24,7 +24,7 @@ def cli(poll_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cl
     """A CLI runner whose settings are the poll settings."""
     monkeypatch.setenv("MONITOR_DATABASE_URL", poll_settings.db_url)
     monkeypatch.setenv(
-        "MONITOR_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.fetch.allow_private_hosts)
+        "MONITOR_FETCH_ALLOW_PRIVATE_HOSTS", json.dumps(poll_settings.fetch.allow_private_hosts)
     )
     get_settings.cache_clear()
     yield CliRunner()

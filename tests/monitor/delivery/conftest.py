@@ -17,8 +17,8 @@ def local(tmp_path: Path) -> Settings:
     """Settings on a migrated SQLite database that may reach 127.0.0.1, with fast retries."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
-        allow_private_hosts=["127.0.0.1"],
-        delivery_timeout_s=5.0,
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        delivery={"timeout_s": 5.0},
     )
     db.upgrade(settings)
     return settings
@@ -37,4 +37,4 @@ def smtp_server() -> Iterator[Smtp]:
 @pytest.fixture
 def mailing(local: Settings, smtp_server: Smtp) -> Settings:
     """The local settings with e-mail going to the local SMTP server."""
-    return local.updated(smtp_host=smtp_server.host, smtp_port=smtp_server.port)
+    return local.updated(smtp={"host": smtp_server.host, "port": smtp_server.port})

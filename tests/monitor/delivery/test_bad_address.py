@@ -48,7 +48,7 @@ def test_a_bad_address_gives_up_with_its_reason_and_the_batch_goes_on(
 async def test_the_send_loop_records_bad_addresses_and_delivers_the_rest(
     mailing: Settings, smtp_server: Smtp, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = mailing.updated(delivery_poll_s=0.05)
+    settings = mailing.updated(delivery={"poll_s": 0.05})
     bad_ids = [add_buyer(settings, name=a, email=a).id or 0 for a in BAD]
     good = add_buyer(settings, name="Good", email="buyer@example.com")
     for buyer_id in [*bad_ids, good.id or 0]:
@@ -75,7 +75,7 @@ def test_an_unexpected_error_fails_one_delivery_and_retries_are_bounded(
         raise RuntimeError("surprise")
 
     monkeypatch.setattr(mail, "build_message", broken)
-    settings = mailing.updated(delivery_max_attempts=2, delivery_backoff_s=0.0)
+    settings = mailing.updated(delivery={"max_attempts": 2, "backoff_s": 0.0})
     buyer = add_buyer(settings, email="buyer@example.com", webhook_url=receiver.url)
     add_alert(settings, buyer.id or 0)
     # No backoff: the retry is due at once, and the second attempt is the last.

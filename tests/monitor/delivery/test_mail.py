@@ -92,7 +92,7 @@ def test_unconfigured_refused_and_unreachable(local: Settings, smtp_server: Smtp
     with db.session_scope(local) as session:
         assert "MONITOR_SMTP_HOST" in (session.exec(select(Delivery)).one().last_error or "")
 
-    mailing = local.updated(**{"smtp_host": smtp_server.host, "smtp_port": smtp_server.port})
+    mailing = local.updated(smtp={"host": smtp_server.host, "port": smtp_server.port})
     smtp_server.inbox.refuse = "550 no such user"
     add_alert(mailing, buyer.id or 0, 2)
     assert deliver_due(mailing) == {"gave_up": 1}
@@ -100,7 +100,7 @@ def test_unconfigured_refused_and_unreachable(local: Settings, smtp_server: Smtp
     add_alert(mailing, buyer.id or 0, 3)
     assert deliver_due(mailing) == {"failed": 1}
 
-    down = mailing.updated(smtp_port=9)
+    down = mailing.updated(smtp={"port": 9})
     add_alert(down, buyer.id or 0, 4)
     assert deliver_due(down) == {"failed": 1}
 
@@ -121,11 +121,11 @@ def test_login_failure_keeps_the_password_out(
     controller.start()
     try:
         settings = local.updated(
-            **{
-                "smtp_host": "127.0.0.1",
-                "smtp_port": controller.port,
-                "smtp_user": "mailer",
-                "smtp_password": SecretStr("hunter2-secret"),
+            smtp={
+                "host": "127.0.0.1",
+                "port": controller.port,
+                "user": "mailer",
+                "password": SecretStr("hunter2-secret"),
             }
         )
         buyer = add_buyer(settings, email="buyer@example.com")

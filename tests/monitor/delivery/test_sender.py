@@ -60,7 +60,7 @@ def test_digest_webhook_is_one_signed_message(local: Settings, receiver: Receive
 
 
 async def test_run_deliveries_sends_as_alerts_arrive(local: Settings, receiver: Receiver) -> None:
-    settings = local.updated(delivery_poll_s=0.2)
+    settings = local.updated(delivery={"poll_s": 0.2})
     stop = asyncio.Event()
     loop = asyncio.create_task(run_deliveries(settings, stop))
     buyer = add_buyer(settings, webhook_url=receiver.url)
@@ -80,7 +80,7 @@ async def test_run_deliveries_outlives_a_broken_database(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # An unmigrated database: every query fails, the loop logs and goes on.
-    broken = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", delivery_poll_s=0.05)
+    broken = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", delivery={"poll_s": 0.05})
     stop = asyncio.Event()
     loop = asyncio.create_task(run_deliveries(broken, stop))
     for _ in range(300):

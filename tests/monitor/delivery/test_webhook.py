@@ -88,7 +88,7 @@ def test_retries_with_backoff_then_delivers(local: Settings, receiver: Receiver)
 def test_gives_up_after_max_attempts_and_says_so(
     local: Settings, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = local.updated(delivery_max_attempts=3)
+    settings = local.updated(delivery={"max_attempts": 3})
     receiver.statuses = [503] * 5
     buyer = add_buyer(settings, webhook_url=receiver.url)
     add_alert(settings, buyer.id or 0)
@@ -147,7 +147,7 @@ def test_redirects_are_not_followed(local: Settings, receiver: Receiver) -> None
     ],
 )
 def test_private_targets_are_refused(local: Settings, receiver: Receiver, host: str) -> None:
-    guarded = local.updated(allow_private_hosts=[])
+    guarded = local.updated(fetch={"allow_private_hosts": []})
     port = receiver.url.split(":")[2].split("/")[0]
     buyer = add_buyer(guarded, webhook_url=f"http://{host}:{port}/hooks/alerts")
     add_alert(guarded, buyer.id or 0)
@@ -173,7 +173,7 @@ def test_unreachable_slow_and_unusable_targets(
     local: Settings, receiver: Receiver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    fast = local.updated(delivery_timeout_s=0.5)
+    fast = local.updated(delivery={"timeout_s": 0.5})
     import threading
 
     receiver.release = threading.Event()  # the receiver never answers in time

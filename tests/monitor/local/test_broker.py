@@ -13,7 +13,7 @@ from monitor.settings import Settings
 
 
 def test_server_properties_bind_loopback_and_disable_auto_create(tmp_path: Path) -> None:
-    s = Settings(data_dir=tmp_path, kafka_port=19999, kafka_controller_port=19998)
+    s = Settings(data_dir=tmp_path, kafka={"port": 19999, "controller_port": 19998})
     text = broker.server_properties(s, broker.paths(s))
     assert "listeners=PLAINTEXT://127.0.0.1:19999,CONTROLLER://127.0.0.1:19998" in text
     assert "process.roles=broker,controller" in text
@@ -24,7 +24,7 @@ def test_server_properties_bind_loopback_and_disable_auto_create(tmp_path: Path)
 def test_missing_maven_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(broker.shutil, "which", lambda tool: None)
     with pytest.raises(MonitorError, match=r"mvn not found on PATH: install Maven"):
-        broker.fetch_jars(Settings(data_dir=tmp_path, kafka_lib_dir=tmp_path / "lib"))
+        broker.fetch_jars(Settings(data_dir=tmp_path, kafka={"lib_dir": tmp_path / "lib"}))
 
 
 def test_missing_java_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,13 +38,13 @@ def test_port_in_use_is_one_clear_error(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        s = Settings(data_dir=tmp_path, kafka_port=port)
+        s = Settings(data_dir=tmp_path, kafka={"port": port})
         with pytest.raises(MonitorError, match=f"port 127.0.0.1:{port} is already in use"):
             broker.start(s)
 
 
 def test_status_of_a_broker_that_never_ran(tmp_path: Path) -> None:
-    s = Settings(data_dir=tmp_path, kafka_port=1)
+    s = Settings(data_dir=tmp_path, kafka={"port": 1})
     current = broker.status(s)
     assert not current.running
     assert "not running" in str(current)

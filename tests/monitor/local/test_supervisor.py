@@ -14,7 +14,7 @@ from monitor.settings import Settings
 
 
 def test_welcome_names_the_dashboard_and_the_demo_key_alone_on_its_line() -> None:
-    settings = Settings(api_host="127.0.0.1", api_port=8123)
+    settings = Settings(api={"host": "127.0.0.1", "port": 8123})
     lines = supervisor.welcome_lines(settings, ("Demo: Cocoa", "smk_ab_cd"), 12.4)
     assert lines[0] == "ready in 12s"
     assert "Dashboard: http://127.0.0.1:8123/" in lines
@@ -24,7 +24,7 @@ def test_welcome_names_the_dashboard_and_the_demo_key_alone_on_its_line() -> Non
 
 
 def test_an_api_that_exits_is_named_with_its_log(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, api_host="127.0.0.1", api_port=1)
+    settings = Settings(data_dir=tmp_path, api={"host": "127.0.0.1", "port": 1})
     gone = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     gone.wait()
     with pytest.raises(MonitorError, match=r"api exited with code 3; see .*api\.log"):
@@ -32,7 +32,7 @@ def test_an_api_that_exits_is_named_with_its_log(tmp_path: Path) -> None:
 
 
 def test_an_api_that_never_listens_times_out_in_one_line(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, api_host="127.0.0.1", api_port=1)
+    settings = Settings(data_dir=tmp_path, api={"host": "127.0.0.1", "port": 1})
     waiting = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         with pytest.raises(MonitorError, match="did not listen within 0s"):
