@@ -9,9 +9,11 @@ drop that rare repeat.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -185,16 +187,20 @@ async def deliver_once(
     gate = asyncio.Semaphore(settings.delivery.concurrency)
     counts: Counter[str] = Counter()
 
-    async def one(job: Job) -> None:
+    async def one(job: Job, before: asyncio.Task[str] | None) -> str:
+        await _wait_for(before)
         async with gate:
-            counts[await _attempt_logged(job, client, settings, now)] += len(job.delivery_ids)
+            status = await _attempt_logged(job, client, settings, now)
+        counts[status] += len(job.delivery_ids)
+        return status
 
     try:
         while jobs := await asyncio.to_thread(
             claim, settings, now or utcnow(), settings.delivery.batch_size
         ):
             # Every job runs at once (up to the gate): a slow webhook never holds up an e-mail.
-            await asyncio.gather(*(one(job) for job in jobs))
+            order = InOrder()
+            await asyncio.gather(*(order.start(job, functools.partial(one, job)) for job in jobs))
     finally:
         if own_client:
             await client.aclose()
@@ -210,13 +216,17 @@ async def run_deliveries(settings: Settings, stop: asyncio.Event) -> None:
     """Send due deliveries until `stop` is set; send or database failures never end the loop."""
     client = webhook.make_webhook_client(settings)
     running: set[asyncio.Task[str]] = set()
+    order = InOrder()
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
             free = settings.delivery.concurrency - len(running)
             if free > 0:
                 for job in await _claim_logged(settings, free):
-                    task = asyncio.create_task(_attempt_logged(job, client, settings))
+                    run = functools.partial(
+                        _attempt_after, job=job, client=client, settings=settings
+                    )
+                    task = order.start(job, run)
                     running.add(task)
                     task.add_done_callback(running.discard)
             # Wake on stop, on a finished send (room for more), or to poll for new work.
@@ -229,6 +239,41 @@ async def run_deliveries(settings: Settings, stop: asyncio.Event) -> None:
         stopping.cancel()
         await asyncio.gather(*running, return_exceptions=True)  # each is bounded by the timeout
         await client.aclose()
+
+
+class InOrder:
+    """Starts each job as a task that waits for the one before it to the same destination, so a
+    buyer's messages on one channel go out in the order they were claimed (a new alert before
+    its update), while other destinations run beside them."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, int, str], asyncio.Task[str]] = {}
+
+    def start(
+        self, job: Job, run: Callable[[asyncio.Task[str] | None], Awaitable[str]]
+    ) -> asyncio.Task[str]:
+        """Start `run(previous task to the same destination)` as a task and return it."""
+        key = (job.channel, job.buyer_id, job.target)
+        task = asyncio.ensure_future(run(self.last.get(key)))
+        self.last[key] = task
+        task.add_done_callback(lambda done: self._forget(key, done))
+        return task
+
+    def _forget(self, key: tuple[str, int, str], done: asyncio.Task[str]) -> None:
+        if self.last.get(key) is done:
+            del self.last[key]
+
+
+async def _wait_for(before: asyncio.Task[str] | None) -> None:
+    if before is not None:
+        await asyncio.wait({before})  # its outcome is its own; only its end matters here
+
+
+async def _attempt_after(
+    before: asyncio.Task[str] | None, job: Job, client: httpx.AsyncClient, settings: Settings
+) -> str:
+    await _wait_for(before)
+    return await _attempt_logged(job, client, settings)
 
 
 async def _claim_logged(settings: Settings, limit: int) -> list[Job]:

@@ -45,6 +45,23 @@ async def test_a_hanging_webhook_does_not_hold_up_email(
     assert await sending == {"delivered": 2}
 
 
+async def test_a_buyers_alerts_reach_one_destination_in_order(
+    local: Settings, receiver: Receiver
+) -> None:
+    receiver.release = threading.Event()  # the receiver holds each request until released
+    buyer = add_buyer(local, webhook_url=receiver.url)
+    first = add_alert(local, buyer.id or 0, 1)
+    update = add_alert(local, buyer.id or 0, 2, kind="worse")
+    sending = asyncio.create_task(deliver_once(local))
+    assert await asyncio.to_thread(receiver.arrived.wait, 30)
+    await asyncio.sleep(1)  # time enough for a second request, were it sent beside the first
+    assert len(receiver.received) == 1  # the update waits for the new alert's answer
+    receiver.release.set()
+    assert await sending == {"delivered": 2}
+    ids = [r.headers["webhook-id"] for r in receiver.received]
+    assert ids == [f"alert_{first.id}", f"alert_{update.id}"]
+
+
 def test_digest_webhook_is_one_signed_message(local: Settings, receiver: Receiver) -> None:
     buyer = add_buyer(local, webhook_url=receiver.url, digest_minutes=60)
     first = add_alert(local, buyer.id or 0, 1)
