@@ -21,6 +21,9 @@ MAX_POINTS = 100  # points a polygon keeps (evenly thinned beyond that)
 # A GDACS box whose own point lies farther outside it than this is not about that event
 # (a cyclone's box holds its forecast track: its current position may sit just outside).
 BBOX_SLACK_KM = 300.0
+# A box wider or taller than this locates nothing: GDACS gives a cyclone's whole track (26° of
+# latitude and longitude for PHANFONE-19), which would alert sites a thousand km from it.
+MAX_BBOX_KM = 1500.0
 
 
 def shaking_radius_km(magnitude: float) -> float:
@@ -66,6 +69,7 @@ def bbox(box: Any, near: tuple[float, float] | None = None) -> dict[str, Any] | 
 
     A box that its own item's point (`near`) lies well outside of is refused: the feed mixed
     up two events' geometry, and an area about somewhere else would alert the wrong buyers.
+    So is one over `MAX_BBOX_KM` across, which says only roughly where an event is.
     """
     if not isinstance(box, Sequence) or len(box) != 4:
         return None
@@ -75,6 +79,12 @@ def bbox(box: Any, near: tuple[float, float] | None = None) -> dict[str, Any] | 
     if not (-90 <= min_lat <= max_lat <= 90 and -180 <= min_lon <= 180 and -180 <= max_lon <= 180):
         return None
     shape = {"kind": "bbox", "bbox": [min_lon, min_lat, max_lon, max_lat]}
+    middle = (min_lat + max_lat) / 2
+    span_lon = (max_lon - min_lon) % 360
+    tall = haversine_km(min_lat, min_lon, max_lat, min_lon)
+    wide = haversine_km(middle, 0.0, middle, min(span_lon, 180.0)) if span_lon else 0.0
+    if max(tall, wide) > MAX_BBOX_KM or span_lon > 180:
+        return None
     if near is not None and distance_km(near[0], near[1], shape) > BBOX_SLACK_KM:
         return None
     return shape

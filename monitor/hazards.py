@@ -1,7 +1,8 @@
 """What a hazard feed's item says beyond its text: the area it covers, and whether it is routine.
 
 The connectors keep each feed's geometry (connectors/capinfo.py: CAP and NWS polygons and
-circles; gdacs.py: a bounding box; usgs.py: the epicentre and magnitude). Here it becomes the
+circles; gdacs.py: a bounding box, and for an earthquake its magnitude; usgs.py: the epicentre
+and magnitude). Here it becomes the
 item's area (monitor/areas.py shapes); a feed that gives none leaves the country to speak.
 """
 
@@ -33,6 +34,16 @@ def _extra(item: Mapping[str, Any]) -> Mapping[str, Any]:
     return extra if isinstance(extra, Mapping) else {}
 
 
+def _magnitude(item: Mapping[str, Any], extra: Mapping[str, Any]) -> float | None:
+    """Return an earthquake's magnitude: USGS's `mag`, or GDACS's severity in M."""
+    if item.get("kind") == "usgs":
+        return _number(extra.get("mag"))
+    quake = item.get("kind") == "gdacs" and extra.get("eventtype") == "EQ"
+    if quake and str(extra.get("severity_unit") or "").upper() == "M":
+        return _number(extra.get("severity_value"))
+    return None
+
+
 def item_area(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return the shapes the item's feed says it covers (empty when it gives none)."""
     extra = _extra(item)
@@ -43,9 +54,8 @@ def item_area(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     for spec in extra.get("circles") or []:
         if isinstance(spec, list) and len(spec) == 3:
             shapes.append(circle(*spec))
-    point = _point(item)
-    magnitude = _number(extra.get("mag"))
-    if item.get("kind") == "usgs" and point is not None and magnitude is not None:
+    point, magnitude = _point(item), _magnitude(item, extra)
+    if point is not None and magnitude is not None:
         shapes.append(circle(point[0], point[1], shaking_radius_km(magnitude)))
     if not any(shapes) and item.get("bbox") is not None:
         shapes.append(bbox(item.get("bbox"), near=point))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
 
-from monitor.api.deps import Anyone, Page, PageDep, SessionDep
+from monitor.api.deps import Anyone, BuyerQuery, Page, PageDep, SessionDep, SettingsDep, own_buyer
 from monitor.api.errors import AUTH, responses
+from monitor.errors import InvalidInput
 from monitor.incidents import service as incidents
 from monitor.incidents.models import IncidentPublic, IncidentSource, IncidentStatus
+from monitor.matching import affected
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=AUTH)
 Severity = Literal["low", "medium", "high", "critical"]
@@ -51,6 +54,33 @@ def list_incidents(
         since=since, limit=page.limit, offset=page.offset,
     )  # fmt: skip
     return Page(items=[IncidentPublic.model_validate(i) for i in rows], total=total)
+
+
+class AffectedSupplier(BaseModel):
+    """One of the buyer's suppliers that an open incident hits, and what overlapped."""
+
+    supplier_id: int
+    incident_id: str
+    title: str
+    places: list[str]
+    materials: list[str]
+
+
+@router.get("/affected-suppliers", response_model=Page[AffectedSupplier], responses=responses(403))
+def affected_suppliers(
+    session: SessionDep, settings: SettingsDep, who: Anyone, buyer_id: BuyerQuery = None
+) -> Page[AffectedSupplier]:
+    """The buyer's own suppliers that open incidents hit: the rule its supplier alerts follow
+    (a buyer key: its own; admin: `?buyer_id=`)."""
+    if who.role in ("operator", "viewer"):
+        raise HTTPException(403, f"a {who.role} key may not see a buyer's suppliers")
+    buyer = own_buyer(who, buyer_id)
+    if buyer is None:
+        raise InvalidInput("buyer_id", "an admin key names the buyer whose suppliers to show")
+    found = affected.affected_suppliers(
+        session=session, buyer_id=buyer, radius_km=settings.supplier_watch_radius_km
+    )
+    return Page(items=[AffectedSupplier(**f) for f in found], total=len(found))
 
 
 @router.get("/{incident_id}", response_model=IncidentPublic, responses=responses(404))

@@ -11,6 +11,12 @@ from a site to an incident point.
 An incident that exposes a logistics material (containers: a container terminal shut) counts
 as naming no material, since it hits every good that passes there.
 
+Where a feed gave an area (monitor/areas.py shapes: CAP polygons, a USGS shaking radius, a
+GDACS box), sites are hit inside it, or within their radius of it: the cells the area's extent
+covers are searched like a point's. A watch on a whole country still hears of an area inside
+it. A routine weather warning (yellow, CAP Moderate or below) hits only the watches that ask
+for routine warnings; a buyer's own suppliers never do.
+
 `hits` is that decision; `match` runs `check` on the hits alone, to say what overlapped.
 `scan` runs `check` on every watch: the baseline the index is measured against, and its
 test oracle.
@@ -25,11 +31,13 @@ from functools import cache
 from typing import Any
 
 from monitor import vocab
+from monitor.areas import extent, reach
 from monitor.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from monitor.matching.watches import SiteSpec, WatchSpec
 from monitor.vocab import SEVERITIES
 
 ANY = "*"  # the material key of a watch that names none
+MAX_AREA_CELLS = 5000  # grid cells searched for an area; a larger one checks every watch
 EVERY = None  # the key under which a place and rank hold all their watches
 PlaceKey = tuple[str, Any, Any]
 
@@ -53,6 +61,8 @@ class Footprint:
     points: tuple[tuple[float, float, str], ...]
     materials: frozenset[str]
     rank: int
+    area: tuple[Mapping[str, Any], ...] = ()
+    routine: bool = False
 
 
 @cache
@@ -89,6 +99,8 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
         points=points,
         materials=frozenset(materials),
         rank=SEVERITIES.index(severity) if severity in SEVERITIES else 0,
+        area=tuple(s for s in incident.get("area") or [] if isinstance(s, Mapping)),
+        routine=bool(incident.get("routine")),
     )  # fmt: skip
 
 
@@ -108,9 +120,25 @@ def near(site: SiteSpec, points: Iterable[tuple[float, float, str]]) -> tuple[fl
     return None
 
 
+def site_hit(site: SiteSpec, fp: Footprint) -> str | None:
+    """Return how the incident reaches a site (inside its area, or near a point), or None."""
+    label = site.label or f"{site.lat:.2f},{site.lon:.2f}"
+    if fp.area:
+        km = reach(site.lat, site.lon, site.radius_km, fp.area)
+        if km == 0:
+            return f"site {label}: inside the hazard area"
+        if km > 0:
+            return f"site {label}: {km:.0f} km from the hazard area"
+    found = near(site, fp.points)
+    if found is None:
+        return None
+    km, name = found
+    return f"site {label}: {km:.0f} km from {name or 'the incident'}"
+
+
 def check(spec: WatchSpec, fp: Footprint) -> Match | None:
     """Return the match when a place and a material overlap and the severity is enough."""
-    if fp.rank < spec.min_rank:
+    if fp.rank < spec.min_rank or (fp.routine and not spec.routine_warnings):
         return None
     if spec.materials and fp.materials:
         materials = tuple(sorted(spec.materials & fp.materials))
@@ -123,12 +151,7 @@ def check(spec: WatchSpec, fp: Footprint) -> Match | None:
         places += [f"subdivision {s}" for s in sorted(spec.subdivisions & fp.subdivisions)]
     if spec.lanes:
         places += [f"lane {lane}" for lane in sorted(spec.lanes & fp.lanes)]
-    for site in spec.sites:
-        found = near(site, fp.points)
-        if found is not None:
-            km, name = found
-            label = site.label or f"{site.lat:.2f},{site.lon:.2f}"
-            places.append(f"site {label}: {km:.0f} km from {name or 'the incident'}")
+    places += [hit for site in spec.sites if (hit := site_hit(site, fp)) is not None]
     if not places:
         return None
     return Match(spec, materials, tuple(places))
@@ -149,6 +172,23 @@ def _cells(lat: float, lon: float, radius_km: float) -> Iterable[tuple[int, int]
     else:  # crosses the antimeridian
         lons = [*range(math.floor(box.min_lon), 180), *range(-180, math.floor(box.max_lon) + 1)]
     return [(la, lo % 360) for la in lats for lo in lons]
+
+
+def _area_cells(area: Iterable[Mapping[str, Any]]) -> set[PlaceKey] | None:
+    """Return the grid cells the area's shapes extend over (None when too many to list)."""
+    cells: set[PlaceKey] = set()
+    for shape in area:
+        min_lat, max_lat, min_lon, max_lon = extent(shape)
+        lats = range(math.floor(min_lat), math.floor(max_lat) + 1)
+        if min_lon <= max_lon:
+            lons: Iterable[int] = range(math.floor(min_lon), math.floor(max_lon) + 1)
+        else:  # crosses the antimeridian
+            lons = [*range(math.floor(min_lon), 180), *range(-180, math.floor(max_lon) + 1)]
+        lons = list(lons)
+        if len(cells) + len(lats) * len(lons) > MAX_AREA_CELLS:
+            return None
+        cells |= {("g", la, lo % 360) for la in lats for lo in lons}
+    return cells
 
 
 class WatchIndex:
@@ -223,9 +263,14 @@ class WatchIndex:
         areas |= {("l", lane, None) for lane in fp.lanes}
         found = self._filed(areas, fp)
         cells: set[PlaceKey] = {("g", *_cell(lat, lon)) for lat, lon, _ in fp.points}
-        for key in self._filed(cells, fp) - found:
-            if any(near(site, fp.points) for site in self.specs[key].sites):
+        area_cells = _area_cells(fp.area)
+        if area_cells is None:  # an area too large to search by cell: check every watch
+            return {key for key, spec in self.specs.items() if check(spec, fp) is not None}
+        for key in self._filed(cells | area_cells, fp) - found:
+            if any(site_hit(site, fp) for site in self.specs[key].sites):
                 found.add(key)
+        if fp.routine:
+            found = {key for key in found if self.specs[key].routine_warnings}
         return found
 
     def hits(self, incident: Mapping[str, Any]) -> set[str]:
@@ -255,4 +300,5 @@ __all__ = [
     "footprint",
     "near",
     "scan",
+    "site_hit",
 ]

@@ -33,6 +33,7 @@ class WatchSpec:
     lanes: frozenset[str] = frozenset()
     sites: tuple[SiteSpec, ...] = field(default_factory=tuple)
     min_severity: str = "medium"
+    routine_warnings: bool = False  # also routine weather warnings (yellow, CAP Moderate)
 
     @cached_property
     def min_rank(self) -> int:
@@ -63,6 +64,7 @@ def watch_spec(row: Any) -> WatchSpec:
         lanes=frozenset(lane.upper() for lane in row.lanes or []),
         sites=sites,
         min_severity=row.min_severity or "medium",
+        routine_warnings=bool(getattr(row, "routine_warnings", False)),
     )
 
 

@@ -110,6 +110,13 @@ def seed(session: Session) -> Seeded:
     incident = _incident("inc-abidjan", f"Dock strike at Abidjan {SCRIPT}", lat=5.30, lon=-4.01,
                          feed_id=feed.id)  # fmt: skip
     session.add(incident)
+    # A routine warning over Tema: no alert, so the map must not call Tema's supplier affected.
+    session.add(Incident(
+        id="inc-tema-wind", title="Yellow wind warning: Greater Accra", event_type="storm",
+        severity="medium", lat=5.65, lon=0.0, countries=["GH"], materials=[], routine=True,
+        places=[{"name": "Tema", "country": "GH", "kind": "city", "lat": 5.67, "lon": 0.0}],
+        area=[{"kind": "circle", "lat": 5.65, "lon": 0.0, "radius_km": 60.0}],
+    ))  # fmt: skip
     session.flush()
     alert_for(session, buyer_id=buyer.id, incident=incident)
     return Seeded(buyer_id=buyer.id, incident_id=incident.id, feed_id=feed.id)

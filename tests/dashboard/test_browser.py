@@ -96,8 +96,10 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     page.click("nav a[href='/map']")
     page.locator("body[data-ready=map]").wait_for()
     affected = page.locator("#suppliers li.affected")
-    assert affected.count() == 1
+    assert affected.count() == 1  # not Tema's: a routine warning alerts no supplier watch
     assert "Abidjan Cocoa Grinders" in affected.inner_text()
+    assert "inside the hazard area" not in affected.inner_text()
+    assert page.locator("path.incident-area").count() == 1  # the warning's circle
     assert page.locator("path.incident-marker").count() >= 2
     assert page.locator("path.leaflet-interactive").count() > 100  # the bundled countries
     _no_script_ran(page)

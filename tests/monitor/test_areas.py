@@ -26,7 +26,7 @@ def test_circles_and_boxes() -> None:
     box = bbox([-58.461, -23.682, -50.461, -15.682])
     assert box is not None and distance_km(-20.0, -55.0, box) == 0
     assert 100 < distance_km(-20.0, -49.461, box) < 110  # 1° east of the box at 20° S
-    wraps = bbox([170.0, -20.0, -170.0, -10.0])  # crosses the antimeridian
+    wraps = bbox([175.0, -20.0, -175.0, -10.0])  # crosses the antimeridian
     assert wraps is not None and distance_km(-15.0, 179.5, wraps) == 0
 
 
@@ -39,6 +39,9 @@ def test_unusable_geometry_gives_no_shape() -> None:
     assert bbox([-35.59, -32.20, -9.59, -6.20], near=(-20.5, -178.8)) is None
     assert bbox([33.087, -48.5653, 41.087, -40.5653], near=(-44.5653, 37.087)) is not None
     assert distance_km(0, 0, {"kind": "hexagon"}) == math.inf
+    # PHANFONE-19's box: 26° of its track, too coarse to say which sites it reaches.
+    assert bbox([113.73, -1.79, 139.73, 24.21]) is None
+    assert bbox([-170.0, -60.0, 170.0, 60.0]) is None
 
 
 def test_the_shaking_radius_grows_with_the_magnitude() -> None:

@@ -36,8 +36,11 @@ def test_a_gdacs_box_is_the_area_unless_it_lies_away_from_the_event() -> None:
     items = {i["title"].split(".")[0]: i for i in _items("gdacs/gdacs-rss.xml")}
     sarai = next(i for t, i in items.items() if "SARAI" in t)  # by Fiji, its box in the Atlantic
     assert item_area(sarai) == []
-    track = next(i for t, i in items.items() if "PHANFONE" in t)  # just west of its track's box
-    assert item_area(track) == [{"kind": "bbox", "bbox": track["bbox"]}]
+    track = next(i for t, i in items.items() if "PHANFONE" in t)  # a box of its whole track
+    assert track["bbox"] and item_area(track) == []
+    quake = next(i for t, i in items.items() if "earthquake" in t)  # 5.5 M: shaking, not box
+    assert item_area(quake) == [{"kind": "circle", "lat": quake["lat"], "lon": quake["lon"],
+                                 "radius_km": 32.7}]  # fmt: skip
 
 
 def test_yellow_and_moderate_weather_warnings_are_routine_others_not() -> None:

@@ -122,6 +122,11 @@ def test_buyers_and_watches(world: World) -> None:
         f"/api/v1/watches/{body['id']}", json={"min_severity": "low"}, headers=a
     )
     assert patched.json()["min_severity"] == "low"
+    assert body["routine_warnings"] is False  # routine weather warnings: off unless asked
+    patched = world.client.patch(
+        f"/api/v1/watches/{body['id']}", json={"routine_warnings": True}, headers=a
+    )
+    assert patched.json()["routine_warnings"] is True
     unknown = world.client.patch(
         f"/api/v1/watches/{body['id']}", json={"materials": ["unobtainium"]}, headers=a
     )
@@ -349,3 +354,24 @@ def test_every_source_of_an_incident_pages(world: World) -> None:
     assert [x["item_id"] for x in body["items"]] == ["n1", "n2"]
     assert set(body["items"][0]) == {"incident_id", "item_id", "url", "title", "published",
                                      "feed_id"}  # fmt: skip
+
+
+def test_affected_suppliers_are_a_buyers_own_and_follow_the_alert_rule(world: World) -> None:
+    with db.session_scope(world.settings) as s:  # a quake whose shaking reaches Kumasi
+        shaking = {"kind": "circle", "lat": 6.0, "lon": -1.0, "radius_km": 120.0}
+        s.add(incident_row("inc-quake", world.ids["feed"], event_type="earthquake",
+                           countries=["GH"], materials=[], places=[], area=[shaking]))  # fmt: skip
+    url = "/api/v1/incidents/affected-suppliers"
+    mine = world.client.get(url, headers=world.as_("a"))
+    assert mine.status_code == 200, mine.text
+    assert [(i["supplier_id"], i["incident_id"]) for i in mine.json()["items"]] == [
+        (world.ids["supplier"], "inc-quake")
+    ]
+    assert mine.json()["items"][0]["places"] == ["site Kumasi Cocoa Coop: inside the hazard area"]
+    other = world.client.get(f"{url}?buyer_id={world.ids['buyer_b']}", headers=world.as_("a"))
+    assert other.status_code == 404
+    admin = world.client.get(f"{url}?buyer_id={world.ids['buyer_b']}", headers=world.as_("admin"))
+    assert admin.json()["total"] == 1
+    unnamed = world.client.get(url, headers=world.as_("admin"))
+    assert unnamed.status_code == 422 and unnamed.json()["detail"][0]["loc"] == ["buyer_id"]
+    assert world.client.get(url, headers=world.as_("viewer")).status_code == 403

@@ -158,6 +158,7 @@ def watch_fields(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> d
         buyer=draw(st.integers(1, 3)), materials=draw(some(MATERIALS)),
         sites=tuple(draw(st.lists(sites(anchors), max_size=2))),
         min_severity=draw(st.sampled_from([*SEVERITIES, "unknown"])),
+        routine_warnings=draw(st.booleans()),
     )  # fmt: skip
     if areas:
         fields.update(countries=draw(some(COUNTRIES)), subdivisions=draw(some(SUBDIVISIONS)),
@@ -180,6 +181,20 @@ def places(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[st
 
 
 @st.composite
+def shapes(draw: st.DrawFn, anchors: list[Point]) -> dict[str, Any]:
+    """Return a hazard area's shape around an anchor: a circle, a box or a triangle."""
+    (lat, lon), (lat2, lon2) = draw(points(anchors)), draw(points(anchors))
+    kind = draw(st.sampled_from(["circle", "bbox", "polygon"]))
+    if kind == "circle":
+        return {"kind": "circle", "lat": lat, "lon": lon, "radius_km": draw(st.integers(1, 600))}
+    if kind == "bbox":
+        return {"kind": "bbox", "bbox": [min(lon, lon2), min(lat, lat2), max(lon, lon2),
+                                         max(lat, lat2)]}  # fmt: skip
+    lat3, lon3 = draw(points(anchors))
+    return {"kind": "polygon", "points": [[lat, lon], [lat2, lon2], [lat3, lon3]]}
+
+
+@st.composite
 def incidents(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict[str, Any]:
     named = draw(st.lists(st.sampled_from(MATERIALS), max_size=2))  # often none: every good
     return incident(
@@ -187,6 +202,8 @@ def incidents(draw: st.DrawFn, anchors: list[Point], areas: bool = True) -> dict
         countries=draw(st.lists(st.sampled_from(COUNTRIES), max_size=2)) if areas else [],
         places=draw(st.lists(places(anchors, areas), max_size=3)),
         materials=[{"name": m} if draw(st.booleans()) else m for m in named],
+        area=draw(st.lists(shapes(anchors), max_size=2)),
+        routine=draw(st.sampled_from([False, False, True])),
     )
 
 
@@ -286,3 +303,67 @@ def test_a_shut_container_terminal_hits_every_good_that_passes_there() -> None:
     assert [(m.spec.key, m.materials) for m in hits] == [("w1", ("cocoa",))]
     assert hits == scan(list(index.specs.values()), terminal)
     assert index.match(incident(materials=[{"name": "coffee"}])) == []  # a good is still a filter
+
+
+# The thunderstorm polygon of the OASIS CAP example (tests/fixtures/cap/oasis/example2.xml);
+# its centroid (38.484, -119.935) is the incident's only point.
+STORM = {"kind": "polygon", "points": [[38.47, -120.14], [38.34, -119.95], [38.52, -119.74],
+                                       [38.62, -119.89]]}  # fmt: skip
+CENTROID = {"name": "storm", "kind": "city", "lat": 38.48401, "lon": -119.93462}
+
+
+def test_a_site_inside_the_hazard_area_is_hit_and_one_outside_is_not() -> None:
+    index = indexed([
+        spec("w1", sites=(SiteSpec(38.55, -119.80, 5, "inside, 13 km from the centroid"),)),
+        spec("w2", sites=(SiteSpec(38.20, -119.95, 10, "31 km south"),)),
+        spec("w3", sites=(SiteSpec(38.20, -119.95, 40, "31 km south, 40 km reach"),)),
+    ])  # fmt: skip
+    storm = incident(countries=[], materials=[], places=[CENTROID], area=[STORM])
+    assert index.hits(storm) == {"w1", "w3"}
+    found = {m.spec.key: m.places for m in index.match(storm)}
+    assert found["w1"] == ("site inside, 13 km from the centroid: inside the hazard area",)
+    assert found["w3"] == ("site 31 km south, 40 km reach: 16 km from the hazard area",)
+    # Without its area the incident is a point again: the site 13 km off with 5 km reach is out.
+    assert index.hits({**storm, "area": []}) == {"w3"}
+
+
+def test_a_quakes_shaking_radius_reaches_sites_beyond_their_own_radius() -> None:
+    index = indexed([spec("w1", sites=(SiteSpec(36.0, 140.0, 50, "plant"),))])
+    epicentre = {"name": "M7.1", "kind": "city", "lat": 37.0, "lon": 141.5}  # 172 km away
+    quake = incident(countries=[], materials=[], places=[epicentre])
+    assert index.hits(quake) == set()
+    shaking = {"kind": "circle", "lat": 37.0, "lon": 141.5, "radius_km": 170.6}
+    assert index.hits({**quake, "area": [shaking]}) == {"w1"}
+
+
+def test_a_routine_warning_alerts_only_the_watches_that_ask_for_it() -> None:
+    wants = spec("w1", countries=frozenset({"PL"}), routine_warnings=True)
+    index = indexed([wants, spec("w2", countries=frozenset({"PL"})),
+                     spec("w3", countries=frozenset({"PL"}), min_severity="low",
+                          materials=frozenset({"semiconductors"}))])  # fmt: skip
+    yellow = incident(countries=["PL"], places=[], materials=[], severity="medium", routine=True)
+    assert index.hits(yellow) == {"w1"} and [m.spec.key for m in index.match(yellow)] == ["w1"]
+    assert index.hits({**yellow, "routine": False}) == {"w1", "w2", "w3"}
+
+
+def test_an_area_too_large_to_search_by_cell_still_matches_what_a_scan_does() -> None:
+    specs = [spec("w1", sites=(SiteSpec(10.0, 10.0, 5),)), spec("w2", sites=(SiteSpec(0, 0, 5),)),
+             spec("w3", countries=frozenset({"BE"}))]  # fmt: skip
+    world = {"kind": "bbox", "bbox": [-170.0, -60.0, 170.0, 60.0]}
+    away = {"kind": "bbox", "bbox": [20.0, 20.0, 170.0, 80.0]}
+    for area in ([world], [away]):
+        inc = incident(countries=[], places=[], materials=[], area=area)
+        assert indexed(specs).match(inc) == scan(specs, inc)
+    assert indexed(specs).hits(incident(countries=[], places=[], area=[world])) == {"w1", "w2"}
+
+
+def test_a_watch_rows_routine_flag_reaches_its_spec() -> None:
+    from types import SimpleNamespace
+
+    from monitor.matching.watches import watch_spec
+
+    row = SimpleNamespace(id=4, buyer_id=1, name="", materials=[], countries=["PL"],
+                          subdivisions=[], lanes=[], sites=[], min_severity="medium")  # fmt: skip
+    assert watch_spec(row).routine_warnings is False
+    row.routine_warnings = True
+    assert watch_spec(row).routine_warnings is True

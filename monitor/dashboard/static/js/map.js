@@ -7,16 +7,7 @@ import { el, say } from "./dom.js";
 import { startPage } from "./nav.js";
 import { names, SEVERITY_COLOURS, severityBadge } from "./render.js";
 
-const AFFECTED_KM = 100;
 const RANK = { low: 1, medium: 2, high: 3, critical: 4 };
-
-function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 12742 * Math.asin(Math.sqrt(h));
-}
 
 const isPoint = (p) => Number.isFinite(p?.lat) && Number.isFinite(p?.lon);
 
@@ -27,15 +18,34 @@ function points(incident) {
   return out;
 }
 
-/** Why `supplier` is affected by `incident`, or null. */
-function hitBy(supplier, incident) {
-  const spots = points(incident);
-  if (spots.length) {
-    if (!isPoint(supplier)) return null;
-    const near = spots.map((p) => distanceKm(p, supplier)).filter((d) => d <= AFFECTED_KM);
-    return near.length ? `${Math.round(Math.min(...near))} km from ${incident.title}` : null;
+/** Why each of the buyer's suppliers is affected, by supplier id: the server applies the rule
+ * its supplier alerts follow (site within the radius of a point or of the hazard area,
+ * material, severity, routine warnings), so the map and the alerts agree. */
+async function affectedReasons(me) {
+  const reasons = new Map();
+  if (!me.buyer_id) return reasons;
+  try {
+    const page = await api("/incidents/affected-suppliers", { params: { buyer_id: me.buyer_id } });
+    for (const hit of page.items ?? []) {
+      const why = `${hit.places.join(", ")} (${hit.title})`;
+      reasons.set(hit.supplier_id, [...(reasons.get(hit.supplier_id) ?? []), why]);
+    }
+  } catch (error) {
+    say(`Affected suppliers not shown: ${error.message}`, "error");
   }
-  return (incident.countries ?? []).includes(supplier.country) ? `in ${supplier.country}: ${incident.title}` : null;
+  return reasons;
+}
+
+/** The hazard area a feed gave (CAP polygon, quake shaking radius, GDACS box) as a layer. */
+function drawArea(shape, colour) {
+  const style = { color: colour, weight: 1, fillOpacity: 0.15, className: "incident-area" };
+  if (shape.kind === "polygon" && Array.isArray(shape.points)) return L.polygon(shape.points, style);
+  if (shape.kind === "circle" && isPoint(shape)) return L.circle([shape.lat, shape.lon], { ...style, radius: shape.radius_km * 1000 });
+  if (shape.kind === "bbox" && Array.isArray(shape.bbox)) {
+    const [minLon, minLat, maxLon, maxLat] = shape.bbox;
+    return L.rectangle([[minLat, minLon], [maxLat, maxLon]], style);
+  }
+  return null;
 }
 
 function popup(incident) {
@@ -105,13 +115,14 @@ function drawLegend() {
 const me = await startPage();
 drawLegend();
 const map = L.map("map", { attributionControl: false, worldCopyJump: true, minZoom: 1 }).setView([20, 10], 2);
-const [shapes, incidentsPage, suppliers] = await Promise.all([
+const [shapes, incidentsPage, suppliers, affectedBy] = await Promise.all([
   countries(),
   api("/incidents", { params: { status: "open", limit: 200 } }).catch((error) => {
     say(error.message, "error");
     return { items: [] };
   }),
   buyerSuppliers(me),
+  affectedReasons(me),
 ]);
 const incidents = incidentsPage.items ?? [];
 
@@ -139,6 +150,7 @@ for (const incident of incidents) {
     L.circleMarker([spot.lat, spot.lon], { radius: 8 + 2 * (RANK[incident.severity] ?? 1), color: colour, fillColor: colour, fillOpacity: 0.7, className: "incident-marker" })
       .bindPopup(popup(incident)).addTo(map);
   }
+  for (const shape of incident.area ?? []) drawArea(shape, colour)?.bindPopup(popup(incident)).addTo(map);
   incidentList.append(el("li", { class: "incident" }, severityBadge(incident.severity), " ", incident.title ?? incident.id));
 }
 if (!incidents.length) incidentList.append(el("li", { class: "hint", text: "No open incident." }));
@@ -147,7 +159,7 @@ const seen = [];
 for (const incident of incidents) seen.push(...points(incident).map((p) => [p.lat, p.lon]));
 const supplierList = document.getElementById("suppliers");
 for (const supplier of suppliers) {
-  const reasons = incidents.map((i) => hitBy(supplier, i)).filter(Boolean);
+  const reasons = affectedBy.get(supplier.id) ?? [];
   const affected = reasons.length > 0;
   if (isPoint(supplier)) {
     seen.push([supplier.lat, supplier.lon]);

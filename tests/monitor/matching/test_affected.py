@@ -1,0 +1,84 @@
+"""The map's affected suppliers are the suppliers whose implicit watches the matcher hits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from monitor import db
+from monitor.incidents.store import save_incidents
+from monitor.matching.affected import affected_suppliers
+from monitor.matching.sync import WatchSync
+from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
+from monitor.settings import Settings
+
+RADIUS_KM = 100.0
+
+
+def _supplier(s: Session, buyer: int, name: str, lat: float | None, lon: float | None,
+              country: str, material: str) -> int:  # fmt: skip
+    supplier = Supplier(name=name, country=country, lat=lat, lon=lon, size_class="small")
+    s.add(supplier)
+    s.flush()
+    assert supplier.id is not None
+    s.add(SupplierMaterial(supplier_id=supplier.id, material=material, country=country))
+    s.add(BuyerSupplier(buyer_id=buyer, supplier_id=supplier.id))
+    return supplier.id
+
+
+def _incident(incident_id: str, **fields: Any) -> dict[str, Any]:
+    base = {"id": incident_id, "title": incident_id, "event_type": "drought", "severity": "high",
+            "status": "open", "version": 1, "countries": ["BR"], "places": [], "materials": [],
+            "sources": [], "evidence": [], "first_seen": "2026-01-01T00:00:00+00:00",
+            "last_seen": "2026-01-02T00:00:00+00:00"}  # fmt: skip
+    return {**base, **fields}
+
+
+# GDACS's box for the drought in Argentina, Bolivia, Brazil and Paraguay (deploy/samples).
+DROUGHT_BOX = {"kind": "bbox", "bbox": [-58.461, -23.682, -50.461, -15.682]}
+INCIDENTS = [
+    _incident("drought", area=[DROUGHT_BOX],
+              places=[{"name": "BR", "kind": "country", "lat": -19.682, "lon": -54.461}]),
+    _incident("wind", event_type="storm", severity="medium", countries=["PL"], routine=True,
+              places=[{"name": "Gdańsk", "kind": "city", "lat": 54.35, "lon": 18.65}]),
+    _incident("fab", event_type="fire_explosion", countries=["PL"],
+              materials=[{"name": "semiconductors"}],
+              places=[{"name": "Gdańsk", "kind": "city", "lat": 54.35, "lon": 18.65}]),
+    _incident("closed", status="closed", area=[DROUGHT_BOX]),
+]  # fmt: skip
+
+
+def test_the_map_and_the_alerts_name_the_same_suppliers(db_settings: Settings) -> None:
+    with db.session_scope(db_settings) as s:
+        buyer = Buyer(name="b")
+        s.add(buyer)
+        s.flush()
+        assert buyer.id is not None
+        ids = {
+            # Inside the drought's box, 283 km from its point: hit by the area alone.
+            "dourados": _supplier(s, buyer.id, "Dourados", -22.22, -54.81, "BR", "coffee"),
+            "sao paulo": _supplier(s, buyer.id, "São Paulo", -23.55, -46.63, "BR", "coffee"),
+            "gdansk": _supplier(s, buyer.id, "Gdańsk", 54.37, 18.6, "PL", "cocoa"),
+            "gdansk chips": _supplier(
+                s, buyer.id, "Gdańsk chips", 54.37, 18.6, "PL", "semiconductors"
+            ),
+            "no site": _supplier(s, buyer.id, "Somewhere in Brazil", None, None, "BR", "coffee"),
+        }
+        buyer_id = buyer.id
+        save_incidents(s, INCIDENTS)
+    sync = WatchSync(supplier_radius_km=RADIUS_KM)
+    with db.session_scope(db_settings) as s:
+        sync.refresh(s)
+        shown = affected_suppliers(session=s, buyer_id=buyer_id, radius_km=RADIUS_KM)
+    pairs = {(f["supplier_id"], f["incident_id"]) for f in shown}
+    alerted = {
+        (int(m.spec.key.rsplit(":", 1)[1]), inc["id"])
+        for inc in INCIDENTS if inc["status"] == "open"
+        for m in sync.index.match(inc) if m.spec.key.startswith(f"supplier:{buyer_id}:")
+    }  # fmt: skip
+    assert pairs == alerted
+    assert pairs == {(ids["dourados"], "drought"), (ids["no site"], "drought"),
+                     (ids["gdansk chips"], "fab")}  # fmt: skip
+    inside = next(f for f in shown if f["supplier_id"] == ids["dourados"])
+    assert inside["places"] == ["site Dourados: inside the hazard area"]
