@@ -74,6 +74,12 @@ def revoke_named(*, session: Session, buyer_id: int, name: str) -> int:
     return len(rows)
 
 
+def is_active(*, session: Session, key_id: int) -> bool:
+    """Return whether the key with this id still exists and is not revoked."""
+    row = session.get(ApiKey, key_id)
+    return row is not None and row.revoked_at is None
+
+
 class Verifier:
     """Check presented keys; remembers which keys it verified (by digest) to skip argon2."""
 

@@ -128,6 +128,9 @@ class ApiSettings(BaseModel):
     import_max_bytes: int = 20 * 1024 * 1024  # a supplier import body larger than this: 413
     stream_poll_s: float = 1.0  # how often GET /alerts/stream looks for new alerts
     stream_heartbeat_s: float = 15.0  # a comment line this often keeps proxies from closing
+    stream_max_per_key: int = Field(default=5, ge=1)  # more open streams per key: 429
+    stream_max: int = Field(default=200, ge=1)  # more open streams in all: 503
+    stream_key_check_s: float = Field(default=30.0, gt=0)  # a revoked key's stream ends this soon
 
 
 class SuggestionSettings(BaseModel):
@@ -227,6 +230,11 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / ".local"
     # Database: SQLite file under data_dir unless a URL is given.
     database_url: str | None = None
+    # Connections each process keeps open, the extra ones it may open under load, and how long
+    # a request waits for a free one before it is answered 503 with Retry-After.
+    database_pool_size: int = Field(default=5, ge=1, le=1000)
+    database_max_overflow: int = Field(default=10, ge=0, le=1000)
+    database_pool_timeout_s: float = Field(default=10.0, gt=0, le=600)
     # `monitor run`: serve the bundled sample feeds and load the demo directory.
     demo: bool = True
     demo_feeds_port: int = 8765

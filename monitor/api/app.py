@@ -9,6 +9,7 @@ from monitor import __version__
 from monitor.api import (
     alerts,
     buyers,
+    capacity,
     docs,
     errors,
     feeds,
@@ -37,7 +38,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.state.settings = settings
     api.state.verifier = Verifier()
     api.state.metrics = metrics.Metrics()
+    api.state.stream_slots = capacity.StreamSlots(
+        per_key=settings.api.stream_max_per_key, total=settings.api.stream_max
+    )
     errors.install(api)
+    capacity.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
     if settings.api.cors_origins:  # closed unless origins are listed (MONITOR_API_CORS_ORIGINS)

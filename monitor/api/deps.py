@@ -38,14 +38,10 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 _bearer = HTTPBearer(auto_error=False, description="an API key from `monitor keys create`")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_principal(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """Return who holds the bearer key; 401 without a valid one."""
+def _check_key(request: Request, session: Session, credentials: Credentials) -> Principal:
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(401, "missing API key: send `Authorization: Bearer <key>`", challenge)
@@ -56,10 +52,24 @@ def get_principal(
     return principal
 
 
-def allow(*roles: str) -> Callable[..., Principal]:
+def get_principal(request: Request, session: SessionDep, credentials: Credentials) -> Principal:
+    """Return who holds the bearer key; 401 without a valid one."""
+    return _check_key(request, session, credentials)
+
+
+def get_principal_briefly(
+    request: Request, settings: SettingsDep, credentials: Credentials
+) -> Principal:
+    """Return who holds the bearer key, checked in a session closed at once (for streams)."""
+    with Session(db.get_engine(settings)) as session:
+        return _check_key(request, session, credentials)
+
+
+def allow(*roles: str, who: Callable[..., Principal] = get_principal) -> Callable[..., Principal]:
     """Return a dependency that lets only keys with one of `roles` through (403 otherwise)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    # `who` is a local name, which a string annotation could not resolve: a default it is.
+    def check(principal: Principal = Depends(who)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(403, f"a {principal.role} key may not do this")
         return principal
@@ -71,6 +81,10 @@ Admin = Annotated[Principal, Depends(allow("admin"))]
 Staff = Annotated[Principal, Depends(allow("admin", "operator"))]
 AdminOrBuyer = Annotated[Principal, Depends(allow("admin", "buyer"))]
 Anyone = Annotated[Principal, Depends(allow("admin", "operator", "buyer", "viewer"))]
+# A stream stays open for hours: its key check must not keep a database connection that long.
+StreamingAdminOrBuyer = Annotated[
+    Principal, Depends(allow("admin", "buyer", who=get_principal_briefly))
+]
 
 
 def own_buyer(principal: Principal, buyer_id: int | None) -> int | None:
