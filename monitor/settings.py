@@ -131,6 +131,11 @@ class ApiSettings(BaseModel):
     stream_max_per_key: int = Field(default=5, ge=1)  # more open streams per key: 429
     stream_max: int = Field(default=200, ge=1)  # more open streams in all: 503
     stream_key_check_s: float = Field(default=30.0, gt=0)  # a revoked key's stream ends this soon
+    # A key that passed is trusted this long without reading its row: a key revoked by another
+    # process (`monitor keys revoke`) works this much longer; one revoked in-process stops at once.
+    key_cache_s: float = Field(default=10.0, ge=0, le=3600)
+    key_failures: int = Field(default=10, ge=1)  # failed keys per client or prefix, then 429
+    key_failures_window_s: float = Field(default=60.0, gt=0)  # ... within this many seconds
 
 
 class SuggestionSettings(BaseModel):

@@ -36,7 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None, redoc_url=None,
     )  # fmt: skip
     api.state.settings = settings
-    api.state.verifier = Verifier()
+    api.state.verifier = Verifier(
+        cache_s=settings.api.key_cache_s, failures=settings.api.key_failures,
+        window_s=settings.api.key_failures_window_s,
+    )  # fmt: skip
     api.state.metrics = metrics.Metrics()
     api.state.stream_slots = capacity.StreamSlots(
         per_key=settings.api.stream_max_per_key, total=settings.api.stream_max

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from monitor import db
 from monitor.apikeys import Principal, Verifier
 from monitor.settings import Settings
+from monitor.throttle import Throttled
 
 T = TypeVar("T")
 ID_MAX = 2**31 - 1  # ids are 32-bit in PostgreSQL; larger numbers can name nothing
@@ -46,7 +47,11 @@ def _check_key(request: Request, session: Session, credentials: Credentials) -> 
     if credentials is None:
         raise HTTPException(401, "missing API key: send `Authorization: Bearer <key>`", challenge)
     verifier: Verifier = request.app.state.verifier
-    principal = verifier.principal(session=session, key=credentials.credentials)
+    client = request.client.host if request.client else ""
+    try:
+        principal = verifier.principal(session=session, key=credentials.credentials, client=client)
+    except Throttled as exc:
+        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     if principal is None:
         raise HTTPException(401, "unknown or revoked API key", challenge)
     return principal

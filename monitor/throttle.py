@@ -1,0 +1,67 @@
+"""Count failures per name (a client address, a key prefix) in a sliding window; refuse more.
+
+Bounded: at most `max_names` names are remembered, the least recently failed dropped first, so
+a flood of made-up names costs a fixed amount of memory.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+
+class Throttled(Exception):
+    """Too many recent failures for a name; retry after `retry_after_s` seconds."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed attempts: retry after {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class FailureThrottle:
+    """Refuse a name with `limit` failures within the last `window_s` seconds."""
+
+    def __init__(
+        self,
+        *,
+        limit: int,
+        window_s: float,
+        max_names: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit, self.window_s, self.max_names, self._clock = limit, window_s, max_names, clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()  # key checks run in the server's worker threads
+
+    def take(self, *names: str) -> None:
+        """Count an attempt against each of `names`, or raise `Throttled` when one is at the
+        limit. Counted before the work, so attempts in flight count too; `forgive` a success."""
+        now = self._clock()
+        with self._lock:
+            if (longest := max((self._wait(name, now) for name in names), default=0.0)) > 0:
+                raise Throttled(max(1, math.ceil(longest)))
+            for name in names:
+                times = self._failures.pop(name, None) or deque(maxlen=self.limit)
+                times.append(now)
+                self._failures[name] = times  # last: the most recently failed
+            while len(self._failures) > self.max_names:
+                self._failures.popitem(last=False)
+
+    def forgive(self, *names: str) -> None:
+        """Take back the latest attempt of each of `names`: it succeeded."""
+        with self._lock:
+            for name in names:
+                if times := self._failures.get(name):
+                    times.pop()
+
+    def _wait(self, name: str, now: float) -> float:
+        times = self._failures.get(name)
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        if not times:
+            self._failures.pop(name, None)
+            return 0.0
+        return times[0] + self.window_s - now if len(times) >= self.limit else 0.0
