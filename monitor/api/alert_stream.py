@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -21,9 +22,20 @@ from starlette.concurrency import run_in_threadpool
 from monitor import apikeys
 from monitor.alerts import service as alerts
 from monitor.alerts.models import AlertPublic
+from monitor.api.capacity import Busy, ConnectionGate
 
 log = logging.getLogger(__name__)
 Stop = Callable[[], Awaitable[bool]]
+T = TypeVar("T")
+UNAVAILABLE = (Busy, PoolTimeout, OperationalError)  # a poll or key check skipped, not fatal
+
+
+async def in_thread(gate: ConnectionGate | None, call: Callable[..., T], *args: object) -> T:
+    """Run a blocking database call in a worker thread, once `gate` has a connection for it."""
+    if gate is None:
+        return await run_in_threadpool(call, *args)
+    async with gate.held():
+        return await run_in_threadpool(call, *args)
 
 
 def last_alert_id(engine: Engine, buyer_id: int | None) -> int:
@@ -46,7 +58,14 @@ def _key_revoked(engine: Engine, key_id: int) -> bool:
         return not apikeys.is_active(session=session, key_id=key_id)
 
 
-def stop_when(*, disconnected: Stop, engine: Engine, key_id: int, check_every_s: float) -> Stop:
+def stop_when(
+    *,
+    disconnected: Stop,
+    engine: Engine,
+    key_id: int,
+    check_every_s: float,
+    gate: ConnectionGate | None = None,
+) -> Stop:
     """Return a stop check: the client left, or the key (looked up every `check_every_s`)
     was revoked. A database that cannot answer the look-up does not end the stream."""
     due = time.monotonic() + check_every_s
@@ -59,8 +78,8 @@ def stop_when(*, disconnected: Stop, engine: Engine, key_id: int, check_every_s:
             return False
         due = time.monotonic() + check_every_s
         try:
-            return await run_in_threadpool(_key_revoked, engine, key_id)
-        except (PoolTimeout, OperationalError) as exc:
+            return await in_thread(gate, _key_revoked, engine, key_id)
+        except UNAVAILABLE as exc:
             log.warning("stream key check skipped: %s", str(exc).splitlines()[0])
             return False
 
@@ -75,6 +94,7 @@ async def alert_events(
     poll_s: float,
     heartbeat_s: float,
     stop: Stop,
+    gate: ConnectionGate | None = None,
 ) -> AsyncIterator[str]:
     """Yield SSE frames for alerts above `after_id`, polling the database (works across
     processes: whichever worker wrote the alert), and a comment line every `heartbeat_s`."""
@@ -82,8 +102,8 @@ async def alert_events(
     beat = time.monotonic()
     while not await stop():
         try:
-            found = await run_in_threadpool(_new_alerts, engine, after_id, buyer_id)
-        except (PoolTimeout, OperationalError) as exc:  # busy or down: try again next poll
+            found = await in_thread(gate, _new_alerts, engine, after_id, buyer_id)
+        except UNAVAILABLE as exc:  # busy or down: try again next poll
             log.warning("stream poll skipped: %s", str(exc).splitlines()[0])
             found = []
         for alert_id, data in found:

@@ -8,13 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from monitor import db
 from monitor.alerts import service as alerts
 from monitor.alerts.models import AlertPublic, AlertStatus
-from monitor.api.alert_stream import alert_events, last_alert_id, stop_when
-from monitor.api.capacity import BUSY, SlotStreamingResponse, StreamSlots
+from monitor.api.alert_stream import alert_events, in_thread, last_alert_id, stop_when
+from monitor.api.capacity import BUSY, ConnectionGate, SlotStreamingResponse, StreamSlots
 from monitor.api.deps import (
     AdminOrBuyer,
     BuyerQuery,
@@ -72,20 +71,21 @@ async def stream(
     `MONITOR_API_STREAM_KEY_CHECK_S`."""
     scope = own_buyer(who, buyer_id)
     slots: StreamSlots = request.app.state.stream_slots
+    gate: ConnectionGate = request.app.state.db_gate
     slot = slots.take(who.key_id)
     try:
         engine = db.get_engine(settings)
         mark = last_event_id or ""
         after = int(mark) if mark.isdigit() and len(mark) <= 18 else None
         if after is None:
-            after = await run_in_threadpool(last_alert_id, engine, scope)
+            after = await in_thread(gate, last_alert_id, engine, scope)
         stop = stop_when(
             disconnected=request.is_disconnected, engine=engine, key_id=who.key_id,
-            check_every_s=settings.api.stream_key_check_s,
+            check_every_s=settings.api.stream_key_check_s, gate=gate,
         )  # fmt: skip
         events = alert_events(
             engine=engine, buyer_id=scope, after_id=after, poll_s=settings.api.stream_poll_s,
-            heartbeat_s=settings.api.stream_heartbeat_s, stop=stop,
+            heartbeat_s=settings.api.stream_heartbeat_s, stop=stop, gate=gate,
         )  # fmt: skip
     except BaseException:
         slot.release()

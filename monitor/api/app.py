@@ -41,6 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         window_s=settings.api.key_failures_window_s,
     )  # fmt: skip
     api.state.metrics = metrics.Metrics()
+    api.state.db_gate = capacity.ConnectionGate(
+        permits=settings.database_pool_size + settings.database_max_overflow,
+        timeout_s=settings.database_pool_timeout_s,
+    )
     api.state.stream_slots = capacity.StreamSlots(
         per_key=settings.api.stream_max_per_key, total=settings.api.stream_max
     )

@@ -1,4 +1,4 @@
-"""Bounds on what callers hold: open streams per key and in all, and a full database pool.
+"""Bounds on what callers hold: open streams per key and in all, and database connections.
 
 Beyond a bound the answer says when to come back (`Retry-After`): 429 when one key holds too
 many streams (that caller's doing), 503 when the server as a whole is full.
@@ -6,8 +6,12 @@ many streams (that caller's doing), 503 when the server as a whole is full.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -27,6 +31,46 @@ BUSY: dict[int | str, dict[str, object]] = {
 
 def _retry(status: int, detail: str) -> HTTPException:
     return HTTPException(status, detail, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+class Busy(HTTPException):
+    """No database connection came free in time: 503 with Retry-After."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503, "the server is busy: no database connection is free",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )  # fmt: skip
+
+
+class ConnectionGate:
+    """Admit at most as many database users at once as the pool has connections.
+
+    Requests wait here, on the event loop. Were they to wait in the pool, each would block a
+    worker thread, while the requests holding connections need a thread for their next step
+    (a request hops threads between its key check, its route and its cleanup): all would then
+    sit out the pool timeout, and answer 500.
+    """
+
+    def __init__(self, *, permits: int, timeout_s: float) -> None:
+        self.permits, self.timeout_s = permits, timeout_s
+        # One semaphore per event loop: tests run one app on several loops, one at a time.
+        self._free: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._free = weakref.WeakKeyDictionary()
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """Hold one connection's place; raise `Busy` when none comes free in `timeout_s`."""
+        free = self._free.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.permits))
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                await free.acquire()
+        except TimeoutError:
+            raise Busy() from None
+        try:
+            yield
+        finally:
+            free.release()
 
 
 class Slot:
@@ -87,7 +131,8 @@ class SlotStreamingResponse(StreamingResponse):
 
 
 def install(app: FastAPI) -> None:
-    """Answer a request that found no free database connection 503 with Retry-After."""
+    """Answer a request that found no free database connection 503 with Retry-After
+    (the gate makes that rare: a connection taken outside it, as by /health)."""
 
     @app.exception_handler(PoolTimeout)
     async def _pool_full(_r: Request, exc: PoolTimeout) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Query, Request
@@ -10,8 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from monitor import db
+from monitor.api.capacity import ConnectionGate
 from monitor.apikeys import Principal, Verifier
 from monitor.settings import Settings
 from monitor.throttle import Throttled
@@ -31,10 +33,16 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """Yield a session for one request; routes that write commit it themselves."""
-    with Session(db.get_engine(settings), expire_on_commit=False) as session:
-        yield session
+async def get_session(request: Request, settings: SettingsDep) -> AsyncIterator[Session]:
+    """Yield a session for one request, once a connection is free (else 503); routes that
+    write commit it themselves."""
+    gate: ConnectionGate = request.app.state.db_gate
+    async with gate.held():
+        session = Session(db.get_engine(settings), expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.close)  # returns the connection: a round trip
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -62,10 +70,16 @@ def get_principal(request: Request, session: SessionDep, credentials: Credential
     return _check_key(request, session, credentials)
 
 
-def get_principal_briefly(
+async def get_principal_briefly(
     request: Request, settings: SettingsDep, credentials: Credentials
 ) -> Principal:
     """Return who holds the bearer key, checked in a session closed at once (for streams)."""
+    gate: ConnectionGate = request.app.state.db_gate
+    async with gate.held():
+        return await run_in_threadpool(_check_key_alone, request, settings, credentials)
+
+
+def _check_key_alone(request: Request, settings: Settings, credentials: Credentials) -> Principal:
     with Session(db.get_engine(settings)) as session:
         return _check_key(request, session, credentials)
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from monitor import apikeys, db
 from monitor.api.alert_stream import alert_events
 from monitor.models import Alert
 from monitor.settings import Settings
-from tests.monitor.api.conftest import World, build_world
+from tests.monitor.api.conftest import World, build_world, serve
 
 
 def _alert(world: World, who: str, incident: str) -> int:
@@ -49,26 +46,6 @@ async def test_events_are_the_new_alerts_of_one_buyer_with_heartbeats(world: Wor
     alerts = [f for f in frames if "event: alert" in f]
     assert len(alerts) == 1 and '"incident_id": "inc-a"' in alerts[0]
     assert frames[0].startswith("retry:") and any(f == ": heartbeat\n\n" for f in frames)
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Serve `app` with uvicorn on an ephemeral loopback port; yield its base URL."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=1
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture
