@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -29,6 +30,7 @@ SCHEME = "smk"
 # OWASP's argon2id minimum (19 MiB, 2 passes). A key holds 256 random bits, so no cost setting
 # makes guessing feasible; the hash keeps a leaked table from being a list of working keys.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+HASHES_AT_ONCE = 2  # argon2 verifications one process runs at once (19 MiB and a core each)
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ class Verifier:
     A key that passed is remembered by its SHA-256 for `cache_s` (who it is, without reading
     its row) and for good (that it verifies, so argon2 is not paid again). A guess costs one
     argon2 hash whether its prefix exists or not (unknown prefixes are checked against a dummy
-    hash), and `failures` guesses a `window_s` from one client address or on one prefix are
-    answered `Throttled` before any hashing. A key known to verify is never throttled.
+    hash); after `failures` failed guesses in `window_s` from one client address or on one
+    prefix, more are answered `Throttled` before any hashing. A key known to verify is never
+    throttled.
     """
 
     def __init__(
@@ -108,6 +111,7 @@ class Verifier:
         self._verified: dict[str, int] = {}  # SHA-256 of a key that passed argon2 -> key id
         self._principals: dict[str, tuple[Principal, float]] = {}  # SHA-256 -> who, until
         self.throttle = FailureThrottle(limit=failures, window_s=window_s, clock=clock)
+        self._hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
         _LIVE.add(self)
 
     def principal(self, *, session: Session, key: str, client: str = "") -> Principal | None:
@@ -123,14 +127,13 @@ class Verifier:
         if hit is not None and hit[1] > self._clock():
             return hit[0]
         known_id = self._verified.get(digest)
-        if known_id is None:  # a guess until argon2 says otherwise: throttled, then hashed
-            names = (f"client:{client}", f"prefix:{prefix}")
-            self.throttle.take(*names)
+        names = (f"client:{client}", f"prefix:{prefix}")
+        if known_id is None:  # a guess until argon2 says otherwise
+            self.throttle.check(*names)
         row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-        if known_id is None:
-            if not _argon2_matches(row.key_hash if row is not None else _dummy_hash(), key):
-                return None
-            self.throttle.forgive(*names)
+        if known_id is None and not self._hash_matches(row, key, names):
+            self.throttle.fail(*names)
+            return None
         if row is None or row.id is None or row.revoked_at is not None:
             return None
         if known_id not in (None, row.id):  # the row was replaced: verify afresh next time
@@ -142,6 +145,13 @@ class Verifier:
             self._principals.clear()
         self._principals[digest] = (who, self._clock() + self.cache_s)
         return who
+
+    def _hash_matches(self, row: ApiKey | None, key: str, names: tuple[str, ...]) -> bool:
+        # A few hashes at a time, so a burst of guesses cannot take every core; checked again
+        # once through, as failures may have reached the limit while this one waited.
+        with self._hashing:
+            self.throttle.check(*names)
+            return _argon2_matches(row.key_hash if row is not None else _dummy_hash(), key)
 
     def forget(self, key_id: int) -> None:
         """Drop what is remembered of a key (revoked in this process: refused at once)."""

@@ -36,26 +36,24 @@ class FailureThrottle:
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()  # key checks run in the server's worker threads
 
-    def take(self, *names: str) -> None:
-        """Count an attempt against each of `names`, or raise `Throttled` when one is at the
-        limit. Counted before the work, so attempts in flight count too; `forgive` a success."""
+    def check(self, *names: str) -> None:
+        """Raise `Throttled` when any of `names` has reached the limit."""
         now = self._clock()
         with self._lock:
-            if (longest := max((self._wait(name, now) for name in names), default=0.0)) > 0:
-                raise Throttled(max(1, math.ceil(longest)))
+            longest = max((self._wait(name, now) for name in names), default=0.0)
+        if longest > 0:
+            raise Throttled(max(1, math.ceil(longest)))
+
+    def fail(self, *names: str) -> None:
+        """Count one failure against each of `names`."""
+        now = self._clock()
+        with self._lock:
             for name in names:
                 times = self._failures.pop(name, None) or deque(maxlen=self.limit)
                 times.append(now)
                 self._failures[name] = times  # last: the most recently failed
             while len(self._failures) > self.max_names:
                 self._failures.popitem(last=False)
-
-    def forgive(self, *names: str) -> None:
-        """Take back the latest attempt of each of `names`: it succeeded."""
-        with self._lock:
-            for name in names:
-                if times := self._failures.get(name):
-                    times.pop()
 
     def _wait(self, name: str, now: float) -> float:
         times = self._failures.get(name)

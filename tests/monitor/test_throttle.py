@@ -1,4 +1,4 @@
-"""FailureThrottle: a sliding window of attempts per name, bounded in memory."""
+"""FailureThrottle: a sliding window of failures per name, bounded in memory."""
 
 from __future__ import annotations
 
@@ -18,34 +18,24 @@ class Clock:
 def test_a_name_is_refused_at_the_limit_until_its_oldest_failure_ages_out() -> None:
     clock = Clock()
     throttle = FailureThrottle(limit=3, window_s=60, clock=clock)
-    for _ in range(3):
-        throttle.take("client:a")
+    for _ in range(2):
+        throttle.fail("client:a")
         clock.now += 10
+    throttle.check("client:a", "client:b")  # two failures: still allowed
+    throttle.fail("client:a")
     with pytest.raises(Throttled) as refused:
-        throttle.take("client:b", "client:a")
-    assert refused.value.retry_after_s == 30  # the first attempt leaves the window in 30 s
-    throttle.take("client:b")  # the refused attempt counted against neither name
-    throttle.take("client:b")
-    clock.now += 30
-    throttle.take("client:a")
-
-
-def test_a_forgiven_attempt_does_not_count() -> None:
-    throttle = FailureThrottle(limit=2, window_s=60)
-    for _ in range(5):
-        throttle.take("prefix:p")
-        throttle.forgive("prefix:p")
-    throttle.take("prefix:p")
-    throttle.take("prefix:p")
-    with pytest.raises(Throttled):
-        throttle.take("prefix:p")
+        throttle.check("client:b", "client:a")
+    assert refused.value.retry_after_s == 40  # the first failure leaves the window in 40 s
+    throttle.check("client:b")
+    clock.now += 40
+    throttle.check("client:a")
 
 
 def test_made_up_names_cost_bounded_memory() -> None:
     throttle = FailureThrottle(limit=2, window_s=60, max_names=100)
-    throttle.take("prefix:first")
-    throttle.take("prefix:first")
+    throttle.fail("prefix:first")
+    throttle.fail("prefix:first")
     for n in range(1000):
-        throttle.take(f"prefix:{n}")
+        throttle.fail(f"prefix:{n}")
     assert len(throttle._failures) == 100
-    throttle.take("prefix:first")  # the oldest name was dropped
+    throttle.check("prefix:first")  # the oldest name was dropped
