@@ -32,7 +32,7 @@ from monitor.delivery.store import save_alert  # noqa: E402
 from monitor.delivery.webhook import encode, make_webhook_client, signed_headers  # noqa: E402
 from monitor.models import Buyer  # noqa: E402
 from monitor.settings import Settings  # noqa: E402
-from tests.monitor.delivery.conftest import alert_message  # noqa: E402
+from tests.builders import alert_message  # noqa: E402
 
 
 def serve(port_out: Any) -> None:

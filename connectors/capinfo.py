@@ -70,6 +70,8 @@ def cap_item(
         "sender_name": info.get("senderName"),
         "areas": area_names or None,
         "geocodes": geocodes or None,
+        "polygons": area_polygons(areas) or None,
+        "circles": area_circles(areas) or None,
         "awareness_level": next(iter(params.get("awareness_level", [])), None),
         "languages": [i.get("language") for i in infos if i.get("language")] or None,
     }
@@ -114,6 +116,37 @@ def area_geometry(areas: list[dict[str, Any]]) -> tuple[float | None, float | No
             if points:
                 return points[0][0], points[0][1], None
     return None, None, None
+
+
+MAX_RINGS = 10  # polygons an item keeps
+MAX_RING_POINTS = 100  # points a polygon keeps, evenly thinned beyond that
+
+
+def area_polygons(areas: list[dict[str, Any]]) -> list[list[float]]:
+    """Return the areas' polygons, each flat [lat, lon, lat, lon, …] (thinned), for matching.
+
+    Flat, because `extra` keeps three levels of nesting (connectors/clean.py).
+    """
+    rings = [
+        ring for a in areas for p in _list(a.get("polygon")) if len(ring := _points(str(p))) >= 3
+    ]
+    out = []
+    for ring in rings[:MAX_RINGS]:
+        step = max(1, -(-len(ring) // MAX_RING_POINTS))
+        out.append([x for point in ring[::step] for x in point])
+    return out
+
+
+def area_circles(areas: list[dict[str, Any]]) -> list[list[float]]:
+    """Return the areas' circles as [lat, lon, radius_km] (CAP: "lat,lon radius")."""
+    out = []
+    for area in areas:
+        for value in _list(area.get("circle")):
+            centre, _, radius = str(value).strip().partition(" ")
+            points, km = _points(centre), number(radius.strip())
+            if points and km is not None and km > 0:
+                out.append([points[0][0], points[0][1], km])
+    return out[:MAX_RINGS]
 
 
 def geocode_countries(geocodes: dict[str, list[str]], sender: object) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from connectors.base import Item, Items
 from connectors.text import language_tag, plain_text
@@ -40,6 +40,37 @@ def safe_url(value: object) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
+# News-search feeds link to a redirect that carries the article's address in a query
+# parameter; the same article reached through two searches must be one link (and one id).
+# (host, path) -> the parameters that may hold the target, in the order they are tried.
+REDIRECTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("news.google.com", "/news/url"): ("url",),
+    ("news.google.com", "/url"): ("url", "q"),
+    ("www.google.com", "/url"): ("url", "q"),
+    ("google.com", "/url"): ("url", "q"),
+    ("www.bing.com", "/news/apiclick.aspx"): ("url",),
+    ("bing.com", "/news/apiclick.aspx"): ("url",),
+}
+_MAX_HOPS = 3  # a redirect to a redirect is unwrapped too, this many times at most
+
+
+def unwrap_redirect(url: str | None) -> str | None:
+    """Return the target of a search engine's redirect link, or `url` when it is not one."""
+    for _ in range(_MAX_HOPS):
+        if url is None or safe_url(url) is None:
+            return url
+        parts = urlsplit(url.strip())
+        names = REDIRECTS.get(((parts.hostname or "").lower(), parts.path))
+        if names is None:
+            return url
+        query = parse_qs(parts.query)
+        target = next((query[n][0] for n in names if query.get(n)), None)
+        if target is None or safe_url(target) is None:
+            return url  # not a target we may follow: keep the link as the feed gave it
+        url = target
+    return url
+
+
 def clean_items(items: list[Item]) -> Items:
     """Return the items made safe to pass on, counting the links that were dropped."""
     result = Items(skipped=getattr(items, "skipped", None))
@@ -54,7 +85,7 @@ def clean_item(item: Item) -> Item:
     """Return `item` with every text field plain, its link http(s) or None, numbers finite."""
     item.title = plain_text(item.title, TITLE_LIMIT)
     item.body = plain_text(item.body, BODY_LIMIT)
-    item.url = safe_url(item.url)
+    item.url = safe_url(unwrap_redirect(item.url))
     item.language = language_tag(item.language)
     item.lat, item.lon = _finite(item.lat), _finite(item.lon)
     if item.bbox is not None and (

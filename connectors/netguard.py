@@ -103,6 +103,28 @@ def is_public(address: IPAddress) -> bool:
     return address.is_global and not address.is_multicast
 
 
+def literal_refusal(host: str, port: int, allow: Allowlist) -> str | None:
+    """Return why a URL's host is refused before any lookup (a private IP literal, localhost).
+
+    Host names are judged again when a connection is opened, on what they resolve to; this
+    only turns away, at registration, addresses that can never be fetched.
+    """
+    name = _norm(host)
+    if name == "localhost" or name.endswith(".localhost"):
+        address: IPAddress = ipaddress.IPv4Address("127.0.0.1")
+    else:
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return None
+    if is_public(address) or allow.allows(host, address, port):
+        return None
+    return (
+        f"{host} is a loopback/private/link-local/reserved address; "
+        "add the host to MONITOR_FETCH_ALLOW_PRIVATE_HOSTS to allow it"
+    )
+
+
 async def resolve(host: str, port: int, allow: Allowlist) -> str:
     """Resolve `host` to an address to connect to; raise RefusedAddress if one is private."""
     loop = asyncio.get_running_loop()

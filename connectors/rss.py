@@ -8,6 +8,7 @@ from typing import Any
 import feedparser
 
 from connectors.base import Connector, Item, Items, ParseError, build_items, item_id
+from connectors.clean import unwrap_redirect
 from connectors.fields import bbox_of, centroid, clip_raw, number, scope, valid_point
 from connectors.text import html_to_text, language_tag, squash, struct_to_iso, to_utc_iso
 from connectors.trim import trim
@@ -60,10 +61,13 @@ class RssConnector(Connector):
         body = html_to_text(_longest_text(entry))
         if not title and not body:
             return None
-        link = entry.get("link") or None
+        given = entry.get("link") or None
+        link = unwrap_redirect(given)  # before the id: two searches' redirects are one article
+        guid = entry.get("id")
+        guid = link if guid is not None and guid == given else guid
         lat, lon, bbox = _where(entry)
         return Item(
-            id=item_id(scope(feed_id, url), guid=entry.get("id"), link=link, content=title + body),
+            id=item_id(scope(feed_id, url), guid=guid, link=link, content=title + body),
             feed_id=feed_id,
             kind=self.kind,
             title=title,

@@ -99,6 +99,10 @@ class XmlStream:
             pass
         return self.root
 
+    def events(self) -> Iterator[tuple[str, ET.Element]]:
+        """Yield the ("start" | "end", element) events after the root's start, guarded."""
+        return self._guarded()
+
     def _guarded(self) -> Iterator[tuple[str, ET.Element]]:
         try:
             yield from self._events

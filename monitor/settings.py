@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -35,6 +35,13 @@ class Environment(StrEnum):
     production = "production"
 
 
+class DemoFeeds(StrEnum):
+    """Which feeds `monitor run` starts on: the bundled samples, or the real-feed catalogue."""
+
+    samples = "samples"
+    catalogue = "catalogue"
+
+
 class ProcessingGuarantee(StrEnum):
     """Faust's processing guarantees."""
 
@@ -42,7 +49,13 @@ class ProcessingGuarantee(StrEnum):
     exactly_once = "exactly_once"
 
 
-class KafkaSettings(BaseModel):
+class SettingsGroup(BaseModel):
+    """A group of settings: read once at start-up, never changed in place (`updated` copies)."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class KafkaSettings(SettingsGroup):
     """The broker: the local one `monitor kafka start` runs, or any given by address."""
 
     host: str = "127.0.0.1"
@@ -60,7 +73,7 @@ class KafkaSettings(BaseModel):
         return self.bootstrap_servers or f"{self.host}:{self.port}"
 
 
-class TopicSettings(BaseModel):
+class TopicSettings(SettingsGroup):
     """The pipeline's topic names, partitions and replication."""
 
     items: str = "items"
@@ -77,7 +90,7 @@ class TopicSettings(BaseModel):
         return [self.items, self.disruptions, self.incidents, self.alerts, self.dead_letters]
 
 
-class StreamSettings(BaseModel):
+class StreamSettings(SettingsGroup):
     """The Faust worker and its agents."""
 
     app_id: str = "sourcing-monitor"
@@ -99,7 +112,7 @@ class StreamSettings(BaseModel):
     tag_batches_in_flight: int = Field(default=2, ge=1, le=16)
 
 
-class IncidentSettings(BaseModel):
+class IncidentSettings(SettingsGroup):
     """When reports are one event, and how long incidents live."""
 
     distance_km: float = 300.0  # two points closer than this are one place
@@ -109,14 +122,14 @@ class IncidentSettings(BaseModel):
     expiry_check_s: float = 60.0
 
 
-class MatchingSettings(BaseModel):
+class MatchingSettings(SettingsGroup):
     """Watches reach workers within one refresh; a buyer's suppliers are watched in a radius."""
 
     watch_refresh_s: float = 5.0
     supplier_watch_radius_km: float = 100.0
 
 
-class ApiSettings(BaseModel):
+class ApiSettings(SettingsGroup):
     """The REST API."""
 
     host: str = "127.0.0.1"
@@ -138,7 +151,7 @@ class ApiSettings(BaseModel):
     key_failures_window_s: float = Field(default=60.0, gt=0)  # ... within this many seconds
 
 
-class SuggestionSettings(BaseModel):
+class SuggestionSettings(SettingsGroup):
     """Suggestions: each score part's weight (parts are 0..1; the weights sum to 1), and bounds."""
 
     weight_material: float = Field(0.30, ge=0, le=1)
@@ -151,7 +164,7 @@ class SuggestionSettings(BaseModel):
     point_radius_km: float = Field(100.0, description="safety radius around a point event")
     candidate_cap: int = Field(20000, description="most candidate rows one query reads")
 
-    @cached_property  # read for every candidate scored; settings are not changed in place
+    @cached_property  # read for every candidate scored; a group is frozen
     def weights(self) -> dict[str, float]:
         """Return each score part's weight by part name."""
         prefix = "weight_"
@@ -169,7 +182,7 @@ class SuggestionSettings(BaseModel):
         return self
 
 
-class FetchSettings(BaseModel):
+class FetchSettings(SettingsGroup):
     """Outbound HTTP (feeds and webhooks): its bounds, and which private hosts it may reach."""
 
     # Loopback/private addresses are refused unless listed here.
@@ -182,7 +195,7 @@ class FetchSettings(BaseModel):
     max_redirects: int = 5
 
 
-class PollingSettings(BaseModel):
+class PollingSettings(SettingsGroup):
     """The connectors' poller."""
 
     concurrency: int = 200  # fetches in flight at once, per connector process
@@ -195,7 +208,7 @@ class PollingSettings(BaseModel):
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
 
 
-class SmtpSettings(BaseModel):
+class SmtpSettings(SettingsGroup):
     """E-mail delivery, on once `host` is set."""
 
     host: str | None = None
@@ -206,7 +219,7 @@ class SmtpSettings(BaseModel):
     password: SecretStr | None = None
 
 
-class DeliverySettings(BaseModel):
+class DeliverySettings(SettingsGroup):
     """Delivery to buyers (monitor/delivery): webhooks and e-mail, retried with backoff."""
 
     timeout_s: float = 10.0  # one webhook POST or SMTP conversation, all in
@@ -242,6 +255,7 @@ class Settings(BaseSettings):
     database_pool_timeout_s: float = Field(default=10.0, gt=0, le=600)
     # `monitor run`: serve the bundled sample feeds and load the demo directory.
     demo: bool = True
+    demo_feeds: DemoFeeds = DemoFeeds.samples  # catalogue: the real feeds of docs/catalogue.md
     demo_feeds_port: int = 8765
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)

@@ -48,6 +48,7 @@ class DisruptionRecord(faust.Record, **OPTIONS):
     is_disruption: bool = True
     recovery: bool = False
     event_type: Optional[str] = None  # noqa: UP045
+    impacts: Optional[list] = None  # noqa: UP045 - [{type, evidence}]: what happened to supply
     countries: Optional[list] = None  # noqa: UP045
     places: Optional[list] = None  # noqa: UP045
     materials: Optional[list] = None  # noqa: UP045
@@ -62,6 +63,8 @@ class DisruptionRecord(faust.Record, **OPTIONS):
     lat: Optional[float] = None  # noqa: UP045
     lon: Optional[float] = None  # noqa: UP045
     language: Optional[str] = None  # noqa: UP045
+    area: Optional[list] = None  # noqa: UP045 - the feed's shapes (monitor/areas.py)
+    routine: bool = False  # a routine weather warning (yellow, CAP Moderate or below)
     schema: int = SCHEMA
 
 
@@ -85,6 +88,9 @@ class IncidentRecord(faust.Record, **OPTIONS):
     source_count: int = 0  # every report of it; the database keeps them all
     cluster_key: str = ""
     confidence: float = 0.0
+    impacts: Optional[list] = None  # noqa: UP045 - the union of its reports' impacts
+    area: Optional[list] = None  # noqa: UP045 - the union of its reports' shapes
+    routine: bool = False  # every report of it is a routine weather warning
     closed_at: Optional[str] = None  # noqa: UP045
     updated_at: Optional[str] = None  # noqa: UP045
     schema: int = SCHEMA

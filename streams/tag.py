@@ -66,12 +66,15 @@ class Tagged:
 
 def tagged(item: ItemRecord, result: Mapping[str, Any]) -> Tagged:
     """Return what the tagger's `result` for `item` makes the stage send."""
+    from monitor.hazards import hazard_fields
     from monitor.tagger.tag import disruption_message
 
     if "error" in result:
         return Tagged(error=str(result["error"]))
     if (result["is_disruption"] or result["recovery"]) and result["event_type"]:
-        return Tagged(forward=DisruptionRecord.from_data(disruption_message(item.asdict(), result)))
+        fields = item.asdict()
+        message = {**disruption_message(fields, result), **hazard_fields(fields)}
+        return Tagged(forward=DisruptionRecord.from_data(message))
     return Tagged()
 
 

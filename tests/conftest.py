@@ -19,9 +19,11 @@ os.environ.setdefault("MONITOR_KAFKA_PORT", "19092")
 os.environ.setdefault("MONITOR_KAFKA_CONTROLLER_PORT", "19093")
 os.environ.setdefault("MONITOR_TOPIC_PARTITIONS", "2")
 
+from monitor import db  # noqa: E402
 from monitor.settings import Settings, get_settings  # noqa: E402
+from tests.servers.feedserver import FeedServer  # noqa: E402
+from tests.servers.webhooks import Receiver, serve_receiver  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"  # real public samples; sources and licences in its README
 PG_URL = os.environ.get(
     "MONITOR_TEST_POSTGRES_URL", "postgresql+psycopg://monitor:monitor@127.0.0.1:5432/monitor_test"
 )
@@ -105,3 +107,34 @@ def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sett
     with engine.begin() as conn:  # empty every table for the next test, keep the schema
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local webhook receiver on 127.0.0.1 that records what it is sent."""
+    with serve_receiver() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def feed_server() -> Iterator[FeedServer]:
+    """The fixture-feed server, started once per test session."""
+    server = FeedServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poll_settings(tmp_path: Path) -> Settings:
+    """Settings for the local server: SQLite in tmp_path, 127.0.0.1 allowed, tight limits."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
+        allow_private_hosts=["127.0.0.1"],
+        fetch_connect_timeout=2.0,
+        fetch_read_timeout=1.0,
+        fetch_total_timeout=5.0,
+        fetch_max_bytes=2 * 1024 * 1024,
+    )
+    db.upgrade(settings)
+    return settings

@@ -69,3 +69,17 @@ class Delivery(SQLModel, table=True):
     next_attempt_at: datetime | None = Field(default=None, index=True)
     delivered_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DeliveryPublic(SQLModel):
+    """How one alert's delivery on one channel went: shown to its buyer and to operators."""
+
+    id: int
+    alert_id: int
+    channel: str
+    status: str = Field(description="pending, delivered, failed (retry due) or gave_up")
+    attempts: int
+    last_error: str | None = Field(description="why the last attempt failed")
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    created_at: datetime

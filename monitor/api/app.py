@@ -10,8 +10,10 @@ from monitor.api import (
     alerts,
     buyers,
     capacity,
+    deliveries,
     docs,
     errors,
+    feedlists,
     feeds,
     health,
     incidents,
@@ -20,12 +22,16 @@ from monitor.api import (
     suggestions,
     suppliers,
 )
+from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.apikeys import Verifier
 from monitor.dashboard import mount_dashboard
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"
-ROUTERS = (health, metrics, me, feeds, buyers, alerts, incidents, suggestions, suppliers)
+ROUTERS = (
+    health, metrics, me, feedlists, feeds, buyers, alerts, deliveries, incidents, suggestions,
+    suppliers,
+)  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Last-Event-ID"],
         )  # fmt: skip
     api.add_middleware(metrics.MetricsMiddleware, metrics=api.state.metrics)
+    api.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer gets the headers
     docs.install(api)
     mount_dashboard(api)  # pages and assets, each with the dashboard's security headers
     return api

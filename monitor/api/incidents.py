@@ -14,6 +14,17 @@ from monitor.incidents.models import IncidentPublic, IncidentSource, IncidentSta
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=AUTH)
 Severity = Literal["low", "medium", "high", "critical"]
+Impact = Literal[
+    "port_closure",
+    "port_congestion",
+    "route_blockage",
+    "sailings_cancelled",
+    "production_halt",
+    "power_outage",
+    "export_halt",
+    "transport_suspension",
+    "shortage",
+]  # monitor.vocab.IMPACTS, spelled out for OpenAPI (a test checks they agree)
 
 
 @router.get("", response_model=Page[IncidentPublic])
@@ -27,13 +38,16 @@ def list_incidents(
         str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
     ] = None,
     material: Annotated[str | None, Query(max_length=100, description="name or HS")] = None,
+    impact: Annotated[
+        Impact | None, Query(description="what happened to supply, e.g. port_closure")
+    ] = None,
     severity: Annotated[Severity | None, Query(description="this severity or worse")] = None,
     since: Annotated[datetime | None, Query(description="last seen at or after")] = None,
 ) -> Page[IncidentPublic]:
     """Incidents, most recently seen first."""
     rows, total = incidents.list_incidents(
         session=session, status=status, event_type=event_type,
-        country=country, material=material, severity=severity,
+        country=country, material=material, impact=impact, severity=severity,
         since=since, limit=page.limit, offset=page.offset,
     )  # fmt: skip
     return Page(items=[IncidentPublic.model_validate(i) for i in rows], total=total)

@@ -16,6 +16,9 @@ from prometheus_client import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 router = APIRouter(tags=["health"])
+# Label values come from fixed sets, so made-up methods and paths cannot grow /metrics:
+# any other method counts as "other", any path no route matched as "unmatched".
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -56,7 +59,8 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            self.metrics.requests.labels(scope["method"], _route(scope), str(status["code"])).inc()
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            self.metrics.requests.labels(method, _route(scope), str(status["code"])).inc()
 
 
 def _route(scope: Scope) -> str:

@@ -9,6 +9,7 @@ from pydantic import StringConstraints, TypeAdapter
 
 from monitor.api.deps import Anyone, BuyerQuery, SessionDep, SettingsDep, own_buyer
 from monitor.api.errors import AUTH, responses
+from monitor.api.scope import buyer_scope
 from monitor.buyers.service import get_buyer
 from monitor.errors import InvalidInput, MonitorError
 from monitor.suggestions import Need, suggest
@@ -22,7 +23,7 @@ Certification = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 ANSWER = TypeAdapter(Suggestions)
 
 
-@router.get("/suggestions", response_model=Suggestions, responses=responses(404))
+@router.get("/suggestions", response_model=Suggestions, responses=responses(403, 404))
 def suggestions(
     session: SessionDep,
     settings: SettingsDep,
@@ -38,8 +39,10 @@ def suggestions(
     cert: Annotated[list[Certification], Query(description="wanted certifications")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Suggestions:
-    """Suppliers of the material (or a substitute) outside every excluded area, ranked."""
-    buyer = own_buyer(who, buyer_id)
+    """Suppliers of the material (or a substitute) outside every excluded area, ranked
+    (`buyer_id`: an admin any buyer's, a buyer key its own; operator and viewer keys get 403)."""
+    # Ranking for a buyer reads its suppliers and country shares into the reasons.
+    buyer = own_buyer(who, buyer_scope(who, buyer_id, what="suppliers"))
     if buyer is not None:
         get_buyer(session=session, buyer_id=buyer)
     areas = areas_from_query(

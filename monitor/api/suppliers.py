@@ -17,9 +17,9 @@ from monitor.api.deps import (
     PageDep,
     SessionDep,
     SettingsDep,
-    own_buyer,
 )
 from monitor.api.errors import AUTH, responses
+from monitor.api.scope import buyer_scope
 from monitor.errors import InvalidInput, MonitorError
 from monitor.suppliers import service
 from monitor.suppliers.exporter import export_stream
@@ -75,10 +75,7 @@ def list_suppliers(
 ) -> Page[SupplierPublic]:
     """Suppliers in id order, optionally of one country or material, or one buyer's own
     (a buyer key may ask only for its own; operators and viewers do not see who buys where)."""
-    if buyer_id is not None:
-        if who.role in ("operator", "viewer"):
-            raise HTTPException(403, f"a {who.role} key may not list a buyer's suppliers")
-        buyer_id = own_buyer(who, buyer_id)
+    buyer_id = buyer_scope(who, buyer_id, what="suppliers")
     rows, total = service.list_shown(
         session=session, who=who, buyer_id=buyer_id, country=country, material=material,
         limit=page.limit, offset=page.offset,

@@ -78,6 +78,9 @@ class WatchFields(SQLModel):
     sites: list[Site] = Field(default_factory=list)
     lanes: list[str] = Field(default_factory=list, description="UN/LOCODE or waterway name")
     min_severity: Severity = "medium"
+    routine_warnings: bool = Field(
+        default=False, description="also alert on routine weather warnings (yellow, CAP Moderate)"
+    )
 
 
 class Watch(SQLModel, table=True):
@@ -92,6 +95,7 @@ class Watch(SQLModel, table=True):
     sites: list[dict[str, Any]] = json_list(description="[{lat, lon, radius_km, label}]")
     lanes: list[str] = json_list()
     min_severity: str = Field(default="medium", max_length=16)
+    routine_warnings: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -108,6 +112,7 @@ class WatchUpdate(SQLModel):
     sites: list[Site] | None = None
     lanes: list[str] | None = None
     min_severity: Severity | None = None
+    routine_warnings: bool | None = None
 
 
 class WatchPublic(WatchFields):

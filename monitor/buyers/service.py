@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from monitor.buyers import contacts
 from monitor.buyers.models import (
     Buyer,
     BuyerCreate,
@@ -34,17 +35,26 @@ def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-def _check_contacts(email: str | None, webhook_url: str | None) -> None:
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise InvalidInput("email", f"not an e-mail address: {email!r}")
-    if webhook_url is not None and not re.match(r"^https?://[^/\s]+", webhook_url):
-        raise InvalidInput("webhook_url", "webhook_url must be an http:// or https:// address")
+def _checked_contacts(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return `fields` with the e-mail address normalised; InvalidInput for a bad contact."""
+    out = dict(fields)
+    if out.get("email") is not None:
+        try:
+            out["email"] = contacts.email_address(out["email"])
+        except ValueError as exc:
+            raise InvalidInput("email", f"not an e-mail address: {exc}") from None
+    if out.get("webhook_url") is not None:
+        try:
+            contacts.webhook_url(out["webhook_url"])
+        except ValueError as exc:
+            raise InvalidInput("webhook_url", str(exc)) from None
+    return out
 
 
 def create_buyer(*, session: Session, data: BuyerCreate) -> BuyerCreated:
     """Create a buyer; the answer holds its webhook secret, shown this once."""
-    _check_contacts(data.email, data.webhook_url)
-    buyer = Buyer.model_validate(data, update={"webhook_secret": new_webhook_secret()})
+    fields = _checked_contacts(data.model_dump())
+    buyer = Buyer.model_validate(fields | {"webhook_secret": new_webhook_secret()})
     session.add(buyer)
     session.flush()
     session.refresh(buyer)
@@ -78,8 +88,7 @@ def list_buyers(*, session: Session, limit: int, offset: int = 0) -> tuple[list[
 def update_buyer(*, session: Session, buyer_id: int, data: BuyerUpdate) -> BuyerPublic:
     """Change a buyer's name, contacts or digest interval."""
     buyer = get_buyer(session=session, buyer_id=buyer_id)
-    changes = data.model_dump(exclude_unset=True)
-    _check_contacts(changes.get("email"), changes.get("webhook_url"))
+    changes = _checked_contacts(data.model_dump(exclude_unset=True))
     for name, value in changes.items():
         if value is not None or name in ("email", "webhook_url"):
             setattr(buyer, name, value)

@@ -1,5 +1,5 @@
-"""`monitor feeds add|list|show|remove|check|parse`: the feeds the connectors poll, and local
-feed files."""
+"""`monitor feeds add|list|show|remove|check|parse|import|export`: the feeds the connectors
+poll, local feed files, and feed lists in OPML."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from contextlib import AbstractContextManager
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,6 +22,7 @@ from connectors.xmlsafe import MAX_BYTES
 from monitor import db
 from monitor.errors import validated
 from monitor.feeds import service as feeds
+from monitor.feeds import transfer
 from monitor.models import FeedCreate
 from monitor.settings import get_settings
 from monitor.strictjson import dumps
@@ -38,8 +40,13 @@ def create() -> typer.Typer:
         ("remove", remove),
         ("check", check),
         ("parse", parse_file),
+        ("import", import_opml),
+        ("export", export_opml),
     ):
         group.command(name)(command)
+    from monitor.cli import catalogue  # it builds on this module's session helper
+
+    group.add_typer(catalogue.create(), name="catalogue")
     return group
 
 
@@ -76,12 +83,14 @@ def list_() -> None:
     if not rows:
         typer.echo("no feeds yet: add one with `monitor feeds add URL`")
         return
-    typer.echo(f"{'id':>5}  {'state':8}  {'kind':8}  {'items':>7}  url")
+    typer.echo(f"{'id':>5}  {'state':8}  {'kind':8}  {'items':>7}  url [tags]")
     for feed in rows:
         kind = feed.kind or "auto"
+        tags = f"  [{', '.join(feed.tags)}]" if feed.tags else ""
         typer.echo(
             f"{feed.id:>5}  {feeds.state(feed):8}  {kind:8}  {feed.items_produced:>7}  "
             + redact_url(feed.url)
+            + tags
         )
 
 
@@ -103,6 +112,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
         ("status code", str(feed.last_status) if feed.last_status else "none"),
         ("failures in a row", str(feed.consecutive_failures)),
         ("last error", feed.last_error or "none"),
+        ("tags", ", ".join(feed.tags) or "none"),
         ("items produced", str(feed.items_produced)),
         ("next poll", _when(feed.next_poll_at) if feed.enabled else "not scheduled"),
     ]
@@ -177,3 +187,40 @@ def parse_file(
     note = items.note()
     if note:
         print(f"note: {file}: {note}", file=sys.stderr)
+
+
+class ListFormat(StrEnum):
+    """Feed list formats `monitor feeds export` writes."""
+
+    opml = "opml"
+
+
+def import_opml(
+    file: Path = typer.Argument(..., help="an OPML file exported by a feed reader"),
+) -> None:
+    """Add the feeds of an OPML file; folders and categories become tags, duplicates are skipped."""
+    body = _read(file)
+    with _session() as session:
+        done = transfer.import_opml(session=session, settings=get_settings(), body=body)
+    typer.echo(
+        f"{file}: {done.outlines} feeds listed, {done.added} added, "
+        f"{done.duplicates} duplicates skipped"
+    )
+
+
+def export_opml(
+    file: Path | None = typer.Argument(None, help="where to write (default: standard output)"),
+    format: ListFormat = typer.Option(ListFormat.opml, "--format", help="opml"),
+) -> None:
+    """Write every feed, with its tags as folders and categories, as OPML 2.0."""
+    with _session() as session:
+        body = transfer.export_opml(session=session)
+        count = feeds.count_feeds(session=session)
+    if file is None:
+        sys.stdout.buffer.write(body)
+        return
+    try:
+        file.write_bytes(body)
+    except OSError as exc:
+        _fail(file, exc.strerror or str(exc))
+    typer.echo(f"wrote {count} feeds to {file}")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from monitor.buyers.contacts import email_address
 from monitor.delivery.outcome import DELIVERED, Outcome
 from monitor.settings import Settings
 
@@ -16,7 +18,13 @@ def build_message(
     settings: Settings, *, to: str, subject: str, text: str, html: str, message_id: str
 ) -> EmailMessage:
     """Return the message; ValueError when the recipient is not one plain address."""
-    recipient = Address(addr_spec=to.strip())  # refuses display names, lists and line breaks
+    # Checked again at send time: a row stored before addresses were validated, or edited in
+    # the database, must fail this one delivery, not the loop that sends it.
+    address = email_address(to, ascii_only=True)
+    try:
+        recipient = Address(addr_spec=address)  # refuses display names, lists and line breaks
+    except (MessageError, ValueError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
     msg = EmailMessage()
     msg["From"] = settings.smtp.from_address
     msg["To"] = recipient
@@ -50,6 +58,8 @@ def send(settings: Settings, msg: EmailMessage) -> Outcome:
     except smtplib.SMTPResponseException as exc:
         # 5xx is a permanent refusal of this message; 4xx asks us to try again later.
         return Outcome.failed(f"SMTP answered {exc.smtp_code}", permanent=exc.smtp_code >= 500)
+    except ValueError as exc:  # e.g. a header smtplib cannot encode: this message never goes
+        return Outcome.failed(f"cannot send this message: {exc}", permanent=True)
     except (OSError, smtplib.SMTPException) as exc:
         return Outcome.failed(f"SMTP {host}:{settings.smtp.port}: {exc or type(exc).__name__}")
     return DELIVERED

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitor.incidents.describe import cause_and_impacts
 from monitor.models import Alert, AlertPublic
 
 MAX_REPORTS = 5  # reports (sources) listed per alert in an e-mail
@@ -80,8 +81,10 @@ def alert_block(doc: dict[str, Any], *, short: bool = False) -> Block:
     heading = ("Worse: " if doc.get("kind") == "worse" else "Alert: ") + title
     block = Block(heading)
     block.lines.append(("Severity", clean(doc.get("severity"), 16)))
-    block.lines.append(("Event", clean(incident.get("event_type") or "", 32)))
     why = _dict(doc.get("why"))
+    # Alerts made before impacts were kept have no `why.cause`: say it from the incident.
+    said = why.get("cause") or (cause_and_impacts(incident) if incident.get("event_type") else "")
+    block.lines.append(("Event", clean(said, 200)))
     place_names = names(why.get("places")) or names(incident.get("places"))
     block.lines.append(("Places", place_names or names(incident.get("countries"))))
     block.lines.append(

@@ -167,7 +167,12 @@ async def attempt(
     job: Job, client: httpx.AsyncClient, settings: Settings, now: datetime | None = None
 ) -> str:
     """Send one job and record the outcome; return the deliveries' new status."""
-    outcome = await send(job, client, settings)
+    try:
+        outcome = await send(job, client, settings)
+    except Exception as exc:  # a bug or a surprise must fail this delivery, not the loop
+        log.exception("sending %s delivery of %s failed unexpectedly", job.channel, job.message_id)
+        # Not permanent: the attempt counts, so max_attempts still ends the retries.
+        outcome = Outcome.failed(f"internal error: {type(exc).__name__}: {exc}")
     return await asyncio.to_thread(record, settings, job, outcome, now or utcnow())
 
 
@@ -182,7 +187,7 @@ async def deliver_once(
 
     async def one(job: Job) -> None:
         async with gate:
-            counts[await attempt(job, client, settings, now)] += len(job.delivery_ids)
+            counts[await _attempt_logged(job, client, settings, now)] += len(job.delivery_ids)
 
     try:
         while jobs := await asyncio.to_thread(
@@ -234,11 +239,17 @@ async def _claim_logged(settings: Settings, limit: int) -> list[Job]:
         return []
 
 
-async def _attempt_logged(job: Job, client: httpx.AsyncClient, settings: Settings) -> str:
+async def _attempt_logged(
+    job: Job, client: httpx.AsyncClient, settings: Settings, now: datetime | None = None
+) -> str:
+    """Attempt one job; whatever goes wrong is logged here, never left to a dead task."""
     try:
-        return await attempt(job, client, settings)
+        return await attempt(job, client, settings, now)
     except SQLAlchemyError as exc:
         # The send happened but its record did not: the lease runs out and it is sent again,
         # under the same webhook-id.
         log.warning("cannot record delivery %s: %s", job.message_id, str(exc).splitlines()[0])
+        return "unrecorded"
+    except Exception:
+        log.exception("cannot record delivery %s", job.message_id)
         return "unrecorded"

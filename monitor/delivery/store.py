@@ -98,6 +98,29 @@ def delivery_counts(session: Session, *, buyer_id: int | None = None) -> dict[st
     return counts
 
 
+def list_deliveries(
+    *,
+    session: Session,
+    buyer_id: int | None = None,
+    alert_id: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Delivery], int]:
+    """Return a page of deliveries, newest first (one buyer's, one alert's, or all), and total."""
+    where = []
+    if buyer_id is not None:
+        where.append(col(Alert.buyer_id) == buyer_id)
+    if alert_id is not None:
+        where.append(col(Delivery.alert_id) == alert_id)
+    if status is not None:
+        where.append(col(Delivery.status) == status)
+    base = select(Delivery).join(Alert, col(Delivery.alert_id) == col(Alert.id)).where(*where)
+    rows = session.exec(base.order_by(col(Delivery.id).desc()).offset(offset).limit(limit)).all()
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    return list(rows), total
+
+
 def _stored(session: Session, row: Alert) -> bool:
     stmt = select(Alert.id).where(
         Alert.buyer_id == row.buyer_id,

@@ -6,7 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from monitor.columns import utcnow
+from monitor.columns import json_list, utcnow
+
+TAG_MAX = 100  # characters in one tag
+TAGS_MAX = 20  # tags on one feed
 
 
 class FeedBase(SQLModel):
@@ -22,6 +25,9 @@ class FeedCreate(SQLModel):
     kind: str | None = Field(default=None, max_length=32, description="default: detected")
     name: str = Field(default="", max_length=200)
     interval_s: int = Field(default=600, ge=30, le=7 * 86400, description="seconds between polls")
+    tags: list[str] = Field(
+        default_factory=list, max_length=TAGS_MAX, description="folders and labels (OPML)"
+    )
 
 
 class FeedUpdate(SQLModel):
@@ -29,6 +35,7 @@ class FeedUpdate(SQLModel):
     name: str | None = Field(default=None, max_length=200)
     interval_s: int | None = Field(default=None, ge=30, le=7 * 86400)
     enabled: bool | None = None
+    tags: list[str] | None = Field(default=None, max_length=TAGS_MAX)
 
 
 class Feed(FeedBase, table=True):
@@ -36,6 +43,7 @@ class Feed(FeedBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    tags: list[str] = json_list(description="folders and labels, as OPML carries them")
     # Conditional GET and scheduling
     etag: str | None = Field(default=None, max_length=512)
     last_modified: str | None = Field(default=None, max_length=128)
@@ -53,6 +61,7 @@ class Feed(FeedBase, table=True):
 class FeedPublic(FeedBase):
     id: int
     created_at: datetime
+    tags: list[str]
     last_fetch_at: datetime | None
     last_success_at: datetime | None
     last_status: int | None
@@ -83,3 +92,32 @@ class Noise(SQLModel):
 
     feeds: list[FeedHealth]
     watches: list[WatchNoise]
+
+
+class CatalogueEntry(SQLModel):
+    """One feed of the curated catalogue (monitor/feeds/data/catalogue.toml)."""
+
+    group: str = Field(min_length=1, max_length=40, regex=r"^[a-z][a-z0-9-]*$")
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(max_length=2048)
+    kind: str = Field(max_length=32, description="the connector kind that parses it")
+    topics: list[str] = Field(min_length=1, max_length=20)
+    regions: list[str] = Field(min_length=1, max_length=20)
+    cadence_s: int = Field(ge=60, le=7 * 86400, description="how often it is expected to publish")
+    licence: str = Field(min_length=1, max_length=300, description="licence or terms of use")
+    checked: bool = Field(description="fetched and parsed from the live address by the curator")
+
+
+class CatalogueAdded(SQLModel):
+    """What adding catalogue feeds did: the feeds added, and those already registered."""
+
+    added: list[CatalogueEntry]
+    already: int = Field(description="entries whose URL was registered already (left alone)")
+
+
+class OpmlImported(SQLModel):
+    """What an OPML import did."""
+
+    outlines: int = Field(description="feeds the file lists")
+    added: int = Field(description="feeds added")
+    duplicates: int = Field(description="skipped: the address (normalised) is registered already")

@@ -14,12 +14,22 @@ from sqlmodel import Session, col, func, select
 from connectors.base import Item
 from connectors.check import check_url
 from connectors.dedup import SeenIndex
+from connectors.netguard import Allowlist, literal_refusal
 from connectors.redact import redact_url
 from monitor.alerts import service as alerts_service
 from monitor.buyers import service as buyers
 from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
-from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedUpdate, Noise, WatchNoise
+from monitor.feeds.models import (
+    TAG_MAX,
+    TAGS_MAX,
+    Feed,
+    FeedCreate,
+    FeedHealth,
+    FeedUpdate,
+    Noise,
+    WatchNoise,
+)
 from monitor.models import Alert, SeenItem
 from monitor.settings import Settings
 
@@ -50,6 +60,18 @@ def valid_url(url: str) -> str:
     return url.strip()
 
 
+def guard_url(url: str, *, settings: Settings) -> str:
+    """Return `url` checked as `valid_url` does, refusing private addresses given literally."""
+    url = valid_url(url)
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allow = Allowlist(settings.fetch.allow_private_hosts)
+    reason = literal_refusal(parts.hostname or "", port, allow)
+    if reason:
+        raise InvalidInput("url", f"refusing {redact_url(url)}: {reason}")
+    return url
+
+
 def valid_kind(kind: str | None) -> str | None:
     """Return `kind` when a connector is registered for it (None: detect on fetch)."""
     if kind is None:
@@ -60,6 +82,16 @@ def valid_kind(kind: str | None) -> str | None:
         known = ", ".join(sorted(registry.KINDS))
         raise InvalidInput("kind", f"unknown feed kind {kind!r}; known: {known}")
     return kind
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Return tags as plain one-line text, without outer slashes, repeats or empties."""
+    kept: dict[str, str] = {}
+    for tag in tags:
+        text = " ".join(str(tag).split()).strip("/ ")[:TAG_MAX].strip()
+        if text and text.casefold() not in kept:
+            kept[text.casefold()] = text
+    return list(kept.values())[:TAGS_MAX]
 
 
 def state(feed: Feed) -> str:
@@ -75,7 +107,7 @@ def add_feed(*, session: Session, data: FeedCreate) -> Feed:
     """Add a feed to poll; its kind is detected on the first fetch when not given."""
     feed = Feed(
         url=valid_url(data.url), kind=valid_kind(data.kind), name=data.name,
-        interval_s=data.interval_s,
+        interval_s=data.interval_s, tags=clean_tags(data.tags),
     )  # fmt: skip
     if session.exec(select(Feed.id).where(Feed.url == feed.url)).first() is not None:
         raise Conflict(f"a feed with URL {redact_url(feed.url)} already exists")
@@ -114,6 +146,8 @@ def update_feed(*, session: Session, feed_id: int, data: FeedUpdate) -> Feed:
     changes = data.model_dump(exclude_unset=True)
     if "kind" in changes:
         changes["kind"] = valid_kind(changes["kind"])
+    if changes.get("tags") is not None:
+        changes["tags"] = clean_tags(changes["tags"])
     for name, value in changes.items():
         if value is not None or name == "kind":
             setattr(feed, name, value)

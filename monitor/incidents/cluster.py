@@ -2,9 +2,11 @@
 
 A cluster is every incident under one cluster key (event type + port/waterway or country); the
 stream keeps one cluster per key, so these functions see one key's incidents at a time. An
-incident follows its reports' *published* times (reports arrive out of order), and changes
-that matter to a buyer (opened, severity up, new country or material, closed, expired) bump
-its version and are emitted; a new source alone is kept quietly.
+incident follows its reports' *published* times (reports arrive out of order) and keeps the
+union of their impacts (what happened to supply, one per type, as first reported) and of the
+areas their feeds gave; changes that matter to a buyer (opened, severity up, new country or
+material, no longer a routine warning, closed, expired) bump its version and are emitted; a
+new source alone is kept quietly.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from monitor.areas import MAX_SHAPES
 from monitor.geo import haversine_km
 from monitor.vocab import SEVERITIES
 
@@ -173,6 +176,25 @@ def _material_key(m: Mapping[str, Any]) -> Any:
     return m.get("name")
 
 
+def _impact_key(i: Mapping[str, Any]) -> Any:
+    return i.get("type")
+
+
+def _shape_key(shape: Mapping[str, Any]) -> Any:
+    return repr(sorted(shape.items()))
+
+
+def _area(old: list[dict[str, Any]], report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the incident's shapes with the report's added (each once, `MAX_SHAPES` kept)."""
+    new = [s for s in report.get("area") or [] if isinstance(s, Mapping)]
+    return _union(old, new, _shape_key)[:MAX_SHAPES]
+
+
+def _impacts(values: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """Return a report's impacts that name a type (a report is input: anything may be there)."""
+    return [i for i in values if isinstance(i, Mapping) and isinstance(i.get("type"), str)]
+
+
 def _strength(report: Mapping[str, Any]) -> tuple[int, float]:
     return _rank(report.get("severity")), float(report.get("confidence") or 0.0)
 
@@ -190,6 +212,9 @@ def _open(key: str, report: Mapping[str, Any], at: datetime, now: datetime) -> d
         "countries": sorted(set(report.get("countries") or [])),
         "places": _union([], report.get("places") or [], _place_key),
         "materials": _union([], report.get("materials") or [], _material_key),
+        "impacts": _union([], _impacts(report.get("impacts") or []), _impact_key),
+        "area": _area([], report),
+        "routine": bool(report.get("routine")),
         "sources": [source_of(report, at)],
         "source_count": 1,
         "evidence": list(report.get("evidence") or [])[:EVIDENCE_KEPT],
@@ -209,6 +234,10 @@ def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime) -> bool
     severity = report.get("severity") if report.get("severity") in SEVERITIES else "low"
     worse = _rank(severity) > _rank(inc["severity"])
     material = worse or countries != inc["countries"] or len(materials) > len(inc["materials"])
+    # One report that is more than a routine warning makes the incident more than routine.
+    graver = bool(inc.get("routine")) and not report.get("routine")
+    material = material or graver
+    inc["routine"] = bool(inc.get("routine")) and not graver
     if _strength(report) > (_rank(inc["severity"]), inc.get("confidence", 0.0)):
         inc["evidence"] = list(report.get("evidence") or [])[:EVIDENCE_KEPT]
         inc["confidence"] = float(report.get("confidence") or 0.0)
@@ -216,6 +245,11 @@ def _merge(inc: dict[str, Any], report: Mapping[str, Any], at: datetime) -> bool
         inc["severity"] = severity
     inc["countries"], inc["materials"] = countries, materials
     inc["places"] = _union(inc["places"], report.get("places") or [], _place_key)
+    # A new impact is kept quietly, like a new place: the cause and its severity drive alerts.
+    inc["impacts"] = _union(
+        inc.get("impacts") or [], _impacts(report.get("impacts") or []), _impact_key
+    )
+    inc["area"] = _area(inc.get("area") or [], report)  # kept quietly, like a place
     if material:
         inc["version"] += 1
     return material

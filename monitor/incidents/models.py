@@ -36,7 +36,14 @@ class Incident(IncidentBase, table=True):
     cluster_key: str = Field(default="", max_length=200, index=True)
     countries: list[str] = json_list()
     materials: list[dict[str, Any]] = json_list()
+    impacts: list[dict[str, Any]] = json_list(
+        description="what happened to supply: [{type, evidence}], one per type"
+    )
     places: list[dict[str, Any]] = json_list()
+    area: list[dict[str, Any]] = json_list(
+        description="the ground its feeds say it covers: polygon, circle and bbox shapes"
+    )
+    routine: bool = Field(default=False, description="only routine weather warnings report it")
     sources: list[dict[str, Any]] = json_list(
         description="its first and latest sources: item_id, url, title, published, feed_id"
     )
@@ -62,7 +69,10 @@ class IncidentPublic(IncidentBase):
     id: str
     countries: list[str]
     materials: list[dict[str, Any]]
+    impacts: list[dict[str, Any]] = []
     places: list[dict[str, Any]]
+    area: list[dict[str, Any]] = []
+    routine: bool = False
     sources: list[dict[str, Any]]
     source_count: int = 0
     evidence: list[dict[str, Any]]

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, or_
 from sqlmodel import Session, col, func, select
 
-from monitor.errors import NotFound
+from monitor.errors import InvalidInput, NotFound
 from monitor.incidents.models import Incident, IncidentSource
-from monitor.vocab import SEVERITIES, require_material, severity_rank
+from monitor.vocab import IMPACTS, SEVERITIES, require_material, severity_rank
 
 
 def _contains(column: Any, fragment: str) -> ColumnElement[bool]:
@@ -27,6 +27,7 @@ def list_incidents(
     event_type: str | None = None,
     country: str | None = None,
     material: str | None = None,
+    impact: str | None = None,
     severity: str | None = None,
     since: datetime | None = None,
     limit: int = 50,
@@ -35,8 +36,8 @@ def list_incidents(
     """Return a page of incidents seen most recently first, and how many match.
 
     `country` is ISO 3166-1 alpha-2 in either case; `material` a name, synonym or HS heading
-    (InvalidInput when unknown); `severity` is a floor (high: high and critical); `since`
-    compares with `last_seen`.
+    (InvalidInput when unknown); `impact` one of monitor.vocab.IMPACTS (port_closure…);
+    `severity` is a floor (high: high and critical); `since` compares with `last_seen`.
     """
     where = []
     if status:
@@ -51,6 +52,14 @@ def list_incidents(
         where.append(
             or_(_contains(Incident.materials, f'"name":{name}'),
                 _contains(Incident.materials, f'"name": {name}'))
+        )  # fmt: skip
+    if impact:
+        if impact not in IMPACTS:
+            raise InvalidInput("impact", f"unknown impact; one of {', '.join(IMPACTS)}")
+        kind = json.dumps(impact)
+        where.append(
+            or_(_contains(Incident.impacts, f'"type":{kind}'),
+                _contains(Incident.impacts, f'"type": {kind}'))
         )  # fmt: skip
     if severity:
         floor = severity_rank(severity)

@@ -23,6 +23,9 @@ def to_row(incident: Mapping[str, Any], row: Incident | None = None) -> Incident
     for name in COPIED:
         if name in incident:
             setattr(row, name, incident[name])
+    row.impacts = list(incident.get("impacts") or [])  # older states have no impacts, no area
+    row.area = list(incident.get("area") or [])
+    row.routine = bool(incident.get("routine"))
     row.first_seen = parse_time(incident.get("first_seen"), now)
     row.last_seen = parse_time(incident.get("last_seen"), now)
     row.closed_at = parse_time(incident["closed_at"], now) if incident.get("closed_at") else None

@@ -68,6 +68,17 @@ def register_feeds(*, settings: Settings, base_url: str, interval_s: int = 60) -
     return added
 
 
+def register_catalogue(*, settings: Settings) -> tuple[int, int]:
+    """Add every catalogue feed not registered yet; return (added, already registered)."""
+    from monitor.feeds import catalogue
+
+    with session_scope(settings) as session:
+        done = catalogue.add_entries(
+            session=session, settings=settings, chosen=catalogue.select_entries(everything=True)
+        )
+    return len(done.added), done.already
+
+
 def load_directory(*, settings: Settings, count: int = 400, seed: int = 7) -> tuple[int, int]:
     """Load the demo suppliers and buyers (idempotent); return (suppliers, buyers) in the DB."""
     from monitor.suppliers import demo

@@ -19,7 +19,7 @@ from monitor.errors import MonitorError
 from monitor.local import broker
 from monitor.local.restarts import Child
 from monitor.local.topics import ensure_topics
-from monitor.settings import Settings
+from monitor.settings import DemoFeeds, Settings
 
 Echo = Callable[[str], None]
 
@@ -66,7 +66,10 @@ def run_all(settings: Settings, echo: Echo) -> None:
     db.upgrade(settings)
     echo(f"      {db.get_engine(settings).url.render_as_string()}")
     env = dict(os.environ)
-    if settings.demo:
+    if settings.demo and settings.demo_feeds == DemoFeeds.catalogue:
+        step("loading the demo: catalogue feeds, suppliers and buyers…")
+        _start_catalogue_demo(settings, echo)
+    elif settings.demo:
         step("loading the demo: sample feeds, suppliers and buyers…")
         _start_demo(settings, echo)
         # The connectors may poll the sample server on loopback: that host and port, no other.
@@ -126,10 +129,14 @@ def welcome_lines(settings: Settings, demo: tuple[str, str] | None, elapsed: flo
         lines += [
             f"Demo buyer key for {buyer!r} (new each run; paste it on the dashboard's sign-in):",
             f"  {key}",
-            "Alerts appear below and in the dashboard as the sample feeds are read.",
+            f"Alerts appear below and in the dashboard as the {_which(settings)} feeds are read.",
         ]
     lines.append("Ctrl-C (or `make stop`) stops everything.")
     return lines
+
+
+def _which(settings: Settings) -> str:
+    return "catalogue" if settings.demo_feeds == DemoFeeds.catalogue else "sample"
 
 
 def _demo_key(settings: Settings) -> tuple[str, str] | None:
@@ -163,8 +170,25 @@ def _start_demo(settings: Settings, echo: Echo) -> None:
     require_free_port(host, port, "MONITOR_DEMO_FEEDS_PORT")
     demo.serve_samples(host, port)  # a daemon thread: it ends with this process
     added = demo.register_feeds(settings=settings, base_url=f"http://{host}:{port}")
-    suppliers, buyers = demo.load_directory(settings=settings)
     echo(f"      sample feeds: http://{host}:{port}/ ({len(added)} newly registered)")
+    _load_directory(settings, echo)
+
+
+def _start_catalogue_demo(settings: Settings, echo: Echo) -> None:
+    from monitor.local import demo
+
+    added, already = demo.register_catalogue(settings=settings)
+    echo(
+        f"      catalogue feeds: {added} newly registered, {already} already "
+        "(`monitor feeds catalogue list` shows them)"
+    )
+    _load_directory(settings, echo)
+
+
+def _load_directory(settings: Settings, echo: Echo) -> None:
+    from monitor.local import demo
+
+    suppliers, buyers = demo.load_directory(settings=settings)
     echo(
         f"      demo directory: {suppliers} suppliers, {buyers} buyers (MONITOR_DEMO=false to skip)"
     )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.incidents.describe import cause_and_impacts, impact_types
 from monitor.matching.index import Match
 from monitor.vocab import SEVERITIES
 
@@ -127,6 +128,8 @@ def alert_message(
         "severity": incident.get("severity") or "low",
         "status": "new",
         "why": {
+            "cause": cause_and_impacts(incident),  # "storm — port closed"
+            "impacts": impact_types(incident.get("impacts") or []),
             "watch": decision.watch,
             "watches": list(decision.watches),
             "materials": list(decision.materials),

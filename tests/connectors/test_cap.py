@@ -7,7 +7,7 @@ import pytest
 from connectors import registry
 from connectors.base import ParseError
 from connectors.capinfo import pick_info
-from tests.connectors.conftest import fixture_bytes, parse_fixture
+from tests.samples import fixture_bytes, parse_fixture
 
 GOOGLE = "cap/google-cap-library"
 

@@ -11,7 +11,7 @@ from connectors import registry
 from connectors.base import Item, build_items
 from connectors.clean import clean_value, safe_url
 from connectors.text import plain_text
-from tests.connectors.conftest import fixture_bytes
+from tests.samples import fixture_bytes
 
 HOSTILE_LINKS = [
     "javascript:alert(document.cookie)",

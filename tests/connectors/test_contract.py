@@ -10,7 +10,7 @@ import pytest
 from connectors import registry
 from connectors.base import RAW_LIMIT, ParseError
 from monitor.vocab import EVENT_TYPES, SEVERITIES
-from tests.connectors.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 HAZARD_DIRS = ("gdacs", "usgs", "cap", "nws", "nhc", "rss")

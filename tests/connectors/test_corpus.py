@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors import registry
 from connectors.base import Item, ParseError
-from tests.connectors.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 CORPUS = FIXTURES / "feedparser-corpus"
 

@@ -12,7 +12,7 @@ import pytest
 from connectors.body import Decoder, FetchError
 from connectors.http import fetch, make_client, max_age, retry_after
 from monitor.settings import Settings
-from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+from tests.servers.feedserver import FeedServer
 
 RSS = "rss/rss_2.0_nbcny.xml"
 
@@ -27,8 +27,8 @@ async def get(settings: Settings, url: str, **kwargs: str):  # type: ignore[no-u
 
 
 async def test_200_brings_body_validators_and_user_agent(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     url = feed_server.serve(
@@ -46,8 +46,8 @@ async def test_200_brings_body_validators_and_user_agent(
 
 
 async def test_conditional_get_sends_validators_and_gets_304(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     url = feed_server.serve(p, fixture=RSS, etag='"v1"')
@@ -62,8 +62,8 @@ async def test_conditional_get_sends_validators_and_gets_304(
 
 @pytest.mark.parametrize(("first", "second", "moved"), [(301, 308, True), (301, 302, False)])
 async def test_redirects_report_a_move_only_when_every_hop_is_permanent(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     first: int,
     second: int,
     moved: bool,
@@ -78,8 +78,8 @@ async def test_redirects_report_a_move_only_when_every_hop_is_permanent(
 
 
 async def test_redirect_loop_is_an_error(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     url = feed_server.serve(p, status=302, headers={"Location": p})
@@ -88,8 +88,8 @@ async def test_redirect_loop_is_an_error(
 
 
 async def test_slow_server_times_out(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     url = feed_server.serve(path(), fixture=RSS, delay=poll_settings.fetch.read_timeout_s + 1)
     with pytest.raises(FetchError, match="timed out"):
@@ -97,8 +97,8 @@ async def test_slow_server_times_out(
 
 
 async def test_oversize_body_is_refused(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     url = feed_server.serve(path(), body=b"<rss>" + b" " * (poll_settings.fetch.max_bytes + 1))
     with pytest.raises(FetchError, match="larger than"):
@@ -106,8 +106,8 @@ async def test_oversize_body_is_refused(
 
 
 async def test_gzip_bomb_stops_at_the_decoded_limit(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < poll_settings.fetch.max_bytes  # small on the wire, huge decoded
@@ -117,8 +117,8 @@ async def test_gzip_bomb_stops_at_the_decoded_limit(
 
 
 async def test_gzip_body_is_decoded(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     raw = feed_server.serve("/plain-for-gzip", fixture=RSS)
     body = feed_server.routes["/plain-for-gzip"].body

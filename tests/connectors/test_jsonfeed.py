@@ -8,7 +8,7 @@ import pytest
 
 from connectors import registry
 from connectors.base import ParseError
-from tests.connectors.conftest import parse_fixture
+from tests.samples import parse_fixture
 
 
 def test_corpus_example() -> None:

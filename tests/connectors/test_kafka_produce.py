@@ -21,8 +21,8 @@ from monitor.local.topics import ensure_topics
 from monitor.models import Feed
 from monitor.settings import Settings
 from tests import builders
-from tests.conftest import FIXTURES
-from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
+from tests.samples import FIXTURES
+from tests.servers.feedserver import FeedServer
 
 pytestmark = pytest.mark.kafka
 
@@ -102,7 +102,7 @@ def add_fixture_feeds(settings: Settings, server: FeedServer) -> dict[str, str]:
 
 async def test_fixture_feeds_reach_kafka_exactly_once(
     run_settings: Settings,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     expected = add_fixture_feeds(run_settings, feed_server)
     bad = feed_server.serve(f"/{uuid.uuid4().hex}", body=b"<rss><channel><item>", etag='"x"')
@@ -124,7 +124,7 @@ async def test_fixture_feeds_reach_kafka_exactly_once(
 
 async def test_unreachable_kafka_marks_nothing_seen(
     run_settings: Settings,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=FIXTURE_FEEDS["gdacs"], etag='"g"')
     feed = builders.add_feed(run_settings, url=url)

@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from connectors.http import FetchError, fetch, make_client
-from connectors.netguard import Allowlist, is_public
+from connectors.netguard import Allowlist, is_public, literal_refusal
 from monitor.settings import Settings
-from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+from tests.servers.feedserver import FeedServer
 
 
 @pytest.mark.parametrize(
@@ -80,8 +80,8 @@ async def _get(settings: Settings, url: str):  # type: ignore[no-untyped-def]
 
 
 async def test_loopback_feed_is_refused_unless_allowed(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = f"/{uuid.uuid4().hex}"
     url = feed_server.serve(p, fixture="rss/rss_2.0_nbcny.xml")
@@ -92,15 +92,15 @@ async def test_loopback_feed_is_refused_unless_allowed(
     assert (await _get(poll_settings, url)).status == 200
 
 
-async def test_localhost_name_is_checked_on_its_addresses(poll_settings: Settings) -> None:  # noqa: F811
+async def test_localhost_name_is_checked_on_its_addresses(poll_settings: Settings) -> None:
     strict = poll_settings.updated(allow_private_hosts=[])
     with pytest.raises(FetchError, match="localhost resolves to"):
         await _get(strict, "http://localhost:9/feed.xml")
 
 
 async def test_redirect_to_a_private_address_is_refused(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     # The allowed host redirects to one that is not allowed: the check runs again on the new hop.
     p = f"/{uuid.uuid4().hex}"
@@ -109,14 +109,14 @@ async def test_redirect_to_a_private_address_is_refused(
         await _get(poll_settings, url)
 
 
-async def test_non_http_scheme_is_refused(poll_settings: Settings) -> None:  # noqa: F811
+async def test_non_http_scheme_is_refused(poll_settings: Settings) -> None:
     with pytest.raises(FetchError, match="not an http"):
         await _get(poll_settings, "file:///etc/passwd")
 
 
 async def test_host_port_entry_refuses_a_redirect_to_another_local_port(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     # `monitor run` allows exactly the sample server; a redirect to another local port (the
     # API, a database) is refused before connecting, so its errors map nothing.
@@ -138,3 +138,23 @@ def test_demo_allows_the_sample_server_port_only(host: str, address: str) -> Non
     assert allow.allows(host, ipaddress.ip_address(address), 8765)
     assert not allow.allows(host, ipaddress.ip_address(address), 8000)  # the API
     assert not allow.allows(host, ipaddress.ip_address(address), 5432)
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "refused"),
+    [
+        ("127.0.0.1", 80, True),
+        ("localhost", 80, True),
+        ("feeds.localhost", 80, True),
+        ("::ffff:10.0.0.1", 80, True),
+        ("169.254.169.254", 80, True),
+        ("8.8.8.8", 80, False),
+        ("www.gdacs.org", 443, False),  # names are judged on connect, on what they resolve to
+        ("127.0.0.1", 8765, False),  # allowlisted host:port
+    ],
+)
+def test_literal_private_hosts_are_refused_before_any_lookup(
+    host: str, port: int, refused: bool
+) -> None:
+    reason = literal_refusal(host, port, Allowlist(["127.0.0.1:8765"]))
+    assert (reason is not None) is refused

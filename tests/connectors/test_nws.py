@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from connectors import registry
-from tests.connectors.conftest import parse_fixture
+from tests.samples import parse_fixture
 
 
 def test_high_wind_warning() -> None:

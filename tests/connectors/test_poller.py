@@ -15,13 +15,8 @@ from monitor.db import get_engine
 from monitor.models import Feed
 from monitor.settings import Settings
 from tests import builders
-from tests.conftest import FIXTURES
-from tests.connectors.feedserver import (  # noqa: F401
-    FeedServer,
-    RecordingProducer,
-    feed_server,
-    poll_settings,
-)
+from tests.samples import FIXTURES
+from tests.servers.feedserver import FeedServer, RecordingProducer
 
 # One real fixture per registered kind (a test below checks none is missing).
 KIND_FIXTURES = {
@@ -71,8 +66,8 @@ def test_every_registered_kind_has_a_fixture() -> None:
 @pytest.mark.parametrize("kind", sorted(KIND_FIXTURES))
 @pytest.mark.parametrize("given", [True, False], ids=["kind-given", "kind-detected"])
 async def test_every_kind_is_fetched_parsed_and_produced(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     kind: str,
     given: bool,
 ) -> None:
@@ -88,8 +83,8 @@ async def test_every_kind_is_fetched_parsed_and_produced(
 
 
 async def test_304_parses_and_produces_nothing(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     feed = add(poll_settings, feed_server.serve(p, fixture=KIND_FIXTURES["rss"], etag='"e1"'))
@@ -114,8 +109,8 @@ async def test_304_parses_and_produces_nothing(
 
 
 async def test_items_are_produced_once_across_polls_and_restarts(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     feed = add(poll_settings, feed_server.serve(path(), fixture="rss/rss_1.0_debian.xml"))
     producer = RecordingProducer()
@@ -130,8 +125,8 @@ async def test_items_are_produced_once_across_polls_and_restarts(
 
 
 async def test_permanent_redirect_updates_the_stored_url(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     new = feed_server.serve(path(), fixture=KIND_FIXTURES["rss"])
     old = feed_server.serve(path(), status=301, headers={"Location": new})
@@ -143,8 +138,8 @@ async def test_permanent_redirect_updates_the_stored_url(
 
 
 async def test_410_disables_the_feed(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     feed = add(poll_settings, feed_server.serve(p, status=410))
@@ -159,8 +154,8 @@ async def test_410_disables_the_feed(
 
 @pytest.mark.parametrize("status", [429, 503])
 async def test_retry_after_sets_the_next_poll(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     status: int,
 ) -> None:
     feed = add(
@@ -175,8 +170,8 @@ async def test_retry_after_sets_the_next_poll(
 
 
 async def test_health_records_failures_in_words_then_recovers(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     feed = add(poll_settings, feed_server.serve(p, fixture=KIND_FIXTURES["rss"], delay=2.0))
@@ -195,8 +190,8 @@ async def test_health_records_failures_in_words_then_recovers(
 
 
 async def test_malformed_xml_is_reported_and_dead_lettered(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     fixture = "feedparser-corpus/illformed/rss_empty_document.xml"
     feed = add(poll_settings, feed_server.serve(path(), fixture=fixture), "rss")
@@ -212,8 +207,8 @@ async def test_malformed_xml_is_reported_and_dead_lettered(
 
 
 async def test_xml_bomb_is_refused(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
     bomb = f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{laughs}]>'
@@ -226,8 +221,8 @@ async def test_xml_bomb_is_refused(
 
 
 async def test_wrong_declared_charset_still_reads_the_text(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     # An ISO-8859-1 feed served as UTF-8: the bytes say otherwise, the item must still be read.
     url = feed_server.serve(
@@ -244,8 +239,8 @@ async def test_wrong_declared_charset_still_reads_the_text(
 
 
 async def test_private_address_is_refused_in_the_health_record(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     strict = poll_settings.updated(allow_private_hosts=[])
     p = path()
@@ -256,8 +251,8 @@ async def test_private_address_is_refused_in_the_health_record(
 
 
 async def test_kafka_failure_marks_nothing_seen_and_keeps_old_validators(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     feed = add(poll_settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"], etag='"e"'))
     await poll(poll_settings, RecordingProducer(fail=True))
@@ -272,8 +267,8 @@ async def test_kafka_failure_marks_nothing_seen_and_keeps_old_validators(
 
 
 async def test_per_host_limit_bounds_parallel_requests(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     settings = poll_settings.updated(poll_per_host=2)
     group = path()
@@ -286,8 +281,8 @@ async def test_per_host_limit_bounds_parallel_requests(
 
 
 async def test_shards_split_the_feeds(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     added = [add(poll_settings, feed_server.serve(path(), status=404)) for _ in range(5)]
     engine, now = get_engine(poll_settings), datetime.now(UTC)
@@ -308,8 +303,8 @@ def test_parse_shard() -> None:
 
 
 async def test_stop_leaves_due_feeds_due(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     p = path()
     feed = add(poll_settings, feed_server.serve(p, fixture=KIND_FIXTURES["rss"]))
@@ -320,8 +315,8 @@ async def test_stop_leaves_due_feeds_due(
 
 
 async def test_cache_control_max_age_delays_the_next_poll(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     url = feed_server.serve(
         path(), fixture=KIND_FIXTURES["rss"], headers={"Cache-Control": "public, max-age=5400"}
@@ -334,8 +329,8 @@ async def test_cache_control_max_age_delays_the_next_poll(
 
 
 async def test_bad_items_go_to_dead_letters_and_good_ones_through(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     feed = add(poll_settings, feed_server.serve(path(), fixture="gdacs/gdacs-1.xml"))
     producer = RecordingProducer()
@@ -357,8 +352,8 @@ async def test_bad_items_go_to_dead_letters_and_good_ones_through(
 
 
 async def test_polling_works_on_sqlite_and_postgresql(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     db_settings: Settings,
 ) -> None:
     settings = poll_settings.updated(database_url=db_settings.database_url)
@@ -387,8 +382,8 @@ async def test_polling_works_on_sqlite_and_postgresql(
 
 
 async def test_a_broken_url_fails_alone(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     broken = add(poll_settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"]))
     with Session(get_engine(poll_settings)) as session:  # as stored before URLs were checked

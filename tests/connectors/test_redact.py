@@ -11,13 +11,8 @@ import pytest
 from connectors.redact import RedactingFormatter, redact, redact_url
 from monitor.settings import Settings
 from tests import builders
-from tests.connectors.feedserver import (  # noqa: F401
-    FeedServer,
-    RecordingProducer,
-    feed_server,
-    poll_settings,
-)
 from tests.connectors.test_poller import poll, reload
+from tests.servers.feedserver import FeedServer, RecordingProducer
 
 SECRET = "hunter2pw"  # nothing a client would percent-encode, so a leak is found as is
 
@@ -74,8 +69,8 @@ FAILURES = {
 
 @pytest.mark.parametrize("failure", sorted(FAILURES))
 async def test_credentials_never_reach_last_error_dead_letters_or_logs(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
     caplog: pytest.LogCaptureFixture,
     failure: str,
 ) -> None:
@@ -95,7 +90,7 @@ async def test_credentials_never_reach_last_error_dead_letters_or_logs(
 
 
 def test_feed_listings_show_no_credentials(
-    poll_settings: Settings,  # noqa: F811
+    poll_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from typer.testing import CliRunner

@@ -6,7 +6,7 @@ import pytest
 
 from connectors import registry
 from connectors.base import Connector, ParseError
-from tests.connectors.conftest import fixture_bytes
+from tests.samples import fixture_bytes
 
 
 def test_every_kind_loads_and_names_itself() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from connectors import registry
 from connectors.base import RAW_LIMIT, ParseError
-from tests.connectors.conftest import fixture_bytes, parse_fixture
+from tests.samples import fixture_bytes, parse_fixture
 
 
 def test_rss2_item_is_normalised() -> None:

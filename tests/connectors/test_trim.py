@@ -9,7 +9,7 @@ import pytest
 
 from connectors import registry, trim
 from connectors.base import ParseError
-from tests.connectors.conftest import fixture_bytes
+from tests.samples import fixture_bytes
 
 FIXTURES = ["nhc/gtwo.xml", "nhc/index-at.xml", "gdacs/gdacs-1.xml", "gdacs/gdacs-rss.xml"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from connectors import registry
 from connectors.base import ParseError
-from tests.connectors.conftest import fixture_bytes, parse_fixture
+from tests.samples import fixture_bytes, parse_fixture
 
 
 def test_past_day_feed() -> None:

@@ -7,7 +7,7 @@ import pytest
 from connectors import registry
 from connectors.base import ParseError
 from connectors.xmlsafe import parse_xml, screen_entities
-from tests.connectors.conftest import FIXTURES, fixture_bytes
+from tests.samples import FIXTURES, fixture_bytes
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -79,6 +79,7 @@ def alert_for(session: Session, *, buyer_id: int, incident: Incident) -> Alert:
             "materials": ["cocoa"],
             "places": ["Abidjan"],
             "evidence": incident.evidence,
+            "cause": f"strike — exports halted {SCRIPT}",  # as matching words it
         },
         suggestions=suggestions,
         incident=incident_document(incident),

@@ -77,6 +77,7 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     card.wait_for()
     assert "San-Pédro" in card.locator("h2").inner_text()
     assert card.locator("mark", has_text="went on strike").count() >= 1
+    assert card.locator("p.meta .cause").inner_text().startswith("strike — exports halted <scr")
     assert card.locator("dl.why dd").first.inner_text().startswith("Cocoa from West Africa <img")
     assert card.locator(".suggestions li.supplier").count() == 1
     assert card.locator("p.source-count").inner_text() == "The first and the latest of 57 reports"

@@ -45,3 +45,12 @@ def read_topic(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
     finally:
         consumer.close()
     return out
+
+
+async def wait_for(check, timeout: float = 90.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until `check()` is true (the pipeline is asynchronous); fail after `timeout`."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await asyncio.to_thread(check):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the pipeline did not get there in time")
+        await asyncio.sleep(0.5)

@@ -19,7 +19,8 @@ import pytest
 
 from monitor.local import broker
 from monitor.settings import Settings
-from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
+from tests.servers.feedserver import FeedServer
+from tests.streams.helpers import wait_for
 from tests.streams.pipeline import (
     DEMO_NEWS,
     FEEDS,
@@ -32,7 +33,6 @@ from tests.streams.pipeline import (
     poll_once,
     told,
 )
-from tests.streams.test_pipeline import wait_for
 
 pytestmark = pytest.mark.kafka
 
@@ -86,7 +86,7 @@ def assert_one_alert_each(settings: Settings, buyers: dict[str, int]) -> None:
 async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
     kafka: Settings,
     tmp_path: Path,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
     buyers = add_buyers(settings)
@@ -118,7 +118,7 @@ async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
 async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_nothing(
     kafka: Settings,
     tmp_path: Path,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path, produce_timeout_s=3.0)
     buyers = add_buyers(settings)
@@ -144,7 +144,7 @@ async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_not
 async def test_connector_sigkilled_mid_round_loses_and_repeats_nothing(
     kafka: Settings,
     tmp_path: Path,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
     buyers = add_buyers(settings)

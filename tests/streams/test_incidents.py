@@ -64,3 +64,10 @@ def test_expiry_touches_only_the_clusters_that_changed() -> None:
     [expired] = done.emitted()
     assert (expired.event, expired.status, expired.version) == ("expired", "expired", 2)
     assert done.changes[0].source is None  # nothing new to store as a source
+
+
+def test_the_incident_carries_its_reports_impacts() -> None:
+    closed = {"type": "port_closure", "evidence": {"text": "closed", "start": 0, "end": 6}}
+    done = cluster_reports([report("a", 3, impacts=[closed])], {}, now=NOW, rules=RULES)
+    (sent,) = done.emitted()
+    assert sent.impacts == [closed]

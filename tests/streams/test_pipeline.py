@@ -11,9 +11,9 @@ from standardwebhooks.webhooks import Webhook
 from monitor.settings import Settings
 from streams.agents import register_agents
 from streams.app import build, metrics_of
-from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
-from tests.monitor.delivery.conftest import Receiver, receiver  # noqa: F401
-from tests.streams.helpers import running_worker
+from tests.servers.feedserver import FeedServer
+from tests.servers.webhooks import Receiver
+from tests.streams.helpers import running_worker, wait_for
 from tests.streams.pipeline import (
     DEMO_NEWS,
     FEEDS,
@@ -30,20 +30,11 @@ from tests.streams.pipeline import (
 pytestmark = pytest.mark.kafka
 
 
-async def wait_for(check, timeout: float = 90.0) -> None:  # type: ignore[no-untyped-def]
-    """Wait until `check()` is true (the pipeline is asynchronous); fail after `timeout`."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await asyncio.to_thread(check):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("the pipeline did not get there in time")
-        await asyncio.sleep(0.5)
-
-
 async def test_feeds_become_one_alert_per_event_and_an_all_clear(
     kafka: Settings,
     tmp_path: Path,
-    feed_server: FeedServer,  # noqa: F811
-    receiver: Receiver,  # noqa: F811
+    feed_server: FeedServer,
+    receiver: Receiver,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
     buyers = add_buyers(settings, webhook_url=receiver.url)

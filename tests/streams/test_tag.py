@@ -55,3 +55,25 @@ def test_what_is_neither_or_has_no_event_type_is_not_forwarded() -> None:
 def test_a_tagging_error_becomes_a_dead_letter() -> None:
     out = tagged(ITEM, {"id": "strike", "error": "tagging failed: boom"})
     assert out == Tagged(error="tagging failed: boom")
+
+
+def test_the_impacts_travel_with_the_disruption() -> None:
+    closed = {"type": "port_closure", "evidence": {"text": "halted", "start": 15, "end": 21}}
+    out = tagged(ITEM, result(impacts=[closed]))
+    assert out.forward is not None and out.forward.impacts == [closed]
+
+
+def test_a_hazard_items_area_and_routine_flag_travel_with_the_disruption() -> None:
+    polygon = [38.47, -120.14, 38.34, -119.95, 38.52, -119.74, 38.62, -119.89]
+    warning = ItemRecord(id="w", kind="cap", title="Yellow wind warning", categories=["Met"],
+                         extra={"severity": "Moderate", "polygons": [polygon]})  # fmt: skip
+    out = tagged(warning, result(id="w", event_type="storm"))
+    assert out.forward is not None and out.forward.routine is True
+    assert out.forward.area == [
+        {
+            "kind": "polygon",
+            "points": [[38.47, -120.14], [38.34, -119.95], [38.52, -119.74], [38.62, -119.89]],
+        }
+    ]
+    plain = tagged(ITEM, result()).forward
+    assert plain is not None and (plain.area, plain.routine) == ([], False)

@@ -69,14 +69,17 @@ def test_every_path_but_health_and_metrics_needs_a_key(api_settings: Settings) -
 @pytest.mark.parametrize(
     ("who", "allowed"),
     [
-        ("admin", {"feeds", "buyers", "alerts", "incidents", "suppliers", "suggestions"}),
-        ("operator", {"feeds", "incidents", "suppliers", "suggestions"}),
+        (
+            "admin",
+            {"feeds", "buyers", "alerts", "deliveries", "incidents", "suppliers", "suggestions"},
+        ),
+        ("operator", {"feeds", "deliveries", "incidents", "suppliers", "suggestions"}),
         ("viewer", {"incidents", "suppliers", "suggestions"}),
-        ("a", {"alerts", "incidents", "suppliers", "suggestions"}),
+        ("a", {"alerts", "deliveries", "incidents", "suppliers", "suggestions"}),
     ],
 )
 def test_roles_reach_only_their_lists(world: World, who: str, allowed: set[str]) -> None:
-    for name in ("feeds", "buyers", "alerts", "incidents", "suppliers"):
+    for name in ("feeds", "buyers", "alerts", "deliveries", "incidents", "suppliers"):
         answer = world.client.get(f"/api/v1/{name}", headers=world.as_(who))
         assert answer.status_code == (200 if name in allowed else 403), (who, name, answer.text)
     answer = world.client.get("/api/v1/suggestions?material=cocoa", headers=world.as_(who))
@@ -207,3 +210,24 @@ def test_cors_is_closed_by_default_and_opens_for_listed_origins(world: World) ->
         assert ok.headers["access-control-allow-origin"] == "https://b.example"
         bad = client.options("/api/v1/alerts", headers=preflight)
         assert "access-control-allow-origin" not in bad.headers
+
+
+@pytest.mark.parametrize("path", ["/api/v1/suggestions?material=cocoa", "/api/v1/suppliers?"])
+def test_buyer_id_is_for_admins_and_that_buyer_and_enumerates_nothing(
+    world: World, path: str
+) -> None:
+    b, missing = world.ids["buyer_b"], 999_999
+
+    def ask(who: str, buyer_id: int):  # type: ignore[no-untyped-def]
+        return world.client.get(f"{path}&buyer_id={buyer_id}", headers=world.as_(who))
+
+    for who in ("operator", "viewer"):
+        real, fake = ask(who, b), ask(who, missing)
+        assert (real.status_code, fake.status_code) == (403, 403), who
+        assert real.json() == fake.json()  # the same answer whether the buyer exists or not
+        assert "Buyer B" not in real.text
+    real, fake = ask("a", b), ask("a", missing)
+    assert (real.status_code, fake.status_code) == (404, 404)
+    assert real.json()["detail"] == fake.json()["detail"].replace(str(missing), str(b))
+    assert ask("a", world.ids["buyer_a"]).status_code == 200
+    assert ask("admin", b).status_code == 200

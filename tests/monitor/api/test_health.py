@@ -1,10 +1,11 @@
-"""GET /api/v1/health reports the database and Kafka."""
+"""GET /api/v1/health says ok or degraded; /health/checks shows staff the database and Kafka."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
+from monitor import apikeys, db
 from monitor.api.app import create_app
 from monitor.settings import Settings
 
@@ -27,9 +28,16 @@ def test_degraded_when_kafka_is_down(tmp_path, monkeypatch: pytest.MonkeyPatch) 
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'h.db'}", kafka_bootstrap_servers="127.0.0.1:1"
     )
-    response = _client(monkeypatch, settings).get("/api/v1/health")
+    db.upgrade(settings)
+    client = _client(monkeypatch, settings)
+    response = client.get("/api/v1/health")
     assert response.status_code == 503
-    body = response.json()
+    assert response.json() == {"status": "degraded"}  # no addresses without a key
+    with db.session_scope(settings) as session:
+        _, key = apikeys.create_key(session=session, role="operator")
+    checks = client.get("/api/v1/health/checks", headers={"Authorization": f"Bearer {key}"})
+    assert checks.status_code == 503
+    body = checks.json()
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["kafka"]["ok"] is False
 

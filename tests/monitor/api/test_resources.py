@@ -11,9 +11,9 @@ from monitor.models import Alert, SeenItem
 from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.models import SupplierCreate
-from tests.conftest import FIXTURES
-from tests.connectors.feedserver import FeedServer, feed_server  # noqa: F401
 from tests.monitor.api.conftest import World, build_world, incident_row
+from tests.samples import FIXTURES
+from tests.servers.feedserver import FeedServer
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
 OSH_LIST = FIXTURES / "oshub" / "facility-list-geocoded.csv"
@@ -57,7 +57,7 @@ def test_a_page_over_api_page_max_is_a_422(api_settings: Settings) -> None:
 
 def test_feed_check_fetches_once_and_changes_nothing(
     world: World,
-    feed_server: FeedServer,  # noqa: F811
+    feed_server: FeedServer,
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture="rss/rss_2.0_nbcny.xml")
     op = world.as_("operator")
@@ -131,8 +131,10 @@ def test_buyers_and_watches(world: World) -> None:
 
 def test_incidents_filter_and_detail(world: World) -> None:
     with db.session_scope(world.settings) as s:
+        halted = {"type": "production_halt", "evidence": {"text": "halted"}}
         quake = {"title": "Quake", "event_type": "earthquake", "severity": "medium",
-                 "countries": ["JP"], "materials": [], "status": "closed"}  # fmt: skip
+                 "countries": ["JP"], "materials": [], "status": "closed",
+                 "impacts": [halted]}  # fmt: skip
         s.add(incident_row("inc-quake", world.ids["feed"], **quake))
     v = world.as_("viewer")
 
@@ -147,12 +149,25 @@ def test_incidents_filter_and_detail(world: World) -> None:
     assert ids("severity=high") == [world.incident]
     assert ids("status=closed&event_type=earthquake") == ["inc-quake"]
     assert ids("since=2999-01-01T00:00:00Z") == []
+    assert ids("impact=production_halt") == ["inc-quake"] and ids("impact=shortage") == []
     detail = world.client.get(f"/api/v1/incidents/{world.incident}", headers=v).json()
     assert detail["sources"][0]["url"] == "https://news.example/a" and detail["evidence"]
     assert world.client.get("/api/v1/incidents/nope", headers=v).status_code == 404
     assert world.client.get("/api/v1/incidents/nope/sources", headers=v).status_code == 404
     bad = world.client.get("/api/v1/incidents?material=unobtainium", headers=v)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["material"]
+    assert world.client.get("/api/v1/incidents?impact=closed", headers=v).status_code == 422
+    detail = world.client.get("/api/v1/incidents/inc-quake", headers=v).json()
+    assert detail["impacts"][0]["type"] == "production_halt"
+
+
+def test_the_impact_filter_offers_every_impact_type() -> None:
+    import typing
+
+    from monitor.api.incidents import Impact
+    from monitor.vocab import IMPACTS
+
+    assert typing.get_args(Impact) == IMPACTS
 
 
 def test_suggestions_leave_out_the_affected_country(world: World) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from monitor.cli import create_cli
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 app = create_cli()
 runner = CliRunner()

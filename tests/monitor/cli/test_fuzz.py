@@ -21,7 +21,7 @@ from typer.testing import CliRunner, Result
 from connectors import registry
 from monitor.cli import create_cli
 from monitor.errors import MonitorError
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 app = create_cli()
 runner = CliRunner()

@@ -16,7 +16,8 @@ from monitor import db
 from monitor.delivery.sender import deliver_due
 from monitor.models import Delivery
 from monitor.settings import Settings
-from tests.monitor.delivery.conftest import Inbox, LocalController, Smtp, add_alert, add_buyer
+from tests.builders import add_alert, add_buyer
+from tests.servers.smtp import Inbox, LocalController, Smtp
 
 HOSTILE = "<script>alert(1)</script> Port <b>closed</b>\r\nBcc: victim@example.com"
 

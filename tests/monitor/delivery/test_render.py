@@ -23,3 +23,14 @@ def test_a_sparse_alert_still_renders() -> None:
     )
     assert subject == "[low] Alert: incident"
     assert "Watch: your suppliers" in text and "<th>Severity</th><td>low</td>" in html
+
+
+def test_the_cause_and_the_impacts_are_both_said() -> None:
+    closed = {"type": "port_closure", "evidence": {"text": "closes"}}
+    incident = {"title": "Typhoon closes Ningbo", "event_type": "storm", "impacts": [closed]}
+    alert = {"id": 1, "severity": "high", "incident": incident}  # made before `why.cause`
+    _, text, html = mail_content([alert], digest=False)
+    assert "Event: storm — port closed" in text and "<td>storm — port closed</td>" in html
+    why = {"cause": "storm — port closed, sailings cancelled"}
+    _, text, _ = mail_content([{**alert, "why": why}], digest=True)
+    assert "Event: storm — port closed, sailings cancelled" in text

@@ -15,7 +15,9 @@ from monitor import db
 from monitor.delivery.sender import deliver_due, deliver_once, run_deliveries
 from monitor.models import Delivery
 from monitor.settings import Settings
-from tests.monitor.delivery.conftest import Receiver, Smtp, add_alert, add_buyer
+from tests.builders import add_alert, add_buyer
+from tests.servers.smtp import Smtp
+from tests.servers.webhooks import Receiver
 
 
 def statuses(settings: Settings) -> dict[str, str]:

@@ -13,7 +13,7 @@ from monitor.delivery.schedule import first_attempt
 from monitor.delivery.sender import claim
 from monitor.models import Alert, Delivery
 from monitor.settings import Settings
-from tests.monitor.delivery.conftest import add_alert, add_buyer, alert_message
+from tests.builders import add_alert, add_buyer, alert_message
 
 
 def test_save_alert_stores_once_with_a_delivery_per_channel(db_settings: Settings) -> None:

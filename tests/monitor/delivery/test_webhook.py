@@ -19,7 +19,8 @@ from monitor.delivery.sender import deliver_due
 from monitor.delivery.store import delivery_counts
 from monitor.models import Delivery
 from monitor.settings import Settings
-from tests.monitor.delivery.conftest import Receiver, add_alert, add_buyer
+from tests.builders import add_alert, add_buyer
+from tests.servers.webhooks import Receiver
 
 
 def verify_by_hand(body: bytes, headers: dict[str, str], secret: str) -> bool:

@@ -12,12 +12,12 @@ from monitor.feeds import service as feeds
 from monitor.feeds.models import FeedUpdate
 from monitor.settings import Settings
 from tests import builders
-from tests.connectors.feedserver import FeedServer, feed_server, poll_settings  # noqa: F401
+from tests.servers.feedserver import FeedServer
 
 RSS = "rss/rss_2.0_nbcny.xml"
 
 
-def test_add_list_get_update_remove(poll_settings: Settings) -> None:  # noqa: F811
+def test_add_list_get_update_remove(poll_settings: Settings) -> None:
     feed = builders.add_feed(poll_settings, url="https://a.example/feed", kind="gdacs")
     assert [f.url for f in builders.list_feeds(poll_settings)] == ["https://a.example/feed"]
     assert builders.get_feed(poll_settings, feed.id or 0).kind == "gdacs"
@@ -43,13 +43,13 @@ def test_add_list_get_update_remove(poll_settings: Settings) -> None:  # noqa: F
         ),
     ],
 )
-def test_add_refuses_bad_input(poll_settings: Settings, kwargs: dict, message: str) -> None:  # noqa: F811
+def test_add_refuses_bad_input(poll_settings: Settings, kwargs: dict, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         builders.add_feed(poll_settings, **kwargs)
     assert builders.list_feeds(poll_settings) == []
 
 
-def test_duplicate_and_missing_feeds_are_clear_errors(poll_settings: Settings) -> None:  # noqa: F811
+def test_duplicate_and_missing_feeds_are_clear_errors(poll_settings: Settings) -> None:
     builders.add_feed(poll_settings, url="https://a.example/feed")
     with pytest.raises(Conflict, match="already exists"):
         builders.add_feed(poll_settings, url="https://a.example/feed")
@@ -58,8 +58,8 @@ def test_duplicate_and_missing_feeds_are_clear_errors(poll_settings: Settings) -
 
 
 def test_check_reports_items_and_changes_nothing(
-    feed_server: FeedServer,  # noqa: F811
-    poll_settings: Settings,  # noqa: F811
+    feed_server: FeedServer,
+    poll_settings: Settings,
 ) -> None:
     url = feed_server.serve(f"/{uuid.uuid4().hex}", fixture=RSS)
     with session_scope(poll_settings) as session:
@@ -67,3 +67,15 @@ def test_check_reports_items_and_changes_nothing(
     assert report.status == 200 and report.kind == "rss" and report.items
     assert report.new_ids == [i.id for i in report.items]
     assert builders.list_feeds(poll_settings) == []
+
+
+def test_tags_are_cleaned_on_add_and_change(poll_settings: Settings) -> None:
+    tags = ["/Shipping/", "shipping", "  Ports \n Europe ", "", "x" * 150]
+    feed = builders.add_feed(poll_settings, url="https://a.example/feed", tags=tags)
+    assert feed.tags == ["Shipping", "Ports Europe", "x" * 100]
+    with session_scope(poll_settings) as session:
+        feeds.update_feed(session=session, feed_id=feed.id or 0, data=FeedUpdate(tags=["b", "B"]))
+    assert builders.get_feed(poll_settings, feed.id or 0).tags == ["b"]
+    with session_scope(poll_settings) as session:
+        feeds.update_feed(session=session, feed_id=feed.id or 0, data=FeedUpdate(name="n"))
+    assert builders.get_feed(poll_settings, feed.id or 0).tags == ["b"]

@@ -117,3 +117,35 @@ def test_a_big_event_keeps_its_first_and_latest_sources_and_counts_them_all() ->
     assert changes == [] and again["incidents"][0]["source_count"] == 600
     # ... and the ids remembered are bounded too.
     assert len(state["ids"]) == IDS_KEPT
+
+
+def _impact(kind: str, text: str) -> dict[str, Any]:
+    return {"type": kind, "evidence": {"text": text, "start": 0, "end": len(text), "why": "impact"}}
+
+
+def test_an_incident_keeps_the_union_of_its_reports_impacts_quietly() -> None:
+    closed, blanked = _impact("port_closure", "closes"), _impact("sailings_cancelled", "blanks")
+    state, events = run(
+        report("a", impacts=[closed]),
+        report("b", 1, impacts=[_impact("port_closure", "shut"), blanked, "junk", {"x": 1}]),
+        report("c", 2),  # no impacts: an older message, or a report that names none
+    )
+    assert events == [("opened", 1), ("sourced", 1), ("sourced", 1)]
+    (incident,) = state["incidents"]
+    assert incident["impacts"] == [closed, blanked]  # one per type, as first reported
+    assert run(report("a"))[0]["incidents"][0]["impacts"] == []
+
+
+def test_an_incident_keeps_its_reports_areas_and_stops_being_routine_when_one_is_not() -> None:
+    zone = {"kind": "circle", "lat": 51.2, "lon": 4.4, "radius_km": 30.0}
+    box = {"kind": "bbox", "bbox": [4.0, 51.0, 5.0, 52.0]}
+    state, events = run(
+        report("a", area=[zone], routine=True, severity="medium"),
+        report("b", 1, area=[zone, box], routine=True, severity="medium"),
+        report("c", 2, severity="medium"),  # a report that is not a routine warning
+    )
+    assert events == [("opened", 1), ("sourced", 1), ("updated", 2)]
+    (incident,) = state["incidents"]
+    assert incident["area"] == [zone, box] and incident["routine"] is False
+    state, _ = run(report("a", routine=True), report("b", 1, routine=True))
+    assert state["incidents"][0]["routine"] is True and state["incidents"][0]["area"] == []

@@ -74,3 +74,22 @@ def test_the_filters_take_a_synonym_an_hs_heading_and_a_lower_case_country(
         with pytest.raises(InvalidInput) as bad:
             list_incidents(session=session, material="unobtainium")
     assert bad.value.field == "material"
+
+
+def test_the_impact_filter_finds_incidents_that_report_that_impact(db_settings: Settings) -> None:
+    inc = {"title": "t", "event_type": "storm", "severity": "high", "status": "open",
+           "version": 1, "countries": ["CN"], "places": [], "sources": [], "evidence": [],
+           "materials": [], "first_seen": "2026-01-01T00:00:00+00:00",
+           "last_seen": "2026-01-02T00:00:00+00:00"}  # fmt: skip
+    closed = {"type": "port_closure", "evidence": {"text": "closes", "start": 8, "end": 14}}
+    with session_scope(db_settings) as session:
+        save_incidents(session, [{**inc, "id": "ningbo", "impacts": [closed]},
+                                 {**inc, "id": "none"}])  # fmt: skip
+    with session_scope(db_settings) as session:
+        rows, total = list_incidents(session=session, impact="port_closure")
+        assert [r.id for r in rows] == ["ningbo"] and total == 1
+        assert rows[0].impacts == [closed]
+        assert list_incidents(session=session, impact="shortage") == ([], 0)
+        with pytest.raises(InvalidInput) as bad:
+            list_incidents(session=session, impact="closed")
+    assert bad.value.field == "impact"

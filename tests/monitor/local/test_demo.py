@@ -10,7 +10,7 @@ from connectors import registry
 from monitor.api.app import create_app
 from monitor.db import session_scope
 from monitor.local import demo
-from monitor.models import Buyer, BuyerSupplier, Supplier, Watch
+from monitor.models import Buyer, BuyerSupplier, Feed, Supplier, Watch
 from monitor.settings import Settings
 
 
@@ -54,3 +54,22 @@ def test_demo_key_reads_the_first_demo_buyers_alerts_and_replaces_the_last_one(
     assert mine.status_code == 200 and mine.json()["name"] == buyer
     old = client.get(f"/api/v1/buyers/{buyer_id}", headers={"Authorization": f"Bearer {first}"})
     assert old.status_code == 401
+
+
+def test_catalogue_demo_is_chosen_by_environment(monkeypatch) -> None:
+    monkeypatch.setenv("MONITOR_DEMO_FEEDS", "catalogue")
+    monkeypatch.setenv("MONITOR_DEMO_FEEDS_PORT", "8799")
+    settings = Settings()
+    assert (settings.demo_feeds, settings.demo_feeds_port) == ("catalogue", 8799)
+    assert Settings(demo_feeds="samples").demo_feeds == "samples"
+
+
+def test_catalogue_demo_registers_every_catalogue_feed_once(db_settings: Settings) -> None:
+    from monitor.feeds import catalogue
+
+    total = len(catalogue.entries())
+    assert demo.register_catalogue(settings=db_settings) == (total, 0)
+    assert demo.register_catalogue(settings=db_settings) == (0, total)
+    with session_scope(db_settings) as session:
+        urls = {feed.url for feed in session.exec(select(Feed)).all()}
+    assert urls == {entry.url for entry in catalogue.entries()}

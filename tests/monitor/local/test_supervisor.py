@@ -40,3 +40,19 @@ def test_an_api_that_never_listens_times_out_in_one_line(tmp_path: Path) -> None
     finally:
         waiting.kill()
         waiting.wait()
+
+
+def test_welcome_says_which_feeds_are_read() -> None:
+    for feeds, word in (("samples", "sample"), ("catalogue", "catalogue")):
+        lines = supervisor.welcome_lines(Settings(demo_feeds=feeds), ("Demo: Cocoa", "smk_x"), 1)
+        assert f"as the {word} feeds are read." in " ".join(lines)
+
+
+def test_catalogue_demo_registers_the_catalogue_and_says_so(db_settings: Settings) -> None:
+    from monitor.feeds import catalogue
+
+    lines: list[str] = []
+    supervisor._start_catalogue_demo(db_settings, lines.append)
+    total = len(catalogue.entries())
+    assert lines[0].strip().startswith(f"catalogue feeds: {total} newly registered, 0 already")
+    assert "demo directory: " in lines[1]

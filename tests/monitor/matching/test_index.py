@@ -106,6 +106,11 @@ def test_one_alert_per_buyer_again_when_worse_and_an_all_clear() -> None:
     assert message["id"] == "1:inc:1" and message["feed_ids"] == [3]
     assert message["suggestions"][0]["suppliers"][0]["country"] == "GH"
     assert message["why"]["places"] == ["country BE"]
+    assert (message["why"]["cause"], message["why"]["impacts"]) == ("disruption", [])
+    closed = incident(event_type="storm", impacts=[{"type": "port_closure", "evidence": {}}])
+    message = alert_message(first[0], closed, [])
+    assert message["why"]["cause"] == "storm — port closed"
+    assert message["why"]["impacts"] == ["port_closure"]
 
 
 # Randomised watches and incidents over a few names, so that they overlap often, and points

@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 from monitor import db
 from monitor.cli import create_cli
 from monitor.settings import get_settings
-from tests.conftest import FIXTURES
-from tests.monitor.suppliers.test_importer import OSH, PROJECT
+from tests.samples import FIXTURES, OSH, PROJECT
 
 app = create_cli()
 

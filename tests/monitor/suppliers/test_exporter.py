@@ -12,7 +12,7 @@ from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.exporter import export_stream
 from monitor.suppliers.importer import import_file, import_stream
-from tests.monitor.suppliers.test_importer import PROJECT
+from tests.samples import PROJECT
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

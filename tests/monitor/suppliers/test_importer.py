@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 from sqlmodel import func, select
 
@@ -12,10 +11,7 @@ from monitor import db
 from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
 from monitor.settings import Settings
 from monitor.suppliers.importer import import_file, import_stream
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "suppliers"
-PROJECT = DATA / "project_with_bad_rows.csv"
-OSH = DATA / "open_supply_hub_export.csv"
+from tests.samples import OSH, PROJECT
 
 
 def _count(settings: Settings, model: type) -> int:

@@ -14,7 +14,7 @@ from monitor.tagger.places import (
     find_places,
     normalize_country,
 )
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 
 def names(text: str, **kwargs) -> list[tuple[str, str | None]]:

@@ -1,7 +1,6 @@
 """A real HTTP server on 127.0.0.1 serving fixture feeds, with behaviour chosen per path.
 
-Test modules import the fixtures they use from here (`from tests.connectors.feedserver import
-...`), so the connectors' conftest stays the parsers' own.
+The `feed_server` and `poll_settings` fixtures that use it live in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -9,18 +8,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 
 from connectors.base import Item
-from monitor import db
-from monitor.settings import Settings
-from tests.conftest import FIXTURES
+from tests.samples import FIXTURES
 
 
 @dataclass
@@ -101,30 +95,6 @@ class FeedServer:
     def url(self, path: str) -> str:
         """Return the full URL of `path`."""
         return f"http://127.0.0.1:{self.port}{path}"
-
-
-@pytest.fixture(scope="session")
-def feed_server() -> Iterator[FeedServer]:
-    """The fixture-feed server, started once per test session."""
-    server = FeedServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def poll_settings(tmp_path: Path) -> Settings:
-    """Settings for the local server: SQLite in tmp_path, 127.0.0.1 allowed, tight limits."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'monitor.db'}",
-        allow_private_hosts=["127.0.0.1"],
-        fetch_connect_timeout=2.0,
-        fetch_read_timeout=1.0,
-        fetch_total_timeout=5.0,
-        fetch_max_bytes=2 * 1024 * 1024,
-    )
-    db.upgrade(settings)
-    return settings
 
 
 class RecordingProducer:
