@@ -8,7 +8,8 @@ import httpx
 
 from monitor import db
 from monitor.settings import Settings
-from tests.monitor.api.conftest import build_world, serve
+from tests.monitor.api.conftest import build_world
+from tests.servers.api import serve
 
 
 def test_a_full_pool_answers_503_with_retry_after(api_settings: Settings) -> None:

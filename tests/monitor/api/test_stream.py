@@ -15,7 +15,8 @@ from monitor import apikeys, db
 from monitor.api.alert_stream import alert_events
 from monitor.models import Alert
 from monitor.settings import Settings
-from tests.monitor.api.conftest import World, build_world, serve
+from tests.monitor.api.conftest import World, build_world
+from tests.servers.api import serve
 
 
 def _alert(world: World, who: str, incident: str) -> int:
