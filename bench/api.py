@@ -146,6 +146,10 @@ async def with_streams(
     return latencies, codes, opened
 
 
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a (nothing answered 200)"
+
+
 def fivexx(codes: Counter) -> int:
     """Count 5xx answers and failed connections alike."""
     return sum(n for code, n in codes.items() if isinstance(code, str) or code >= 500)
@@ -243,7 +247,8 @@ def main() -> None:
                 f"({len(alone) / args.seconds:.1f} req/s, 5xx {fivexx(alone_codes)}) without "
                 f"streams; p95 {pct(streamed, 95):.1f} ms ({len(streamed) / args.seconds:.1f} "
                 f"req/s, 5xx {fivexx(codes)}) with {opened[200]} of {args.streams} streams open "
-                f"(stream answers: {dict(opened)}); ratio {pct(streamed, 95) / pct(alone, 95):.2f}x"
+                f"(stream answers: {dict(opened)}); p95 ratio "
+                f"{ratio(pct(streamed, 95), pct(alone, 95))}"
             )
             if bad:
                 sys.exit(f"{bad} answers were 5xx or failed connections: there should be none")
