@@ -146,6 +146,13 @@ async def with_streams(
     return latencies, codes, opened
 
 
+def summary(latencies: list[float], codes: Counter, seconds: float) -> str:
+    return (
+        f"p95 {pct(latencies, 95):.1f} ms, max {max(latencies, default=0):.0f} ms, "
+        f"{len(latencies) / seconds:.1f} req/s, 5xx {fivexx(codes)}"
+    )
+
+
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a (nothing answered 200)"
 
@@ -243,15 +250,18 @@ def main() -> None:
             )  # fmt: skip
             bad = fivexx(alone_codes) + fivexx(codes) + fivexx(opened)
             print(
-                f"alerts list, {args.stream_clients} clients: p95 {pct(alone, 95):.1f} ms "
-                f"({len(alone) / args.seconds:.1f} req/s, 5xx {fivexx(alone_codes)}) without "
-                f"streams; p95 {pct(streamed, 95):.1f} ms ({len(streamed) / args.seconds:.1f} "
-                f"req/s, 5xx {fivexx(codes)}) with {opened[200]} of {args.streams} streams open "
-                f"(stream answers: {dict(opened)}); p95 ratio "
-                f"{ratio(pct(streamed, 95), pct(alone, 95))}"
+                f"alerts list, {args.stream_clients} clients, without streams: "
+                f"{summary(alone, alone_codes, args.seconds)}\n"
+                f"alerts list, {args.stream_clients} clients, {opened[200]} of {args.streams} "
+                f"streams open: {summary(streamed, codes, args.seconds)} (stream answers: "
+                f"{dict(opened)})\n"
+                f"p95 with streams / without: {ratio(pct(streamed, 95), pct(alone, 95))}"
             )
             if bad:
-                sys.exit(f"{bad} answers were 5xx or failed connections: there should be none")
+                sys.exit(
+                    f"{bad} answers were 5xx or failed connections (without streams "
+                    f"{dict(alone_codes)}, with {dict(codes)}): there should be none"
+                )
         finally:
             server.terminate()
             server.wait(10)
