@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine, text
 
@@ -29,15 +29,24 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, pool_timeout_s: float = 30.0
+) -> Engine:
     """Create an engine for `url`, or say clearly why the URL is unusable."""
     try:
         json = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+        pool: dict[str, Any] = {
+            "pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout_s,
+        }  # fmt: skip
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"check_same_thread": False}, **json)
+            if make_url(url).database in (None, "", ":memory:"):
+                pool = {}  # in memory: a connection per thread, a pool that takes no sizes
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, **pool, **json
+            )  # fmt: skip
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True, **json)
+            engine = create_engine(url, pool_pre_ping=True, **pool, **json)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise MonitorError(
             f"bad database URL {url!r} ({exc}): set MONITOR_DATABASE_URL to "
@@ -56,8 +65,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 @lru_cache
-def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+def _engine_for(url: str, pool_size: int, max_overflow: int, pool_timeout_s: float) -> Engine:
+    return make_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout_s=pool_timeout_s
+    )
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
@@ -65,7 +76,10 @@ def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     if settings.db_url.startswith("sqlite:///"):
         Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return _engine_for(settings.db_url)
+    return _engine_for(
+        settings.db_url, settings.database_pool_size, settings.database_max_overflow,
+        settings.database_pool_timeout_s,
+    )  # fmt: skip
 
 
 @contextmanager

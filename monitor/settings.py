@@ -142,6 +142,14 @@ class ApiSettings(SettingsGroup):
     max_body_bytes: int = 1024 * 1024  # any other request body larger than this: 413, unread
     stream_poll_s: float = 1.0  # how often GET /alerts/stream looks for new alerts
     stream_heartbeat_s: float = 15.0  # a comment line this often keeps proxies from closing
+    stream_max_per_key: int = Field(default=5, ge=1)  # more open streams per key: 429
+    stream_max: int = Field(default=200, ge=1)  # more open streams in all: 503
+    stream_key_check_s: float = Field(default=30.0, gt=0)  # a revoked key's stream ends this soon
+    # A key that passed is trusted this long without reading its row: a key revoked by another
+    # process (`monitor keys revoke`) works this much longer; one revoked in-process stops at once.
+    key_cache_s: float = Field(default=10.0, ge=0, le=3600)
+    key_failures: int = Field(default=10, ge=1)  # failed keys per client or prefix, then 429
+    key_failures_window_s: float = Field(default=60.0, gt=0)  # ... within this many seconds
 
 
 class SuggestionSettings(SettingsGroup):
@@ -241,6 +249,11 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / ".local"
     # Database: SQLite file under data_dir unless a URL is given.
     database_url: str | None = None
+    # Connections each process keeps open, the extra ones it may open under load, and how long
+    # a request waits for a free one before it is answered 503 with Retry-After.
+    database_pool_size: int = Field(default=5, ge=1, le=1000)
+    database_max_overflow: int = Field(default=10, ge=0, le=1000)
+    database_pool_timeout_s: float = Field(default=10.0, gt=0, le=600)
     # `monitor run`: serve the bundled sample feeds and load the demo directory.
     demo: bool = True
     demo_feeds: DemoFeeds = DemoFeeds.samples  # catalogue: the real feeds of docs/catalogue.md

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from monitor import db
 from monitor.alerts import service as alerts
 from monitor.alerts.models import AlertPublic, AlertStatus
+from monitor.api.alert_stream import alert_events, in_thread, last_alert_id, stop_when
+from monitor.api.capacity import BUSY, ConnectionGate, SlotStreamingResponse, StreamSlots
 from monitor.api.deps import (
     AdminOrBuyer,
     BuyerQuery,
@@ -26,6 +22,7 @@ from monitor.api.deps import (
     PageDep,
     SessionDep,
     SettingsDep,
+    StreamingAdminOrBuyer,
     own_buyer,
 )
 from monitor.api.errors import AUTH, responses
@@ -57,64 +54,44 @@ def list_alerts(
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "alerts as SSE"},
         **NOT_FOUND,
+        **BUSY,
     },
 )
 async def stream(
     request: Request,
     settings: SettingsDep,
-    who: AdminOrBuyer,
+    who: StreamingAdminOrBuyer,
     buyer_id: BuyerQuery = None,
     last_event_id: Annotated[str | None, Header(description="resume after this alert id")] = None,
 ) -> StreamingResponse:
-    """New alerts as Server-Sent Events (`event: alert`, `id:` the alert id), with heartbeats."""
+    """New alerts as Server-Sent Events (`event: alert`, `id:` the alert id), with heartbeats.
+
+    A key may hold `MONITOR_API_STREAM_MAX_PER_KEY` streams (429 beyond), the server
+    `MONITOR_API_STREAM_MAX` (503 beyond); a revoked key's stream ends within
+    `MONITOR_API_STREAM_KEY_CHECK_S`."""
     scope = own_buyer(who, buyer_id)
-    engine = db.get_engine(settings)
-    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
-    if after is None:
-        after = await run_in_threadpool(_last_id, engine, scope)
-    events = alert_events(
-        engine=engine, buyer_id=scope, after_id=after, poll_s=settings.api.stream_poll_s,
-        heartbeat_s=settings.api.stream_heartbeat_s, stop=request.is_disconnected,
-    )  # fmt: skip
+    slots: StreamSlots = request.app.state.stream_slots
+    gate: ConnectionGate = request.app.state.db_gate
+    slot = slots.take(who.key_id)
+    try:
+        engine = db.get_engine(settings)
+        mark = last_event_id or ""
+        after = int(mark) if mark.isdigit() and len(mark) <= 18 else None
+        if after is None:
+            after = await in_thread(gate, last_alert_id, engine, scope)
+        stop = stop_when(
+            disconnected=request.is_disconnected, engine=engine, key_id=who.key_id,
+            check_every_s=settings.api.stream_key_check_s, gate=gate,
+        )  # fmt: skip
+        events = alert_events(
+            engine=engine, buyer_id=scope, after_id=after, poll_s=settings.api.stream_poll_s,
+            heartbeat_s=settings.api.stream_heartbeat_s, stop=stop, gate=gate,
+        )  # fmt: skip
+    except BaseException:
+        slot.release()
+        raise
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events, media_type="text/event-stream", headers=headers)
-
-
-def _last_id(engine: Engine, buyer_id: int | None) -> int:
-    with Session(engine) as session:
-        return alerts.last_id(session=session, buyer_id=buyer_id)
-
-
-def _new_alerts(engine: Engine, after_id: int, buyer_id: int | None) -> list[tuple[int, str]]:
-    with Session(engine) as session:
-        rows = alerts.alerts_after(session=session, after_id=after_id, buyer_id=buyer_id)
-        return [
-            (a.id or 0, json.dumps(AlertPublic.model_validate(a).model_dump(mode="json")))
-            for a in rows
-        ]
-
-
-async def alert_events(
-    *,
-    engine: Engine,
-    buyer_id: int | None,
-    after_id: int,
-    poll_s: float,
-    heartbeat_s: float,
-    stop: Callable[[], Awaitable[bool]],
-) -> AsyncIterator[str]:
-    """Yield SSE frames for alerts above `after_id`, polling the database (works across
-    processes: whichever worker wrote the alert), and a comment line every `heartbeat_s`."""
-    yield "retry: 3000\n: connected\n\n"
-    beat = time.monotonic()
-    while not await stop():
-        for alert_id, data in await run_in_threadpool(_new_alerts, engine, after_id, buyer_id):
-            yield f"id: {alert_id}\nevent: alert\ndata: {data}\n\n"
-            after_id = alert_id
-        if time.monotonic() - beat >= heartbeat_s:
-            yield ": heartbeat\n\n"
-            beat = time.monotonic()
-        await asyncio.sleep(poll_s)
+    return SlotStreamingResponse(events, slot=slot, media_type="text/event-stream", headers=headers)
 
 
 @router.get("/{alert_id}", response_model=AlertPublic, responses=NOT_FOUND)

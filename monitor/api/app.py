@@ -9,6 +9,7 @@ from monitor import __version__
 from monitor.api import (
     alerts,
     buyers,
+    capacity,
     deliveries,
     docs,
     errors,
@@ -43,9 +44,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None, redoc_url=None,
     )  # fmt: skip
     api.state.settings = settings
-    api.state.verifier = Verifier()
+    api.state.verifier = Verifier(
+        cache_s=settings.api.key_cache_s, failures=settings.api.key_failures,
+        window_s=settings.api.key_failures_window_s,
+    )  # fmt: skip
     api.state.metrics = metrics.Metrics()
+    api.state.db_gate = capacity.ConnectionGate(
+        permits=settings.database_pool_size + settings.database_max_overflow,
+        timeout_s=settings.database_pool_timeout_s,
+    )
+    api.state.stream_slots = capacity.StreamSlots(
+        per_key=settings.api.stream_max_per_key, total=settings.api.stream_max
+    )
     errors.install(api)
+    capacity.install(api)
     for module in ROUTERS:
         api.include_router(module.router, prefix=PREFIX)
     api.add_middleware(StrictJsonMiddleware)  # inside the guard: it reads only what may be read

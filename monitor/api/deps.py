@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Query, Request
@@ -10,10 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from monitor import db
+from monitor.api.capacity import ConnectionGate
 from monitor.apikeys import Principal, Verifier
 from monitor.settings import Settings
+from monitor.throttle import Throttled
 
 T = TypeVar("T")
 ID_MAX = 2**31 - 1  # ids are 32-bit in PostgreSQL; larger numbers can name nothing
@@ -30,36 +33,62 @@ def get_app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """Yield a session for one request; routes that write commit it themselves."""
-    with Session(db.get_engine(settings), expire_on_commit=False) as session:
-        yield session
+async def get_session(request: Request, settings: SettingsDep) -> AsyncIterator[Session]:
+    """Yield a session for one request, once a connection is free (else 503); routes that
+    write commit it themselves."""
+    gate: ConnectionGate = request.app.state.db_gate
+    async with gate.held():
+        session = Session(db.get_engine(settings), expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.close)  # returns the connection: a round trip
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 _bearer = HTTPBearer(auto_error=False, description="an API key from `monitor keys create`")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_principal(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """Return who holds the bearer key; 401 without a valid one."""
+def _check_key(request: Request, session: Session, credentials: Credentials) -> Principal:
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(401, "missing API key: send `Authorization: Bearer <key>`", challenge)
     verifier: Verifier = request.app.state.verifier
-    principal = verifier.principal(session=session, key=credentials.credentials)
+    client = request.client.host if request.client else ""
+    try:
+        principal = verifier.principal(session=session, key=credentials.credentials, client=client)
+    except Throttled as exc:
+        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after_s)}) from None
     if principal is None:
         raise HTTPException(401, "unknown or revoked API key", challenge)
     return principal
 
 
-def allow(*roles: str) -> Callable[..., Principal]:
+def get_principal(request: Request, session: SessionDep, credentials: Credentials) -> Principal:
+    """Return who holds the bearer key; 401 without a valid one."""
+    return _check_key(request, session, credentials)
+
+
+async def get_principal_briefly(
+    request: Request, settings: SettingsDep, credentials: Credentials
+) -> Principal:
+    """Return who holds the bearer key, checked in a session closed at once (for streams)."""
+    gate: ConnectionGate = request.app.state.db_gate
+    async with gate.held():
+        return await run_in_threadpool(_check_key_alone, request, settings, credentials)
+
+
+def _check_key_alone(request: Request, settings: Settings, credentials: Credentials) -> Principal:
+    with Session(db.get_engine(settings)) as session:
+        return _check_key(request, session, credentials)
+
+
+def allow(*roles: str, who: Callable[..., Principal] = get_principal) -> Callable[..., Principal]:
     """Return a dependency that lets only keys with one of `roles` through (403 otherwise)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    # `who` is a local name, which a string annotation could not resolve: a default it is.
+    def check(principal: Principal = Depends(who)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(403, f"a {principal.role} key may not do this")
         return principal
@@ -71,6 +100,10 @@ Admin = Annotated[Principal, Depends(allow("admin"))]
 Staff = Annotated[Principal, Depends(allow("admin", "operator"))]
 AdminOrBuyer = Annotated[Principal, Depends(allow("admin", "buyer"))]
 Anyone = Annotated[Principal, Depends(allow("admin", "operator", "buyer", "viewer"))]
+# A stream stays open for hours: its key check must not keep a database connection that long.
+StreamingAdminOrBuyer = Annotated[
+    Principal, Depends(allow("admin", "buyer", who=get_principal_briefly))
+]
 
 
 def own_buyer(principal: Principal, buyer_id: int | None) -> int | None:

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from monitor import db
 from monitor.models import Alert, Buyer, Watch
-from tests.monitor.api.conftest import World
+from monitor.settings import Settings
+from tests.monitor.api.conftest import World, build_world
 
 OPEN = {"/api/v1/health", "/api/v1/metrics"}
 BODIES = {
@@ -49,7 +50,9 @@ def call(world: World, method: str, path: str, who: str | None, **params: object
     return world.client.request(method, url, headers=headers, json=body, params=params)
 
 
-def test_every_path_but_health_and_metrics_needs_a_key(world: World) -> None:
+def test_every_path_but_health_and_metrics_needs_a_key(api_settings: Settings) -> None:
+    # Many bad keys from one client: lift the throttle, which would answer 429 after ten.
+    world = build_world(api_settings.updated(api={"key_failures": 1000}))
     for method, path in operations(world):
         if path in OPEN or path.endswith("/stream"):
             continue
@@ -171,6 +174,16 @@ def test_a_key_with_the_right_prefix_but_wrong_secret_is_refused(world: World) -
     prefix = world.keys["admin"].split("_")[1]
     forged = {"Authorization": f"Bearer smk_{prefix}_{'x' * 43}"}
     assert world.client.get("/api/v1/feeds", headers=forged).status_code == 401
+
+
+def test_repeated_bad_keys_answer_429_with_retry_after(world: World) -> None:
+    assert world.client.get("/api/v1/alerts", headers=world.as_("a")).status_code == 200
+    forged = [{"Authorization": f"Bearer smk_{n:012x}_{'x' * 43}"} for n in range(11)]
+    answers = [world.client.get("/api/v1/incidents", headers=h).status_code for h in forged]
+    assert answers == [401] * 10 + [429]
+    throttled = world.client.get("/api/v1/incidents", headers=forged[0])
+    assert throttled.status_code == 429 and 0 < int(throttled.headers["Retry-After"]) <= 60
+    assert world.client.get("/api/v1/alerts", headers=world.as_("a")).status_code == 200
 
 
 def test_keys_are_stored_hashed(world: World) -> None:
