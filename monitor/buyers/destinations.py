@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from monitor.buyers import contacts
@@ -48,8 +49,12 @@ def add_destination(
     if kinds(session=session, buyer_id=buyer_id) & {data.kind}:
         raise Conflict(f"buyer {buyer_id} already has a {data.kind} destination: delete it first")
     row = Destination(buyer_id=buyer_id, kind=data.kind, url=url)
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent add of the same kind loses here
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"buyer {buyer_id} already has a {data.kind} destination") from None
     session.refresh(row)
     return public(row)
 
