@@ -23,7 +23,9 @@ def mask(url: str) -> str:
         host = urlsplit(url).hostname or "?"
     except ValueError:
         host = "?"
-    return f"{host}/…{url[-4:]}" if len(url) > 12 else f"{host}/…"
+    rest = url.split(host, 1)[-1]  # the path and query: the secret part
+    # Four characters of a short path would give too much of it away.
+    return f"{host}/…{url[-4:]}" if len(rest) >= 16 else f"{host}/…"
 
 
 def public(row: Destination) -> DestinationPublic:
