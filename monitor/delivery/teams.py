@@ -48,7 +48,7 @@ def payload(msg: Message) -> dict[str, Any]:
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
-        "fallbackText": cut(msg.summary),
+        "fallbackText": cut(escape(msg.summary)),
         "msteams": {"width": "Full"},
         "body": body,
     }
