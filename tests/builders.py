@@ -18,7 +18,7 @@ from monitor.db import session_scope
 from monitor.delivery.store import save_alert
 from monitor.errors import validated
 from monitor.feeds import service as feeds
-from monitor.models import Alert, Buyer, Feed, FeedCreate
+from monitor.models import Alert, Buyer, Destination, Feed, FeedCreate
 from monitor.settings import Settings
 from tests.samples import FIXTURES
 
@@ -124,6 +124,15 @@ def add_buyer(settings: Settings, **fields: Any) -> Buyer:
         session.add(buyer)
         session.flush()
         return buyer
+
+
+def add_destination(settings: Settings, buyer_id: int, kind: str, url: str) -> Destination:
+    """Insert a buyer's Slack or Teams destination and return it."""
+    with db.session_scope(settings) as session:
+        row = Destination(buyer_id=buyer_id, kind=kind, url=url)
+        session.add(row)
+        session.flush()
+        return row
 
 
 def add_alert(settings: Settings, buyer_id: int, version: int = 1, **changes: Any) -> Alert:

@@ -62,7 +62,7 @@ class Delivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alerts.id", index=True, ondelete="CASCADE")
-    channel: str = Field(max_length=16, description="webhook or email")
+    channel: str = Field(max_length=16, description="webhook, email, slack or teams")
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=2000)

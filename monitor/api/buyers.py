@@ -6,12 +6,15 @@ from fastapi import APIRouter, Response
 
 from monitor.api.deps import Admin, AdminOrBuyer, Id, Page, PageDep, SessionDep, own_buyer
 from monitor.api.errors import AUTH, responses
+from monitor.buyers import destinations
 from monitor.buyers import service as buyers
 from monitor.buyers.models import (
     BuyerCreate,
     BuyerCreated,
     BuyerPublic,
     BuyerUpdate,
+    DestinationCreate,
+    DestinationPublic,
     WatchCreate,
     WatchPublic,
     WatchUpdate,
@@ -61,6 +64,50 @@ def rotate_secret(buyer_id: Id, session: SessionDep, who: AdminOrBuyer) -> Buyer
     rotated = buyers.rotate_secret(session=session, buyer_id=buyer_id)
     session.commit()
     return rotated
+
+
+@router.post(
+    "/buyers/{buyer_id}/destinations",
+    status_code=201,
+    response_model=DestinationPublic,
+    responses=responses(404, 409),
+)
+def add_destination(
+    buyer_id: Id, data: DestinationCreate, session: SessionDep, who: AdminOrBuyer
+) -> DestinationPublic:
+    """Alert the buyer in Slack or Teams too; the URL is a secret, shown masked from now on."""
+    own_buyer(who, buyer_id)
+    buyers.get_buyer(session=session, buyer_id=buyer_id)
+    added = destinations.add_destination(session=session, buyer_id=buyer_id, data=data)
+    session.commit()
+    return added
+
+
+@router.get(
+    "/buyers/{buyer_id}/destinations", response_model=list[DestinationPublic], responses=NOT_FOUND
+)
+def list_destinations(
+    buyer_id: Id, session: SessionDep, who: AdminOrBuyer
+) -> list[DestinationPublic]:
+    """A buyer's Slack and Teams destinations, URLs masked (operators and viewers: 403)."""
+    own_buyer(who, buyer_id)
+    buyers.get_buyer(session=session, buyer_id=buyer_id)
+    return destinations.list_destinations(session=session, buyer_id=buyer_id)
+
+
+@router.delete(
+    "/buyers/{buyer_id}/destinations/{destination_id}", status_code=204, responses=NOT_FOUND
+)
+def delete_destination(
+    buyer_id: Id, destination_id: Id, session: SessionDep, who: AdminOrBuyer
+) -> Response:
+    """Stop alerting the buyer at this destination."""
+    own_buyer(who, buyer_id)
+    destinations.delete_destination(
+        session=session, buyer_id=buyer_id, destination_id=destination_id
+    )
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.post(

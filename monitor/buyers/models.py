@@ -1,5 +1,5 @@
-"""Buyers (who is alerted, and where: webhook, e-mail, digest) and their watches (what a
-buyer depends on: materials, places, lanes, and from which severity)."""
+"""Buyers (who is alerted, and where: webhook, e-mail, Slack, Teams, digest) and their watches
+(what a buyer depends on: materials, places, lanes, and from which severity)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, StringConstraints
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from monitor.columns import json_list, utcnow
@@ -52,6 +53,37 @@ class BuyerCreated(BuyerPublic):
     """A buyer as returned once, on creation or secret rotation: with its webhook secret."""
 
     webhook_secret: str
+
+
+DestinationKind = Literal["slack", "teams"]
+
+
+class Destination(SQLModel, table=True):
+    """A chat channel a buyer is alerted in: its incoming-webhook URL is a secret."""
+
+    __tablename__ = "buyer_destinations"
+    __table_args__ = (UniqueConstraint("buyer_id", "kind", name="uq_buyer_destinations_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    buyer_id: int = Field(foreign_key="buyers.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16, description="slack or teams")
+    url: str = Field(max_length=2048, description="the incoming-webhook URL (a secret)")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DestinationCreate(SQLModel):
+    kind: DestinationKind = Field(description="slack: incoming webhook; teams: Workflows webhook")
+    url: str = Field(min_length=1, max_length=2048, description="shown only masked afterwards")
+
+
+class DestinationPublic(SQLModel):
+    """A destination as shown: the URL masked to its host and last four characters."""
+
+    id: int
+    buyer_id: int
+    kind: str
+    url_hint: str = Field(description="host and the URL's last 4 characters, e.g. host/…a1b2")
+    created_at: datetime
 
 
 Severity = Literal["low", "medium", "high", "critical"]

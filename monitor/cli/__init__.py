@@ -7,7 +7,18 @@ import sys
 
 import typer
 
-from monitor.cli import connectors, db, feeds, kafka, keys, run, suggest, suppliers, tag
+from monitor.cli import (
+    connectors,
+    db,
+    destinations,
+    feeds,
+    kafka,
+    keys,
+    run,
+    suggest,
+    suppliers,
+    tag,
+)
 from monitor.errors import MonitorError
 
 HELP = "Sourcing disruption monitor: feeds → Kafka → tagging → alerts and alternative suppliers."
@@ -31,6 +42,7 @@ def create_cli() -> typer.Typer:
     for name, group in (
         ("connectors", connectors.create()),
         ("db", db.create()),
+        ("destinations", destinations.create()),
         ("feeds", feeds.create()),
         ("kafka", kafka.create()),
         ("keys", keys.create()),

@@ -22,9 +22,12 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
+from monitor.buyers.destinations import mask
+from monitor.buyers.models import Destination
 from monitor.columns import utcnow
 from monitor.db import session_scope
-from monitor.delivery import mail, webhook
+from monitor.delivery import chat, mail, slack, teams, webhook
+from monitor.delivery.hidden import hidden
 from monitor.delivery.outcome import Outcome
 from monitor.delivery.render import alert_document, digest_document, mail_content
 from monitor.delivery.schedule import backoff, too_old
@@ -34,6 +37,7 @@ from monitor.settings import Settings
 log = logging.getLogger(__name__)
 
 RETRYABLE = ("pending", "failed")  # "failed": the last attempt failed and a retry is due
+CHATS = {"slack": slack.payload, "teams": teams.payload}  # channel → its message's JSON body
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Job:
 
     channel: str
     buyer_id: int
-    target: str  # the webhook URL or the e-mail address
+    target: str  # the webhook URL, the e-mail address or the chat destination's URL
     secret: str | None
     digest: bool
     due_since: datetime  # when the first of its deliveries became due (for the maximum age)
@@ -63,9 +67,14 @@ def claim(settings: Settings, now: datetime, limit: int) -> list[Job]:
     """Lease up to `limit` deliveries due at `now` and return them grouped into jobs."""
     lease = now + timedelta(seconds=3 * settings.delivery.timeout_s + 60)
     stmt = (
-        select(Delivery, Alert, Buyer)
+        select(Delivery, Alert, Buyer, Destination)
         .join(Alert, col(Delivery.alert_id) == col(Alert.id))
         .join(Buyer, col(Alert.buyer_id) == col(Buyer.id))
+        .outerjoin(
+            Destination,
+            (col(Destination.buyer_id) == col(Buyer.id))
+            & (col(Destination.kind) == col(Delivery.channel)),
+        )
         .where(col(Delivery.status).in_(RETRYABLE), col(Delivery.next_attempt_at) <= now)
         .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
         .limit(limit)
@@ -73,14 +82,14 @@ def claim(settings: Settings, now: datetime, limit: int) -> list[Job]:
     )
     jobs: dict[tuple[Any, ...], Job] = {}
     with session_scope(settings) as session:
-        for delivery, alert, buyer in session.exec(stmt).all():
+        for delivery, alert, buyer, destination in session.exec(stmt).all():
             assert delivery.id is not None and buyer.id is not None
             delivery.next_attempt_at = lease
             session.add(delivery)
             digest = buyer.digest_minutes > 0
             # A digest buyer's due deliveries on one channel travel together as one message.
             key = (buyer.id, delivery.channel) if digest else (delivery.id,)
-            target = buyer.webhook_url if delivery.channel == "webhook" else buyer.email
+            target = _target(delivery.channel, buyer, destination)
             due = delivery.created_at + timedelta(minutes=buyer.digest_minutes)
             job = jobs.setdefault(
                 key,
@@ -93,10 +102,32 @@ def claim(settings: Settings, now: datetime, limit: int) -> list[Job]:
     return list(jobs.values())
 
 
+def _target(channel: str, buyer: Buyer, destination: Destination | None) -> str | None:
+    if channel == "webhook":
+        return buyer.webhook_url
+    if channel == "email":
+        return buyer.email
+    return destination.url if destination is not None else None  # None: since removed
+
+
 async def send(job: Job, client: httpx.AsyncClient, settings: Settings) -> Outcome:
     """Send one job on its channel once."""
     if not job.target:
         return Outcome.failed(f"the buyer has no {job.channel} address any more", permanent=True)
+    if job.channel in CHATS:
+        doc = CHATS[job.channel](chat.message(job.documents, digest=job.digest))
+        # Chat webhooks take no signature; the key lets a proxy drop a repeat of a retry.
+        headers = {"content-type": "application/json", "idempotency-key": job.message_id}
+        shown = f"{job.channel} destination {mask(job.target)}"  # the URL is the secret
+        with hidden(job.target, shown):
+            return await webhook.post_json(
+                client,
+                job.target,
+                body=webhook.encode(doc),
+                headers=headers,
+                shown=shown,
+                settings=settings,
+            )
     if job.channel == "webhook":
         if not job.secret:
             return Outcome.failed("the buyer has no webhook secret: rotate it", permanent=True)

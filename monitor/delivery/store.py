@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from monitor.alerts.models import ALERT_KINDS, DELIVERY_STATUSES
+from monitor.buyers.destinations import kinds
 from monitor.columns import utcnow
 from monitor.delivery.schedule import first_attempt
 from monitor.models import Alert, Buyer, Delivery
@@ -35,7 +36,7 @@ def save_alert(session: Session, alert: dict[str, Any]) -> Alert | None:
             session.add(row)
             session.flush()
             assert row.id is not None
-            for channel in channels(buyer):
+            for channel in channels(session, buyer):
                 session.add(Delivery(alert_id=row.id, channel=channel, next_attempt_at=due))
             session.flush()
     except IntegrityError:
@@ -79,11 +80,13 @@ def alert_row(message: dict[str, Any]) -> Alert:
     )
 
 
-def channels(buyer: Buyer) -> list[str]:
-    """Return the channels a buyer is reached on."""
-    return [
+def channels(session: Session, buyer: Buyer) -> list[str]:
+    """Return the channels a buyer is reached on: webhook, e-mail, then its chat destinations."""
+    own = [
         name for name, target in (("webhook", buyer.webhook_url), ("email", buyer.email)) if target
     ]
+    assert buyer.id is not None
+    return own + sorted(kinds(session=session, buyer_id=buyer.id))
 
 
 def delivery_counts(session: Session, *, buyer_id: int | None = None) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""POST a document to a buyer's webhook, signed per the Standard Webhooks spec."""
+"""POST a document to a buyer's webhook, signed per the Standard Webhooks spec (and the
+unsigned JSON POST that Slack and Teams destinations share)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,21 @@ async def post(
     body = encode(document)
     # Signed at send time, not when the alert was made: receivers refuse stale timestamps.
     headers = signed_headers(secret, message_id, body, datetime.now(UTC))
-    shown = redact(url)
+    return await post_json(
+        client, url, body=body, headers=headers, shown=redact(url), settings=settings
+    )
+
+
+async def post_json(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    body: str,
+    headers: dict[str, str],
+    shown: str,
+    settings: Settings,
+) -> Outcome:
+    """POST `body` to `url` once, naming it only as `shown` in errors; never raises."""
     try:
         if urlsplit(url).scheme not in ("http", "https"):
             return Outcome.failed(f"not an http(s) URL: {shown}", permanent=True)

@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from monitor import apikeys, db
+from monitor.buyers import destinations
 from monitor.buyers import service as buyers
+from monitor.buyers.models import DestinationCreate
 from monitor.models import (
     Alert,
     BuyerCreate,
@@ -96,6 +98,10 @@ def build_world(settings: Settings) -> World:
             ),
         )  # fmt: skip
         world.ids["supplier"] = supplier.id or 0
+        hook = "https://prod-01.example.logic.azure.com/workflows/b/run?sig=secretB"
+        world.ids["destination_b"] = destinations.add_destination(
+            session=s, buyer_id=world.ids["buyer_b"], data=DestinationCreate(kind="teams", url=hook)
+        ).id
         for who in ("a", "b"):
             s.add(BuyerSupplier(buyer_id=world.ids[f"buyer_{who}"], supplier_id=supplier.id or 0))
         for role in ("admin", "operator", "viewer"):

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from monitor import db
-from monitor.models import Alert, Buyer, Watch
+from monitor.models import Alert, Buyer, Destination, Watch
 from monitor.settings import Settings
 from tests.monitor.api.conftest import World, build_world
 
@@ -19,6 +19,10 @@ BODIES = {
     ("patch", "/api/v1/buyers/{buyer_id}"): {"name": "taken over"},
     ("post", "/api/v1/buyers/{buyer_id}/watches"): {"materials": ["cocoa"]},
     ("patch", "/api/v1/watches/{watch_id}"): {"name": "taken over"},
+    ("post", "/api/v1/buyers/{buyer_id}/destinations"): {
+        "kind": "slack",
+        "url": "https://x.example/h",
+    },
     ("post", "/api/v1/feeds"): {"url": "https://x.example/feed"},
     ("post", "/api/v1/feeds/check"): {"url": "https://x.example/feed"},
     ("patch", "/api/v1/feeds/{feed_id}"): {"name": "x"},
@@ -36,7 +40,8 @@ def operations(world: World) -> list[tuple[str, str]]:
 def fill(path: str, ids: dict[str, int], incident: str) -> str:
     """Put ids into a path template."""
     names = {"buyer_id": ids["buyer_b"], "watch_id": ids["watch_b"], "alert_id": ids["alert_b"],
-             "feed_id": ids["feed"], "supplier_id": ids["supplier"]}  # fmt: skip
+             "feed_id": ids["feed"], "supplier_id": ids["supplier"],
+             "destination_id": ids["destination_b"]}  # fmt: skip
     path = path.replace("{incident_id}", incident)
     return re.sub(r"{(\w+)}", lambda m: str(names[m.group(1)]), path)
 
@@ -113,10 +118,12 @@ def _snapshot(world: World) -> str:
         buyer = s.get(Buyer, b)
         watches = s.exec(select(Watch).where(Watch.buyer_id == b)).all()
         alerts = s.exec(select(Alert).where(Alert.buyer_id == b)).all()
+        chats = s.exec(select(Destination).where(Destination.buyer_id == b)).all()
         return json.dumps(
             [buyer.model_dump(mode="json") if buyer else None]
             + [w.model_dump(mode="json") for w in watches]
-            + [a.model_dump(mode="json") for a in alerts],
+            + [a.model_dump(mode="json") for a in alerts]
+            + [d.model_dump(mode="json") for d in chats],
             sort_keys=True,
         )
 

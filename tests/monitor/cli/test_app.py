@@ -21,6 +21,7 @@ COMMANDS = [
     "worker", "api", "run", "stop", "suggest", "tag", "eval",
     "connectors", "connectors run",
     "db", "db upgrade",
+    "destinations", "destinations add", "destinations list", "destinations remove",
     "feeds", "feeds add", "feeds list", "feeds show", "feeds remove", "feeds check",
     "feeds parse", "feeds import", "feeds export",
     "feeds catalogue", "feeds catalogue list", "feeds catalogue add",

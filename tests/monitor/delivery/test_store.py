@@ -13,7 +13,7 @@ from monitor.delivery.schedule import first_attempt
 from monitor.delivery.sender import claim
 from monitor.models import Alert, Delivery
 from monitor.settings import Settings
-from tests.builders import add_alert, add_buyer, alert_message
+from tests.builders import add_alert, add_buyer, add_destination, alert_message
 
 
 def test_save_alert_stores_once_with_a_delivery_per_channel(db_settings: Settings) -> None:
@@ -91,3 +91,24 @@ def test_digest_alerts_wait_for_the_end_of_the_period() -> None:
     assert first_attempt(0, now) == now
     assert first_attempt(15, now) == datetime(2026, 12, 2, 10, 15, tzinfo=UTC)
     assert first_attempt(60, now) == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+def test_chat_destinations_get_a_delivery_each_and_claim_their_url(
+    db_settings: Settings,
+) -> None:
+    buyer = add_buyer(db_settings, webhook_url="https://example.com/h")
+    other = add_buyer(db_settings, name="Other")
+    assert buyer.id is not None and other.id is not None
+    add_destination(db_settings, buyer.id, "teams", "https://example.com/teams/abcd")
+    add_destination(db_settings, buyer.id, "slack", "https://example.com/slack/wxyz")
+    add_destination(db_settings, other.id, "slack", "https://example.com/slack/other")
+    alert = add_alert(db_settings, buyer.id)
+    with db.session_scope(db_settings) as session:
+        rows = session.exec(select(Delivery).where(Delivery.alert_id == alert.id)).all()
+        assert sorted(d.channel for d in rows) == ["slack", "teams", "webhook"]
+    jobs = claim(db_settings, datetime.now(UTC), 100)  # FOR UPDATE OF beside an outer join
+    assert sorted((j.channel, j.target) for j in jobs) == [
+        ("slack", "https://example.com/slack/wxyz"),
+        ("teams", "https://example.com/teams/abcd"),
+        ("webhook", "https://example.com/h"),
+    ]
