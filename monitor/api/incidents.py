@@ -78,7 +78,7 @@ def affected_suppliers(
     if buyer is None:
         raise InvalidInput("buyer_id", "an admin key names the buyer whose suppliers to show")
     found = affected.affected_suppliers(
-        session=session, buyer_id=buyer, radius_km=settings.supplier_watch_radius_km
+        session=session, buyer_id=buyer, radius_km=settings.matching.supplier_watch_radius_km
     )
     return Page(items=[AffectedSupplier(**f) for f in found], total=len(found))
 
