@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from kafka import KafkaConsumer, TopicPartition
 from sqlmodel import select
 
 from connectors.poller import Poller
@@ -12,7 +13,7 @@ from connectors.producer import ItemProducer
 from monitor import db
 from monitor.db import session_scope
 from monitor.local.topics import ensure_topics
-from monitor.models import Alert, Buyer, Feed, Incident, Watch
+from monitor.models import Alert, Buyer, Delivery, Feed, Incident, Watch
 from monitor.settings import PROJECT_ROOT, Settings
 from monitor.vocab import SEVERITIES
 from tests import builders
@@ -122,3 +123,37 @@ def make_due(settings: Settings) -> None:
         for feed in session.exec(select(Feed)).all():
             feed.next_poll_at = None
             session.add(feed)
+
+
+def caught_up(settings: Settings) -> bool:
+    """True when the worker's consumer group has committed every message now on the pipeline's
+    topics, so nothing is left that could still come out (a barrier, not a wait by the clock)."""
+    topics = [settings.topics.items, settings.topics.disruptions, settings.topics.incidents,
+              settings.topics.alerts]  # fmt: skip
+    # A consumer of the worker's group that never subscribes: it only reads the group's offsets.
+    group = settings.streams.app_id
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka.servers, group_id=group, enable_auto_commit=False
+    )
+    try:
+        parts = [TopicPartition(topic, partition) for topic in topics
+                 for partition in consumer.partitions_for_topic(topic) or ()]  # fmt: skip
+        ends = consumer.end_offsets(parts)
+        return all((consumer.committed(tp) or 0) >= end for tp, end in ends.items())
+    finally:
+        consumer.close(autocommit=False)
+
+
+def settled(settings: Settings) -> bool:
+    """True when the pipeline is caught up and no delivery is still waiting to be sent."""
+    with session_scope(settings) as session:
+        waiting = session.exec(
+            select(Delivery).where(Delivery.status.in_(("pending", "failed")))  # type: ignore[attr-defined]
+        ).first()
+    return waiting is None and caught_up(settings)
+
+
+def deliveries(settings: Settings) -> list[Delivery]:
+    """Return every delivery row, oldest first."""
+    with session_scope(settings) as session:
+        return list(session.exec(select(Delivery).order_by(Delivery.id)).all())  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import pytest
 from monitor.local import broker
 from monitor.settings import Settings
 from tests.servers.feedserver import FeedServer
+from tests.servers.webhooks import Receiver
 from tests.streams.helpers import wait_for
 from tests.streams.pipeline import (
     DEMO_NEWS,
@@ -27,10 +28,12 @@ from tests.streams.pipeline import (
     add_buyers,
     add_feed,
     alerts,
+    deliveries,
     incidents,
     make_due,
     pipeline_settings,
     poll_once,
+    settled,
     told,
 )
 
@@ -73,9 +76,15 @@ def worker_running(settings: Settings, log: Path) -> Iterator[subprocess.Popen[b
             worker.wait()
 
 
-def assert_one_alert_each(settings: Settings, buyers: dict[str, int]) -> None:
-    """The watcher got one new alert and one all-clear for the one Antwerp incident."""
+def assert_one_alert_each(settings: Settings, buyers: dict[str, int], receiver: Receiver) -> None:
+    """The watcher got one new alert and one all-clear for the one Antwerp incident, each
+    delivered once and posted to its webhook once."""
     got = alerts(settings)
+    sent = deliveries(settings)
+    assert sorted(d.alert_id for d in sent) == [a.id for a in got]  # one delivery per alert
+    assert {d.status for d in sent} == {"delivered"}
+    posted = [r.headers["webhook-id"] for r in receiver.received]
+    assert sorted(posted) == sorted(f"alert_{a.id}" for a in got)  # each alert posted once
     assert {a.buyer_id for a in got} == {buyers["watcher"]}
     told(got, buyers["watcher"])
     antwerp = [i for i in incidents(settings) if i.cluster_key == "strike:BEANR"]
@@ -87,9 +96,10 @@ async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
     kafka: Settings,
     tmp_path: Path,
     feed_server: FeedServer,
+    receiver: Receiver,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
-    buyers = add_buyers(settings)
+    buyers = add_buyers(settings, webhook_url=receiver.url)
     add_feed(settings, feed_server, DEMO_NEWS)
     add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")
     log = tmp_path / "worker.log"
@@ -105,23 +115,24 @@ async def test_sigkilled_worker_restarts_and_every_alert_exists_once(
             add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")
             await poll_once(settings)
             await wait_for(lambda: len(alerts(settings)) >= 2, timeout=180)
-            await asyncio.sleep(3)  # a repeat would come now
+            await wait_for(lambda: settled(settings), timeout=180)  # all committed, all sent
         finally:
             os.killpg(second.pid, signal.SIGTERM)
             second.wait(60)
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
-    assert_one_alert_each(settings, buyers)
+    assert_one_alert_each(settings, buyers, receiver)
 
 
 async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_nothing(
     kafka: Settings,
     tmp_path: Path,
     feed_server: FeedServer,
+    receiver: Receiver,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path).updated(kafka={"produce_timeout_s": 3.0})
-    buyers = add_buyers(settings)
+    buyers = add_buyers(settings, webhook_url=receiver.url)
     add_feed(settings, feed_server, DEMO_NEWS)
     add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")
     with worker_running(settings, tmp_path / "worker.log"):
@@ -137,17 +148,18 @@ async def test_broker_away_longer_than_the_produce_timeout_loses_and_repeats_not
         make_due(settings)
         await poll_once(settings)
         await wait_for(lambda: len(alerts(settings)) >= 2, timeout=180)
-        await asyncio.sleep(3)  # a repeat would come now
-    assert_one_alert_each(settings, buyers)
+        await wait_for(lambda: settled(settings), timeout=180)  # all committed, all sent
+    assert_one_alert_each(settings, buyers, receiver)
 
 
 async def test_connector_sigkilled_mid_round_loses_and_repeats_nothing(
     kafka: Settings,
     tmp_path: Path,
     feed_server: FeedServer,
+    receiver: Receiver,
 ) -> None:
     settings = pipeline_settings(kafka, tmp_path)
-    buyers = add_buyers(settings)
+    buyers = add_buyers(settings, webhook_url=receiver.url)
     add_feed(settings, feed_server, DEMO_NEWS)
     add_feed(settings, feed_server, FEEDS / "antwerp-strike-followup.xml")
     slow = urlsplit(add_feed(settings, feed_server, FEEDS / "antwerp-strike-ends.xml")).path
@@ -164,5 +176,5 @@ async def test_connector_sigkilled_mid_round_loses_and_repeats_nothing(
         make_due(settings)  # a restarted connector polls every feed again
         await poll_once(settings)
         await wait_for(lambda: len(alerts(settings)) >= 2, timeout=180)
-        await asyncio.sleep(3)  # a repeat would come now
-    assert_one_alert_each(settings, buyers)
+        await wait_for(lambda: settled(settings), timeout=180)  # all committed, all sent
+    assert_one_alert_each(settings, buyers, receiver)

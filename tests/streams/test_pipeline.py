@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from tests.streams.pipeline import (
     incidents,
     pipeline_settings,
     poll_once,
+    settled,
     told,
 )
 
@@ -50,7 +50,7 @@ async def test_feeds_become_one_alert_per_event_and_an_all_clear(
         await wait_for(lambda: len(alerts(settings)) >= 2)
         # the worker posts one webhook per alert
         await wait_for(lambda: len(receiver.received) >= len(alerts(settings)))
-        await asyncio.sleep(2)  # nothing more should come
+        await wait_for(lambda: settled(settings))  # all committed and sent: nothing more comes
         metrics = metrics_of(app).text()
     everything = alerts(settings)
     assert {a.buyer_id for a in everything} == {buyers["watcher"]}  # the others: nothing
