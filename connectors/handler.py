@@ -74,6 +74,15 @@ def http_error(result: FetchResult) -> str:
     return f"HTTP {result.status} {phrase} from {redact_url(result.url)}{wait}"
 
 
+def paused_reason(failures: int, last_error: str) -> str:
+    """Say why a feed was paused, with the last error and how to resume it (500 chars)."""
+    head = f"paused after {failures} errors in a row ("
+    tail = "); `monitor feeds reset-errors` resumes it"
+    room = 500 - len(head) - len(tail)
+    error = last_error if len(last_error) <= room else last_error[: room - 1] + "…"
+    return head + error + tail
+
+
 class Handler:
     """Parse, dedup, produce and record health for batches of fetched feeds."""
 
@@ -181,8 +190,16 @@ class Handler:
                 retry_after=result.retry_after if result else None,
                 backoff_max_s=s.polling.backoff_max_s,
             )  # fmt: skip
+            if row.enabled and 0 < s.polling.pause_after_failures <= row.consecutive_failures:
+                self._pause(row, now)
         if result is not None and result.moved_to and result.moved_to != row.url:
             self._move(session, row, result.moved_to)
+
+    def _pause(self, row: Feed, now: datetime) -> None:
+        # A feed failing this long is likely gone or moved; polling it only costs both sides.
+        row.enabled, row.paused_at, row.next_poll_at = False, now, None
+        row.disabled_reason = paused_reason(row.consecutive_failures, row.last_error or "")
+        log.warning("feed %s paused: %s", row.id, row.disabled_reason)
 
     def _move(self, session: Session, row: Feed, url: str) -> None:
         taken = session.exec(select(Feed.id).where(Feed.url == url)).first()

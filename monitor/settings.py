@@ -196,6 +196,7 @@ class PollingSettings(SettingsGroup):
     idle_s: float = 30.0  # longest sleep between rounds when no feed is due
     batch_size: int = 200  # fetched feeds handled per database/Kafka batch
     backoff_max_s: int = 6 * 3600  # longest wait after repeated failures
+    pause_after_failures: int = 10  # errors in a row that pause a feed (0: never pause)
     max_age_cap_s: int = 24 * 3600  # a Cache-Control max-age longer than this is ignored
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
 

@@ -397,3 +397,34 @@ async def test_a_broken_url_fails_alone(
     assert (stats.polled, stats.failed) == (2, 1)
     assert "Port out of range" in (reload(poll_settings, broken).last_error or "")
     assert reload(poll_settings, fine).items_produced == 1
+
+
+async def test_errors_in_a_row_pause_the_feed_with_the_reason(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"pause_after_failures": 3})
+    p = path()
+    feed = add(settings, feed_server.serve(p, status=500))
+    for failures in (1, 2, 3):
+        await poll(settings, RecordingProducer())
+        after = reload(settings, feed)
+        assert after.consecutive_failures == failures
+        assert after.enabled == (failures < 3) and (after.paused_at is not None) == (failures == 3)
+        make_due(settings, feed)
+    assert "paused after 3 errors in a row (HTTP 500" in (after.disabled_reason or "")
+    await poll(settings, RecordingProducer())
+    assert len(feed_server.requests[p]) == 3  # paused: not polled again
+
+
+async def test_pause_after_zero_never_pauses(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"pause_after_failures": 0})
+    feed = add(settings, feed_server.serve(path(), status=500))
+    for _ in range(3):
+        await poll(settings, RecordingProducer())
+        make_due(settings, feed)
+    after = reload(settings, feed)
+    assert after.enabled and after.paused_at is None and after.consecutive_failures == 3
