@@ -175,9 +175,13 @@ class Handler:
             row.enabled, row.disabled_reason = False, GONE
         if out.ok and result is not None:
             row.last_success_at, row.consecutive_failures, row.last_error = now, 0, None
-            # New validators only once the items they cover are safely in Kafka.
+            # New validators only once the items they cover are safely in Kafka; a 304 may
+            # refresh them (RFC 9111 4.3.4), keeping the old ones where it sends none.
             if result.status == 200:
                 row.etag, row.last_modified = result.etag, result.last_modified
+            elif result.status == 304:
+                row.etag = result.etag or row.etag
+                row.last_modified = result.last_modified or row.last_modified
             row.next_poll_at = schedule.after_success(
                 now, interval_s=row.interval_s, max_age=result.max_age,
                 max_age_cap_s=s.polling.max_age_cap_s,

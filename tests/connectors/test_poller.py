@@ -428,3 +428,52 @@ async def test_pause_after_zero_never_pauses(
         make_due(settings, feed)
     after = reload(settings, feed)
     assert after.enabled and after.paused_at is None and after.consecutive_failures == 3
+
+
+async def test_last_modified_alone_gives_a_healthy_304(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    p, date = path(), "Mon, 02 Sep 2024 11:38:29 GMT"
+    url = feed_server.serve(p, fixture=KIND_FIXTURES["rss"], last_modified=date)
+    feed = add(poll_settings, url)
+    producer = RecordingProducer()
+    await poll(poll_settings, producer)
+    assert reload(poll_settings, feed).last_modified == date and producer.produced
+    make_due(poll_settings, feed)
+    stats = await poll(poll_settings, producer)
+    assert feed_server.requests[p][-1]["If-Modified-Since"] == date
+    assert stats == RoundStats(polled=1, failed=0, produced=0)
+    after = reload(poll_settings, feed)
+    assert (after.last_status, after.consecutive_failures) == (304, 0)
+    assert after.last_success_at == after.last_fetch_at
+
+
+async def test_a_304_refreshes_the_validators_it_sends(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    p = path()
+    feed = add(poll_settings, feed_server.serve(p, fixture=KIND_FIXTURES["rss"], etag='"v1"'))
+    await poll(poll_settings, RecordingProducer())
+    # The server now answers 304 to the old tag but names a new one (a weak-to-strong switch).
+    feed_server.routes[p].etag, feed_server.routes[p].headers = None, {"ETag": '"v2"'}
+    feed_server.routes[p].status, feed_server.routes[p].body = 304, b""
+    make_due(poll_settings, feed)
+    await poll(poll_settings, RecordingProducer())
+    after = reload(poll_settings, feed)
+    assert (after.last_status, after.etag, after.consecutive_failures) == (304, '"v2"', 0)
+
+
+async def test_retry_after_as_an_http_date_sets_the_next_poll(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    when = datetime.now(UTC) + timedelta(hours=3)
+    header = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    url = feed_server.serve(path(), status=429, headers={"Retry-After": header})
+    feed = add(poll_settings, url)
+    await poll(poll_settings, RecordingProducer())
+    after = reload(poll_settings, feed)
+    assert after.next_poll_at is not None
+    assert abs((after.next_poll_at - when).total_seconds()) < 5

@@ -25,6 +25,7 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None  # answer 304 when the request's If-None-Match matches
+    last_modified: str | None = None  # answer 304 when If-Modified-Since is this date (no ETag)
     delay: float = 0.0  # seconds to wait before answering
     group: str = ""  # routes whose concurrent requests are counted together
 
@@ -79,10 +80,15 @@ class FeedServer:
             finally:
                 self.active[group] -= 1
         headers = dict(route.headers)
+        since = request.headers.get("If-Modified-Since")
+        if route.last_modified:
+            headers["Last-Modified"] = route.last_modified
         if route.etag:
             headers["ETag"] = route.etag
             if request.headers.get("If-None-Match") == route.etag:
                 return web.Response(status=304, headers=headers)
+        elif route.last_modified and since == route.last_modified:
+            return web.Response(status=304, headers=headers)
         return web.Response(status=route.status, body=route.body, headers=headers)
 
     def serve(self, path: str, *, fixture: str | None = None, **kwargs: Any) -> str:
