@@ -182,8 +182,9 @@ class Handler:
             elif result.status == 304:
                 row.etag = result.etag or row.etag
                 row.last_modified = result.last_modified or row.last_modified
+            self._observe(row, now, out.produced)
             row.next_poll_at = schedule.after_success(
-                now, interval_s=row.interval_s, max_age=result.max_age,
+                now, interval_s=self._interval(row, now), max_age=result.max_age,
                 max_age_cap_s=s.polling.max_age_cap_s,
             )  # fmt: skip
         else:
@@ -198,6 +199,24 @@ class Handler:
                 self._pause(row, now)
         if result is not None and result.moved_to and result.moved_to != row.url:
             self._move(session, row, result.moved_to)
+
+    def _observe(self, row: Feed, now: datetime, produced: int) -> None:
+        if produced:
+            row.publish_interval_s = schedule.publish_gap(
+                row.publish_interval_s, last_new_at=row.last_new_item_at, now=now,
+                new_items=produced,
+            )  # fmt: skip
+            row.last_new_item_at = now
+
+    def _interval(self, row: Feed, now: datetime) -> int:
+        p = self.settings.polling
+        if not p.adaptive:
+            return row.interval_s
+        return schedule.adaptive_interval(
+            row.interval_s, publish_gap_s=row.publish_interval_s,
+            last_new_at=row.last_new_item_at, now=now, min_s=p.adaptive_min_s,
+            max_s=p.adaptive_max_s,
+        )  # fmt: skip
 
     def _pause(self, row: Feed, now: datetime) -> None:
         # A feed failing this long is likely gone or moved; polling it only costs both sides.

@@ -135,6 +135,9 @@ def poll_settings(tmp_path: Path) -> Settings:
         fetch_read_timeout=1.0,
         fetch_total_timeout=5.0,
         fetch_max_bytes=2 * 1024 * 1024,
+        # Every test feed is on 127.0.0.1: the politeness gap would only slow the tests down
+        # (tests/connectors/test_poller.py checks it with its own setting).
+        polling={"host_gap_s": 0.0},
     )
     db.upgrade(settings)
     return settings

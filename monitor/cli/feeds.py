@@ -61,6 +61,10 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
 
 
+def _pace(seconds: float | None) -> str:
+    return "not known yet" if seconds is None else f"~{seconds:.0f}s (adaptive polling follows it)"
+
+
 def add(
     url: str = typer.Argument(..., help="the feed's http(s) URL"),
     kind: str | None = typer.Option(
@@ -110,6 +114,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
             feeds.state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else ""),
         ),
         ("interval", f"{feed.interval_s}s"),
+        ("publishes every", _pace(feed.publish_interval_s)),
         ("last fetch", _when(feed.last_fetch_at)),
         ("last success", _when(feed.last_success_at)),
         ("status code", str(feed.last_status) if feed.last_status else "none"),

@@ -75,6 +75,9 @@ class FeedPublic(FeedBase):
     disabled_reason: str | None
     paused_at: datetime | None
     next_poll_at: datetime | None
+    publish_interval_s: float | None = Field(
+        description="observed seconds between its new items (smoothed); adaptive polling uses it"
+    )
 
 
 class FeedHealth(FeedPublic):

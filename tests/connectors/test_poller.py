@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -477,3 +479,64 @@ async def test_retry_after_as_an_http_date_sets_the_next_poll(
     after = reload(poll_settings, feed)
     assert after.next_poll_at is not None
     assert abs((after.next_poll_at - when).total_seconds()) < 5
+
+
+async def _publish_twice(settings: Settings, feed_server: FeedServer) -> Feed:
+    p = path()
+    feed = add(settings, feed_server.serve(p, fixture="rss/rss_2.0_nbcny.xml"))
+    await poll(settings, RecordingProducer())  # the backlog: no pace yet
+    assert reload(settings, feed).publish_interval_s is None
+    feed_server.serve(p, fixture="rss/rss_2.0_spiegel.xml")  # new items at once
+    make_due(settings, feed)
+    await poll(settings, RecordingProducer())
+    return reload(settings, feed)
+
+
+async def test_a_feed_that_publishes_often_is_polled_more_often(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"adaptive_min_s": 90})
+    after = await _publish_twice(settings, feed_server)
+    assert after.publish_interval_s is not None and after.publish_interval_s < 5
+    assert after.last_new_item_at == after.last_fetch_at
+    assert after.next_poll_at and after.last_fetch_at
+    assert after.next_poll_at - after.last_fetch_at == timedelta(seconds=90)  # not 600
+
+
+async def test_adaptive_polling_off_keeps_the_interval(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    after = await _publish_twice(poll_settings.updated(polling={"adaptive": False}), feed_server)
+    assert after.next_poll_at and after.last_fetch_at
+    assert after.next_poll_at - after.last_fetch_at == timedelta(seconds=600)
+
+
+async def test_one_request_per_host_per_gap(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"host_gap_s": 0.4, "per_host": 4})
+    for _ in range(4):
+        add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"]))
+    start = len(feed_server.arrivals)
+    stats = await poll(settings, RecordingProducer())
+    times = feed_server.arrivals[start:]
+    assert stats.polled == 4 and len(times) == 4
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.35
+
+
+async def test_stop_ends_the_wait_for_a_hosts_turn(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"host_gap_s": 30.0})
+    feeds = [add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"])) for _ in "ab"]
+    poller = Poller(settings, engine=get_engine(settings), producer=RecordingProducer())
+    round_ = asyncio.create_task(poller.poll_round())
+    await asyncio.sleep(0.5)
+    poller.stop.set()
+    stats = await asyncio.wait_for(round_, timeout=5)
+    assert stats.polled == 1  # the second feed waited its turn, then the stop came
+    assert reload(settings, feeds[1]).next_poll_at is None  # still due

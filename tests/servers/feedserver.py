@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
+        self.arrivals: list[float] = []  # time.monotonic() of every request, in order
         self.port = 0
         # Requests being answered now, and the most at once, by route group.
         self.active: defaultdict[str, int] = defaultdict(int)
@@ -68,6 +70,7 @@ class FeedServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.requests[request.path].append(dict(request.headers))
+        self.arrivals.append(time.monotonic())
         route = self.routes.get(request.path)
         if route is None:
             return web.Response(status=404, text="no such feed")

@@ -35,6 +35,7 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
             "stream_batch_within_s": 0.2,
             "watch_refresh_s": 1.0,
             "delivery_poll_s": 0.5,
+            "polling": {"host_gap_s": 0.0},  # every test feed is on 127.0.0.1
             # a SIGKILLed worker's partitions come back after this, not Faust's 60 s
             "faust_session_timeout_s": 8.0,
             "faust_heartbeat_s": 1.0,

@@ -42,7 +42,12 @@ def test_cli_add_list_show_check_remove(
     listed = cli.invoke(app, ["feeds", "list"]).output
     assert "new" in listed and url in listed
     shown = cli.invoke(app, ["feeds", "show", "1"]).output
-    for line in ("last fetch:         never", "failures in a row:  0", "items produced:     0"):
+    for line in (
+        "last fetch:         never",
+        "failures in a row:  0",
+        "items produced:     0",
+        "publishes every:    not known yet",
+    ):
         assert line in shown
     checked = cli.invoke(app, ["feeds", "check", url])
     assert checked.exit_code == 0 and "would be produced" in checked.output
