@@ -166,9 +166,11 @@ def update_feed(*, session: Session, feed_id: int, data: FeedUpdate) -> Feed:
     for name, value in changes.items():
         if value is not None or name == "kind":
             setattr(feed, name, value)
+    if "enabled" in changes and changes["enabled"] is not None:
+        feed.paused_at = None  # switched on or off by hand: no longer paused by errors
     if changes.get("enabled"):
         feed.disabled_reason, feed.next_poll_at = None, None  # re-enabled: poll it soon
-        feed.paused_at, feed.consecutive_failures = None, 0
+        feed.consecutive_failures = 0
     session.add(feed)
     session.flush()
     return feed

@@ -115,3 +115,19 @@ def test_reset_errors_of_one_feed_and_of_a_missing_one(poll_settings: Settings) 
     assert feeds.state(builders.get_feed(poll_settings, feed.id or 0)) == "ok"
     with session_scope(poll_settings) as session, pytest.raises(NotFound):
         feeds.reset_errors(session=session, feed_id=999)
+
+
+def test_switching_a_paused_feed_off_or_on_by_hand_ends_the_pause(poll_settings: Settings) -> None:
+    off = builders.add_feed(poll_settings, url="https://a.example/off")
+    on = builders.add_feed(poll_settings, url="https://a.example/on")
+    for feed, enabled in ((off, False), (on, True)):
+        builders.pause_feed(poll_settings, feed.id or 0)
+        with session_scope(poll_settings) as session:
+            change = FeedUpdate(enabled=enabled)
+            feeds.update_feed(session=session, feed_id=feed.id or 0, data=change)
+    assert feeds.state(builders.get_feed(poll_settings, off.id or 0)) == "disabled"
+    resumed = builders.get_feed(poll_settings, on.id or 0)
+    assert (feeds.state(resumed), resumed.consecutive_failures) == ("ok", 0)
+    with session_scope(poll_settings) as session:
+        assert [f.id for f in feeds.reset_errors(session=session)] == [off.id]
+    assert feeds.state(builders.get_feed(poll_settings, off.id or 0)) == "disabled"  # stays off
