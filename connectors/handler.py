@@ -74,6 +74,15 @@ def http_error(result: FetchResult) -> str:
     return f"HTTP {result.status} {phrase} from {redact_url(result.url)}{wait}"
 
 
+def paused_reason(failures: int, last_error: str) -> str:
+    """Say why a feed was paused, with the last error and how to resume it (500 chars)."""
+    head = f"paused after {failures} errors in a row ("
+    tail = "); `monitor feeds reset-errors` resumes it"
+    room = 500 - len(head) - len(tail)
+    error = last_error if len(last_error) <= room else last_error[: room - 1] + "…"
+    return head + error + tail
+
+
 class Handler:
     """Parse, dedup, produce and record health for batches of fetched feeds."""
 
@@ -166,11 +175,16 @@ class Handler:
             row.enabled, row.disabled_reason = False, GONE
         if out.ok and result is not None:
             row.last_success_at, row.consecutive_failures, row.last_error = now, 0, None
-            # New validators only once the items they cover are safely in Kafka.
+            # New validators only once the items they cover are safely in Kafka; a 304 may
+            # refresh them (RFC 9111 4.3.4), keeping the old ones where it sends none.
             if result.status == 200:
                 row.etag, row.last_modified = result.etag, result.last_modified
+            elif result.status == 304:
+                row.etag = result.etag or row.etag
+                row.last_modified = result.last_modified or row.last_modified
+            self._observe(row, now, out.produced)
             row.next_poll_at = schedule.after_success(
-                now, interval_s=row.interval_s, max_age=result.max_age,
+                now, interval_s=self._interval(row, now), max_age=result.max_age,
                 max_age_cap_s=s.polling.max_age_cap_s,
             )  # fmt: skip
         else:
@@ -181,8 +195,34 @@ class Handler:
                 retry_after=result.retry_after if result else None,
                 backoff_max_s=s.polling.backoff_max_s,
             )  # fmt: skip
+            if row.enabled and 0 < s.polling.pause_after_failures <= row.consecutive_failures:
+                self._pause(row, now)
         if result is not None and result.moved_to and result.moved_to != row.url:
             self._move(session, row, result.moved_to)
+
+    def _observe(self, row: Feed, now: datetime, produced: int) -> None:
+        if produced:
+            row.publish_interval_s = schedule.publish_gap(
+                row.publish_interval_s, last_new_at=row.last_new_item_at, now=now,
+                new_items=produced,
+            )  # fmt: skip
+            row.last_new_item_at = now
+
+    def _interval(self, row: Feed, now: datetime) -> int:
+        p = self.settings.polling
+        if not p.adaptive:
+            return row.interval_s
+        return schedule.adaptive_interval(
+            row.interval_s, publish_gap_s=row.publish_interval_s,
+            last_new_at=row.last_new_item_at, now=now, min_s=p.adaptive_min_s,
+            max_s=p.adaptive_max_s,
+        )  # fmt: skip
+
+    def _pause(self, row: Feed, now: datetime) -> None:
+        # A feed failing this long is likely gone or moved; polling it only costs both sides.
+        row.enabled, row.paused_at, row.next_poll_at = False, now, None
+        row.disabled_reason = paused_reason(row.consecutive_failures, row.last_error or "")
+        log.warning("feed %s paused: %s", row.id, row.disabled_reason)
 
     def _move(self, session: Session, row: Feed, url: str) -> None:
         taken = session.exec(select(Feed.id).where(Feed.url == url)).first()

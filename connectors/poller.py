@@ -76,6 +76,7 @@ class Poller:
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.polling.per_host)
         )
+        self._host_turn: dict[str, float] = {}  # loop time each host's next request may start
 
     def _sharded(self, query: Any) -> Any:
         i, n = self.shard
@@ -162,6 +163,8 @@ class Poller:
         parts = urlsplit(feed.url)
         host = parts.hostname or ""
         lane = lanes[zlib.crc32(parts.netloc.encode()) % len(lanes)]
+        if not await self._polite(host):
+            return  # stopped while waiting its turn; stays due
         # Narrow slots first: a feed waiting on a busy host or client holds no global slot.
         async with self._hosts[host], lane.slots, self._slots:
             if self.stop.is_set():
@@ -178,6 +181,21 @@ class Poller:
                 log.exception("fetching feed %s failed unexpectedly", feed.id)
                 fetched.error = redact(f"unexpected error: {type(exc).__name__}: {exc}")
         await queue.put(fetched)
+
+    async def _polite(self, host: str) -> bool:
+        """Wait this host's turn: one request start per `host_gap_s`; False if stopped meanwhile."""
+        gap = self.settings.polling.host_gap_s
+        if gap <= 0:
+            return True
+        now = asyncio.get_running_loop().time()
+        # Turns are handed out before any wait, so feeds of one host queue in order; a feed
+        # waiting its turn holds no slot.
+        start = max(now, self._host_turn.get(host, now))
+        self._host_turn[host] = start + gap
+        if start > now:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), timeout=start - now)
+        return not self.stop.is_set()
 
     async def _drain(self, queue: asyncio.Queue[Fetched | None]) -> RoundStats:
         stats, done = RoundStats(), False

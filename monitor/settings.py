@@ -205,6 +205,13 @@ class PollingSettings(SettingsGroup):
     idle_s: float = 30.0  # longest sleep between rounds when no feed is due
     batch_size: int = 200  # fetched feeds handled per database/Kafka batch
     backoff_max_s: int = 6 * 3600  # longest wait after repeated failures
+    pause_after_failures: int = 10  # errors in a row that pause a feed (0: never pause)
+    # Adaptive polling: a feed is polled at half the observed gap between its new items,
+    # within [adaptive_min_s, max(its interval, adaptive_max_s)] (max 0: never slower than set).
+    adaptive: bool = True
+    adaptive_min_s: int = 60
+    adaptive_max_s: int = 3600
+    host_gap_s: float = 1.0  # politeness: at most one request to a host per this many seconds
     max_age_cap_s: int = 24 * 3600  # a Cache-Control max-age longer than this is ignored
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
 

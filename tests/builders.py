@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from monitor import db
 from monitor.buyers.service import new_webhook_secret
+from monitor.columns import utcnow
 from monitor.db import session_scope
 from monitor.delivery.store import save_alert
 from monitor.errors import validated
@@ -33,6 +34,14 @@ def get_feed(settings: Settings, feed_id: int) -> Feed:
     """Return a feed as stored now."""
     with session_scope(settings) as session:
         return feeds.get_feed(session=session, feed_id=feed_id)
+
+
+def pause_feed(settings: Settings, feed_id: int, reason: str = "paused (test)") -> None:
+    """Leave a feed as ten errors in a row would: paused, with `reason`."""
+    with session_scope(settings) as session:
+        row = feeds.get_feed(session=session, feed_id=feed_id)
+        row.enabled, row.paused_at, row.consecutive_failures = False, utcnow(), 10
+        row.disabled_reason, row.last_fetch_at = reason, utcnow()
 
 
 def list_feeds(settings: Settings) -> list[Feed]:

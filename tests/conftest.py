@@ -137,6 +137,9 @@ def poll_settings(tmp_path: Path) -> Settings:
             "total_timeout_s": 5.0,
             "max_bytes": 2 * 1024 * 1024,
         },
+        # Every test feed is on 127.0.0.1: the politeness gap would only slow the tests down
+        # (tests/connectors/test_poller.py checks it with its own setting).
+        polling={"host_gap_s": 0.0},
     )
     db.upgrade(settings)
     return settings

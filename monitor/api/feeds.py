@@ -65,6 +65,26 @@ def check_feed(
     )  # fmt: skip
 
 
+class ResetAnswer(BaseModel):
+    reset: list[int] = Field(description="ids of the feeds whose errors were cleared")
+
+
+@router.post("/reset-errors", response_model=ResetAnswer)
+def reset_all_errors(session: SessionDep, _: Staff) -> ResetAnswer:
+    """Clear every feed's error count; feeds that errors paused are polled again."""
+    rows = feeds.reset_errors(session=session)
+    session.commit()
+    return ResetAnswer(reset=[feed.id or 0 for feed in rows])
+
+
+@router.post("/{feed_id}/reset-errors", response_model=FeedHealth, responses=responses(404))
+def reset_errors(feed_id: Id, session: SessionDep, _: Staff) -> FeedHealth:
+    """Clear one feed's error count; if errors paused it, it is polled again."""
+    feed = feeds.reset_errors(session=session, feed_id=feed_id)[0]
+    session.commit()
+    return feeds.health(session=session, feeds=[feed])[0]
+
+
 @router.get("/{feed_id}", response_model=FeedHealth, responses=responses(404))
 def get_feed(feed_id: Id, session: SessionDep, _: Staff) -> FeedHealth:
     """One feed's health record."""

@@ -1,7 +1,9 @@
-"""`GET /metrics`: Prometheus text; request counts and latencies by route, kept per app."""
+"""`GET /metrics`: Prometheus text; request counts and latencies by route, kept per app, and
+the feeds in each state (new, ok, failing, paused, disabled), counted at each scrape."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -10,11 +12,17 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from monitor.api.deps import SessionDep
+from monitor.feeds import service as feeds
+
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 # Label values come from fixed sets, so made-up methods and paths cannot grow /metrics:
 # any other method counts as "other", any path no route matched as "unmatched".
@@ -32,6 +40,10 @@ class Metrics:
         )  # fmt: skip
         self.latency = Histogram(
             "monitor_api_request_seconds", "time to the response's first byte", ("route",),
+            registry=self.registry,
+        )  # fmt: skip
+        self.feeds = Gauge(
+            "monitor_feeds", "feeds by state (paused: stopped after errors in a row)", ("state",),
             registry=self.registry,
         )  # fmt: skip
 
@@ -79,7 +91,13 @@ def _route(scope: Scope) -> str:
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
-def metrics(request: Request) -> Response:
+def metrics(request: Request, session: SessionDep) -> Response:
     """Prometheus metrics in the text exposition format (no key needed)."""
+    gauge = request.app.state.metrics.feeds
+    try:
+        for state, count in feeds.state_counts(session=session).items():
+            gauge.labels(state).set(count)
+    except SQLAlchemyError:  # the request counts still help while the database is away
+        log.warning("metrics: cannot count feeds by state; the database did not answer")
     data = generate_latest(request.app.state.metrics.registry)
     return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -1,5 +1,5 @@
-"""`monitor feeds add|list|show|remove|check|parse|import|export`: the feeds the connectors
-poll, local feed files, and feed lists in OPML."""
+"""`monitor feeds add|list|show|remove|check|reset-errors|parse|import|export`: the feeds the
+connectors poll, local feed files, and feed lists in OPML."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def create() -> typer.Typer:
         ("show", show),
         ("remove", remove),
         ("check", check),
+        ("reset-errors", reset_errors),
         ("parse", parse_file),
         ("import", import_opml),
         ("export", export_opml),
@@ -58,6 +59,10 @@ def _session() -> AbstractContextManager[Session]:
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
+
+
+def _pace(seconds: float | None) -> str:
+    return "not known yet" if seconds is None else f"~{seconds:.0f}s (adaptive polling follows it)"
 
 
 def add(
@@ -87,10 +92,12 @@ def list_() -> None:
     for feed in rows:
         kind = feed.kind or "auto"
         tags = f"  [{', '.join(feed.tags)}]" if feed.tags else ""
+        why = f"  ({feed.disabled_reason})" if feed.disabled_reason else ""
         typer.echo(
             f"{feed.id:>5}  {feeds.state(feed):8}  {kind:8}  {feed.items_produced:>7}  "
             + redact_url(feed.url)
             + tags
+            + why
         )
 
 
@@ -107,6 +114,7 @@ def show(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
             feeds.state(feed) + (f": {feed.disabled_reason}" if feed.disabled_reason else ""),
         ),
         ("interval", f"{feed.interval_s}s"),
+        ("publishes every", _pace(feed.publish_interval_s)),
         ("last fetch", _when(feed.last_fetch_at)),
         ("last success", _when(feed.last_success_at)),
         ("status code", str(feed.last_status) if feed.last_status else "none"),
@@ -125,6 +133,23 @@ def remove(feed_id: int = typer.Argument(..., help="the feed's id")) -> None:
     with _session() as session:
         feed = feeds.remove_feed(session=session, feed_id=feed_id)
     typer.echo(f"removed feed {feed_id}: {redact_url(feed.url)}")
+
+
+def reset_errors(
+    feed_id: int | None = typer.Argument(None, help="the feed's id"),
+    all_: bool = typer.Option(False, "--all", help="every feed with errors"),
+) -> None:
+    """Clear a feed's error count and resume it if errors paused it (or every feed: --all)."""
+    if (feed_id is None) == (not all_):
+        typer.echo("error: give a feed id or --all, not both", err=True)
+        raise typer.Exit(2)
+    with _session() as session:
+        rows = feeds.reset_errors(session=session, feed_id=feed_id)
+        shown = [(feed.id, feeds.state(feed), redact_url(feed.url)) for feed in rows]
+    for fid, state, url in shown:
+        typer.echo(f"reset feed {fid}: {url} (now {state})")
+    if all_:
+        typer.echo(f"{len(shown)} feed(s) reset")
 
 
 def check(

@@ -60,6 +60,10 @@ class Feed(FeedBase, table=True):
     last_error: str | None = Field(default=None, max_length=2000)
     items_produced: int = 0
     disabled_reason: str | None = Field(default=None, max_length=500)
+    paused_at: datetime | None = None  # set when errors in a row paused it; reset-errors clears
+    # Adaptive polling: when new items last arrived, and the smoothed gap between them
+    last_new_item_at: datetime | None = None
+    publish_interval_s: float | None = None
 
 
 class FeedPublic(FeedBase):
@@ -73,12 +77,17 @@ class FeedPublic(FeedBase):
     last_error: str | None
     items_produced: int
     disabled_reason: str | None
+    paused_at: datetime | None
+    next_poll_at: datetime | None
+    publish_interval_s: float | None = Field(
+        description="observed seconds between its new items (smoothed); adaptive polling uses it"
+    )
 
 
 class FeedHealth(FeedPublic):
     """A feed with its state in one word and how often its reports were false alarms."""
 
-    state: str = Field(description="new, ok, failing or disabled")
+    state: str = Field(description="new, ok, failing, paused or disabled")
     alerts: int = Field(default=0, description="alerts its reports led to")
     false_alarms: int = Field(default=0, description="of those, marked false alarm")
     items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -94,13 +94,28 @@ def clean_tags(tags: list[str]) -> list[str]:
     return list(kept.values())[:TAGS_MAX]
 
 
+STATES = ("new", "ok", "failing", "paused", "disabled")
+
+
 def state(feed: Feed) -> str:
-    """Return a feed's state in one word: new, ok, failing or disabled."""
-    if not feed.enabled:
+    """Return a feed's state in one word: new, ok, failing, paused or disabled."""
+    return state_of(
+        enabled=feed.enabled, paused_at=feed.paused_at, last_fetch_at=feed.last_fetch_at,
+        failures=feed.consecutive_failures,
+    )  # fmt: skip
+
+
+def state_of(
+    *, enabled: bool, paused_at: datetime | None, last_fetch_at: datetime | None, failures: int
+) -> str:
+    """Return the state in one word of a feed with these fields."""
+    if paused_at is not None:
+        return "paused"
+    if not enabled:
         return "disabled"
-    if feed.last_fetch_at is None:
+    if last_fetch_at is None:
         return "new"
-    return "failing" if feed.consecutive_failures else "ok"
+    return "failing" if failures else "ok"
 
 
 def add_feed(*, session: Session, data: FeedCreate) -> Feed:
@@ -151,11 +166,46 @@ def update_feed(*, session: Session, feed_id: int, data: FeedUpdate) -> Feed:
     for name, value in changes.items():
         if value is not None or name == "kind":
             setattr(feed, name, value)
+    if "enabled" in changes and changes["enabled"] is not None:
+        feed.paused_at = None  # switched on or off by hand: no longer paused by errors
     if changes.get("enabled"):
         feed.disabled_reason, feed.next_poll_at = None, None  # re-enabled: poll it soon
+        feed.consecutive_failures = 0
     session.add(feed)
     session.flush()
     return feed
+
+
+def reset_errors(*, session: Session, feed_id: int | None = None) -> list[Feed]:
+    """Clear the error count of one feed (or of every feed) and resume those errors paused."""
+    if feed_id is not None:
+        rows = [get_feed(session=session, feed_id=feed_id)]
+    else:
+        query = select(Feed).where(
+            (col(Feed.consecutive_failures) > 0) | col(Feed.paused_at).is_not(None)
+        )
+        rows = list(session.exec(query.order_by(col(Feed.id))).all())
+    for feed in rows:
+        if feed.paused_at is not None:  # a feed the operator switched off stays off
+            feed.enabled, feed.paused_at, feed.disabled_reason = True, None, None
+        feed.consecutive_failures, feed.next_poll_at = 0, None
+        session.add(feed)
+    session.flush()
+    return rows
+
+
+def state_counts(*, session: Session) -> dict[str, int]:
+    """Return how many feeds are in each state (every state named, zeros included)."""
+    counts = dict.fromkeys(STATES, 0)
+    query = select(
+        Feed.enabled, col(Feed.paused_at), col(Feed.last_fetch_at), Feed.consecutive_failures
+    )
+    for enabled, paused_at, fetched, failures in session.exec(query).all():
+        key = state_of(
+            enabled=enabled, paused_at=paused_at, last_fetch_at=fetched, failures=failures
+        )
+        counts[key] += 1
+    return counts
 
 
 def remove_feed(*, session: Session, feed_id: int) -> Feed:

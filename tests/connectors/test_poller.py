@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -397,3 +399,144 @@ async def test_a_broken_url_fails_alone(
     assert (stats.polled, stats.failed) == (2, 1)
     assert "Port out of range" in (reload(poll_settings, broken).last_error or "")
     assert reload(poll_settings, fine).items_produced == 1
+
+
+async def test_errors_in_a_row_pause_the_feed_with_the_reason(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"pause_after_failures": 3})
+    p = path()
+    feed = add(settings, feed_server.serve(p, status=500))
+    for failures in (1, 2, 3):
+        await poll(settings, RecordingProducer())
+        after = reload(settings, feed)
+        assert after.consecutive_failures == failures
+        assert after.enabled == (failures < 3) and (after.paused_at is not None) == (failures == 3)
+        make_due(settings, feed)
+    assert "paused after 3 errors in a row (HTTP 500" in (after.disabled_reason or "")
+    await poll(settings, RecordingProducer())
+    assert len(feed_server.requests[p]) == 3  # paused: not polled again
+
+
+async def test_pause_after_zero_never_pauses(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"pause_after_failures": 0})
+    feed = add(settings, feed_server.serve(path(), status=500))
+    for _ in range(3):
+        await poll(settings, RecordingProducer())
+        make_due(settings, feed)
+    after = reload(settings, feed)
+    assert after.enabled and after.paused_at is None and after.consecutive_failures == 3
+
+
+async def test_last_modified_alone_gives_a_healthy_304(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    p, date = path(), "Mon, 02 Sep 2024 11:38:29 GMT"
+    url = feed_server.serve(p, fixture=KIND_FIXTURES["rss"], last_modified=date)
+    feed = add(poll_settings, url)
+    producer = RecordingProducer()
+    await poll(poll_settings, producer)
+    assert reload(poll_settings, feed).last_modified == date and producer.produced
+    make_due(poll_settings, feed)
+    stats = await poll(poll_settings, producer)
+    assert feed_server.requests[p][-1]["If-Modified-Since"] == date
+    assert stats == RoundStats(polled=1, failed=0, produced=0)
+    after = reload(poll_settings, feed)
+    assert (after.last_status, after.consecutive_failures) == (304, 0)
+    assert after.last_success_at == after.last_fetch_at
+
+
+async def test_a_304_refreshes_the_validators_it_sends(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    p = path()
+    feed = add(poll_settings, feed_server.serve(p, fixture=KIND_FIXTURES["rss"], etag='"v1"'))
+    await poll(poll_settings, RecordingProducer())
+    # The server now answers 304 to the old tag but names a new one (a weak-to-strong switch).
+    feed_server.routes[p].etag, feed_server.routes[p].headers = None, {"ETag": '"v2"'}
+    feed_server.routes[p].status, feed_server.routes[p].body = 304, b""
+    make_due(poll_settings, feed)
+    await poll(poll_settings, RecordingProducer())
+    after = reload(poll_settings, feed)
+    assert (after.last_status, after.etag, after.consecutive_failures) == (304, '"v2"', 0)
+
+
+async def test_retry_after_as_an_http_date_sets_the_next_poll(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    when = datetime.now(UTC) + timedelta(hours=3)
+    header = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    url = feed_server.serve(path(), status=429, headers={"Retry-After": header})
+    feed = add(poll_settings, url)
+    await poll(poll_settings, RecordingProducer())
+    after = reload(poll_settings, feed)
+    assert after.next_poll_at is not None
+    assert abs((after.next_poll_at - when).total_seconds()) < 5
+
+
+async def _publish_twice(settings: Settings, feed_server: FeedServer) -> Feed:
+    p = path()
+    feed = add(settings, feed_server.serve(p, fixture="rss/rss_2.0_nbcny.xml"))
+    await poll(settings, RecordingProducer())  # the backlog: no pace yet
+    assert reload(settings, feed).publish_interval_s is None
+    feed_server.serve(p, fixture="rss/rss_2.0_spiegel.xml")  # new items at once
+    make_due(settings, feed)
+    await poll(settings, RecordingProducer())
+    return reload(settings, feed)
+
+
+async def test_a_feed_that_publishes_often_is_polled_more_often(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"adaptive_min_s": 90})
+    after = await _publish_twice(settings, feed_server)
+    assert after.publish_interval_s is not None and after.publish_interval_s < 5
+    assert after.last_new_item_at == after.last_fetch_at
+    assert after.next_poll_at and after.last_fetch_at
+    assert after.next_poll_at - after.last_fetch_at == timedelta(seconds=90)  # not 600
+
+
+async def test_adaptive_polling_off_keeps_the_interval(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    after = await _publish_twice(poll_settings.updated(polling={"adaptive": False}), feed_server)
+    assert after.next_poll_at and after.last_fetch_at
+    assert after.next_poll_at - after.last_fetch_at == timedelta(seconds=600)
+
+
+async def test_one_request_per_host_per_gap(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"host_gap_s": 0.4, "per_host": 4})
+    for _ in range(4):
+        add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"]))
+    start = len(feed_server.arrivals)
+    stats = await poll(settings, RecordingProducer())
+    times = feed_server.arrivals[start:]
+    assert stats.polled == 4 and len(times) == 4
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.35
+
+
+async def test_stop_ends_the_wait_for_a_hosts_turn(
+    feed_server: FeedServer,
+    poll_settings: Settings,
+) -> None:
+    settings = poll_settings.updated(polling={"host_gap_s": 30.0})
+    feeds = [add(settings, feed_server.serve(path(), fixture=KIND_FIXTURES["rss"])) for _ in "ab"]
+    poller = Poller(settings, engine=get_engine(settings), producer=RecordingProducer())
+    round_ = asyncio.create_task(poller.poll_round())
+    await asyncio.sleep(0.5)
+    poller.stop.set()
+    stats = await asyncio.wait_for(round_, timeout=5)
+    assert stats.polled == 1  # the second feed waited its turn, then the stop came
+    assert reload(settings, feeds[1]).next_poll_at is None  # still due

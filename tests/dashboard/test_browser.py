@@ -13,7 +13,8 @@ from sqlmodel import SQLModel
 from monitor import db
 from monitor.api.app import create_app
 from monitor.apikeys import create_key
-from monitor.models import SeenItem
+from monitor.columns import utcnow
+from monitor.models import Feed, SeenItem
 from monitor.settings import Settings
 from tests.dashboard.conftest import LiveServer
 from tests.dashboard.seed import Seeded, mark_false_alarm, second_incident, seed
@@ -122,6 +123,11 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
         mark_false_alarm(session, buyer_id=rows.buyer_id)
         for n in range(14):  # two new items a day over the last week
             session.add(SeenItem(item_id=f"browser-{n}", feed_id=rows.feed_id))
+        session.add(
+            Feed(url="https://paused.example/rss", enabled=False, paused_at=utcnow(),
+                 consecutive_failures=10, last_fetch_at=utcnow(),
+                 disabled_reason="paused after 10 errors in a row (<b>HTTP 500</b>)")
+        )  # fmt: skip
     page = chromium.new_page(viewport={"width": 1280, "height": 700})
     page.goto(site + "/")
     page.fill("#key", keys["operator"])
@@ -132,6 +138,10 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     assert "<script>" in row.locator(".error-text").inner_text()
     assert "100 % of 1" in row.inner_text()
     assert row.locator("td.num").first.inner_text() == "2.0"  # items per day
+    paused = page.locator("#feeds tr", has_text="paused.example")
+    assert paused.locator("td.warn").inner_text() == (
+        "paused: paused after 10 errors in a row (<b>HTTP 500</b>)"
+    )
     _no_script_ran(page)
     _shot(page, screenshots, "feeds")
     page.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     etag: str | None = None  # answer 304 when the request's If-None-Match matches
+    last_modified: str | None = None  # answer 304 when If-Modified-Since is this date (no ETag)
     delay: float = 0.0  # seconds to wait before answering
     group: str = ""  # routes whose concurrent requests are counted together
 
@@ -35,6 +37,7 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
+        self.arrivals: list[float] = []  # time.monotonic() of every request, in order
         self.port = 0
         # Requests being answered now, and the most at once, by route group.
         self.active: defaultdict[str, int] = defaultdict(int)
@@ -67,6 +70,7 @@ class FeedServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.requests[request.path].append(dict(request.headers))
+        self.arrivals.append(time.monotonic())
         route = self.routes.get(request.path)
         if route is None:
             return web.Response(status=404, text="no such feed")
@@ -79,10 +83,15 @@ class FeedServer:
             finally:
                 self.active[group] -= 1
         headers = dict(route.headers)
+        since = request.headers.get("If-Modified-Since")
+        if route.last_modified:
+            headers["Last-Modified"] = route.last_modified
         if route.etag:
             headers["ETag"] = route.etag
             if request.headers.get("If-None-Match") == route.etag:
                 return web.Response(status=304, headers=headers)
+        elif route.last_modified and since == route.last_modified:
+            return web.Response(status=304, headers=headers)
         return web.Response(status=route.status, body=route.body, headers=headers)
 
     def serve(self, path: str, *, fixture: str | None = None, **kwargs: Any) -> str:

@@ -36,6 +36,7 @@ def pipeline_settings(kafka: Settings, tmp_path: Path, **update: object) -> Sett
                  "session_timeout_s": 8.0, "heartbeat_s": 1.0},
         matching={"watch_refresh_s": 1.0},
         delivery={"poll_s": 0.5},
+        polling={"host_gap_s": 0.0},  # every test feed is on 127.0.0.1
     ).updated(**update)  # fmt: skip
     ensure_topics(settings)
     db.upgrade(settings)

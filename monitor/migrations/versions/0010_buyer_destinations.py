@@ -4,7 +4,7 @@ A buyer may be alerted in Slack and Microsoft Teams too: one incoming-webhook UR
 kept apart from the buyer row because the URL is a secret shown only masked.
 
 Revision ID: 0010
-Revises: 0008 (re-chain onto 0009 when that lands)
+Revises: 0009
 Create Date: 2026-12-05 08:30:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

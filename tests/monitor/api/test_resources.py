@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor import db
-from monitor.models import Alert, SeenItem
+from monitor.models import Alert, Feed, SeenItem
 from monitor.settings import Settings
 from monitor.suppliers import service
 from monitor.suppliers.models import SupplierCreate
@@ -43,6 +43,30 @@ def test_feeds_crud_with_health(world: World) -> None:
     assert listed["total"] == 2 and len(listed["items"]) == 1
     assert world.client.delete(f"/api/v1/feeds/{feed['id']}", headers=op).status_code == 204
     assert world.client.get(f"/api/v1/feeds/{feed['id']}", headers=op).status_code == 404
+
+
+def test_a_paused_feed_shows_why_counts_in_metrics_and_resumes(world: World) -> None:
+    op = world.as_("operator")
+    with db.session_scope(world.settings) as session:
+        feed = session.get(Feed, world.ids["feed"])
+        assert feed is not None
+        feed.enabled, feed.paused_at, feed.consecutive_failures = False, datetime.now(UTC), 10
+        feed.disabled_reason = "paused after 10 errors in a row (HTTP 500)"
+    listed = world.client.get("/api/v1/feeds", headers=op).json()["items"]
+    row = next(f for f in listed if f["id"] == world.ids["feed"])
+    assert row["state"] == "paused" and row["paused_at"]
+    assert row["disabled_reason"].startswith("paused after 10 errors")
+    assert 'monitor_feeds{state="paused"} 1.0' in world.client.get("/api/v1/metrics").text
+    one = world.client.post(f"/api/v1/feeds/{world.ids['feed']}/reset-errors", headers=op)
+    assert one.status_code == 200 and one.json()["state"] != "paused"
+    assert one.json()["consecutive_failures"] == 0 and one.json()["enabled"]
+    assert 'monitor_feeds{state="paused"} 0.0' in world.client.get("/api/v1/metrics").text
+    missing = world.client.post("/api/v1/feeds/999999/reset-errors", headers=op)
+    assert missing.status_code == 404
+    every = world.client.post("/api/v1/feeds/reset-errors", headers=op)
+    assert every.status_code == 200 and every.json() == {"reset": []}
+    viewer = world.client.post("/api/v1/feeds/reset-errors", headers=world.as_("viewer"))
+    assert viewer.status_code == 403
 
 
 def test_a_page_over_api_page_max_is_a_422(api_settings: Settings) -> None:

@@ -23,7 +23,7 @@ COMMANDS = [
     "db", "db upgrade",
     "destinations", "destinations add", "destinations list", "destinations remove",
     "feeds", "feeds add", "feeds list", "feeds show", "feeds remove", "feeds check",
-    "feeds parse", "feeds import", "feeds export",
+    "feeds reset-errors", "feeds parse", "feeds import", "feeds export",
     "feeds catalogue", "feeds catalogue list", "feeds catalogue add",
     "kafka", "kafka start", "kafka stop", "kafka status", "kafka topics",
     "keys", "keys create", "keys revoke",

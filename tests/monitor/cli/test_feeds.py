@@ -42,7 +42,12 @@ def test_cli_add_list_show_check_remove(
     listed = cli.invoke(app, ["feeds", "list"]).output
     assert "new" in listed and url in listed
     shown = cli.invoke(app, ["feeds", "show", "1"]).output
-    for line in ("last fetch:         never", "failures in a row:  0", "items produced:     0"):
+    for line in (
+        "last fetch:         never",
+        "failures in a row:  0",
+        "items produced:     0",
+        "publishes every:    not known yet",
+    ):
         assert line in shown
     checked = cli.invoke(app, ["feeds", "check", url])
     assert checked.exit_code == 0 and "would be produced" in checked.output
@@ -126,3 +131,22 @@ def test_cli_import_list_tags_and_export(cli: CliRunner, tmp_path) -> None:
     bad.write_bytes(b"<rss/>")
     refused = cli.invoke(app, ["feeds", "import", str(bad)])
     assert refused.exit_code == 1 and "root element is <rss>" in str(refused.exception)
+
+
+def test_cli_lists_a_paused_feed_with_its_reason_and_reset_errors_resumes_it(
+    cli: CliRunner, poll_settings: Settings
+) -> None:
+    feed = builders.add_feed(poll_settings, url="https://a.example/feed")
+    other = builders.add_feed(poll_settings, url="https://b.example/feed")
+    for fid in (feed.id, other.id):
+        builders.pause_feed(poll_settings, fid or 0, "paused after 10 errors in a row (HTTP 500)")
+    listed = cli.invoke(app, ["feeds", "list"]).output
+    assert "paused" in listed and "(paused after 10 errors in a row (HTTP 500))" in listed
+    out = cli.invoke(app, ["feeds", "reset-errors", str(feed.id)])
+    assert out.exit_code == 0 and f"reset feed {feed.id}:" in out.output and "(now " in out.output
+    assert builders.get_feed(poll_settings, feed.id or 0).paused_at is None
+    everything = cli.invoke(app, ["feeds", "reset-errors", "--all"])
+    assert everything.exit_code == 0 and "1 feed(s) reset" in everything.output
+    assert "paused" not in cli.invoke(app, ["feeds", "list"]).output
+    for wrong in ([], [str(feed.id), "--all"]):
+        assert cli.invoke(app, ["feeds", "reset-errors", *wrong]).exit_code == 2

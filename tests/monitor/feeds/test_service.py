@@ -79,3 +79,55 @@ def test_tags_are_cleaned_on_add_and_change(poll_settings: Settings) -> None:
     with session_scope(poll_settings) as session:
         feeds.update_feed(session=session, feed_id=feed.id or 0, data=FeedUpdate(name="n"))
     assert builders.get_feed(poll_settings, feed.id or 0).tags == ["b"]
+
+
+def test_reset_errors_resumes_paused_feeds_and_leaves_switched_off_ones_off(
+    poll_settings: Settings,
+) -> None:
+    paused = builders.add_feed(poll_settings, url="https://a.example/p")
+    off = builders.add_feed(poll_settings, url="https://a.example/off")
+    fine = builders.add_feed(poll_settings, url="https://a.example/ok")
+    builders.pause_feed(poll_settings, paused.id or 0)
+    with session_scope(poll_settings) as session:
+        feeds.update_feed(session=session, feed_id=off.id or 0, data=FeedUpdate(enabled=False))
+        row = feeds.get_feed(session=session, feed_id=off.id or 0)
+        row.consecutive_failures = 2
+        assert feeds.state_counts(session=session) == {
+            "new": 1, "ok": 0, "failing": 0, "paused": 1, "disabled": 1,
+        }  # fmt: skip
+    with session_scope(poll_settings) as session:
+        done = feeds.reset_errors(session=session)
+        assert [f.id for f in done] == [paused.id, off.id]
+    resumed = builders.get_feed(poll_settings, paused.id or 0)
+    assert (resumed.enabled, resumed.paused_at, resumed.disabled_reason) == (True, None, None)
+    assert feeds.state(resumed) == "ok" and resumed.next_poll_at is None
+    still_off = builders.get_feed(poll_settings, off.id or 0)
+    assert feeds.state(still_off) == "disabled" and still_off.consecutive_failures == 0
+    assert builders.get_feed(poll_settings, fine.id or 0).consecutive_failures == 0
+
+
+def test_reset_errors_of_one_feed_and_of_a_missing_one(poll_settings: Settings) -> None:
+    feed = builders.add_feed(poll_settings, url="https://a.example/p")
+    builders.pause_feed(poll_settings, feed.id or 0)
+    with session_scope(poll_settings) as session:
+        assert feeds.state(feeds.get_feed(session=session, feed_id=feed.id or 0)) == "paused"
+        feeds.reset_errors(session=session, feed_id=feed.id or 0)
+    assert feeds.state(builders.get_feed(poll_settings, feed.id or 0)) == "ok"
+    with session_scope(poll_settings) as session, pytest.raises(NotFound):
+        feeds.reset_errors(session=session, feed_id=999)
+
+
+def test_switching_a_paused_feed_off_or_on_by_hand_ends_the_pause(poll_settings: Settings) -> None:
+    off = builders.add_feed(poll_settings, url="https://a.example/off")
+    on = builders.add_feed(poll_settings, url="https://a.example/on")
+    for feed, enabled in ((off, False), (on, True)):
+        builders.pause_feed(poll_settings, feed.id or 0)
+        with session_scope(poll_settings) as session:
+            change = FeedUpdate(enabled=enabled)
+            feeds.update_feed(session=session, feed_id=feed.id or 0, data=change)
+    assert feeds.state(builders.get_feed(poll_settings, off.id or 0)) == "disabled"
+    resumed = builders.get_feed(poll_settings, on.id or 0)
+    assert (feeds.state(resumed), resumed.consecutive_failures) == ("ok", 0)
+    with session_scope(poll_settings) as session:
+        assert [f.id for f in feeds.reset_errors(session=session)] == [off.id]
+    assert feeds.state(builders.get_feed(poll_settings, off.id or 0)) == "disabled"  # stays off

@@ -1,10 +1,11 @@
-// Feeds for operators: health, last error, items per day, false-alarm rate.
+// Feeds for operators: health (paused feeds say why), last error, items per day, false alarms.
 
 import { api } from "./api.js";
 import { el, link, say, when } from "./dom.js";
 import { startPage } from "./nav.js";
 
 function health(feed) {
+  if (feed.state === "paused") return `paused: ${feed.disabled_reason ?? "errors in a row"}`;
   if (feed.state === "disabled" && feed.disabled_reason) return `disabled: ${feed.disabled_reason}`;
   if (feed.state === "failing") return `failing (${feed.consecutive_failures}×)`;
   if (feed.state) return feed.state;
