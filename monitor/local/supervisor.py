@@ -51,8 +51,22 @@ def _run_dir(settings: Settings) -> Path:
 def run_all(settings: Settings, echo: Echo) -> None:
     """Start Kafka, migrate, start every process, and supervise them until interrupted.
 
-    A child that exits is restarted after a backoff; one that crash-loops stops the run."""
+    A child that exits is restarted after a backoff; one that crash-loops stops the run.
+    Ctrl-C or SIGTERM at any point, start-up included, stops everything that was started."""
     require_free_port(settings.api.host, settings.api.port, "MONITOR_API_PORT")
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
+        signal.signal(sig, _interrupt)
+    try:
+        _supervise(settings, _start(settings, echo), echo)
+    except KeyboardInterrupt:
+        echo("stopping…")
+    finally:
+        for line in stop_all(settings):
+            echo(line)
+
+
+def _start(settings: Settings, echo: Echo) -> list[Child]:
+    """Start Kafka, migrate, load the demo, start the children, and wait for the API."""
     began = time.monotonic()
     # The numbered steps say what these log, in one line.
     for chatty in ("alembic", "monitor.local.topics"):
@@ -84,23 +98,20 @@ def run_all(settings: Settings, echo: Echo) -> None:
     _wait_for_api(settings, started["api"])
     for line in welcome_lines(settings, _demo_key(settings), time.monotonic() - began):
         echo(line)
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # `kill` or a closed terminal: stop cleanly
-        signal.signal(sig, _interrupt)
+    return children
+
+
+def _supervise(settings: Settings, children: list[Child], echo: Echo) -> None:
+    """Print each new alert, and restart a crashed child after a backoff, until interrupted."""
     from monitor.local.alertlines import AlertLines
 
     alert_lines = AlertLines(settings)
-    try:
-        while True:
-            for line in alert_lines.poll():  # one line per alert as it arrives
-                echo(line)
-            for child in children:  # a crashed child comes back after a backoff
-                child.check(echo)
-            time.sleep(1)
-    except KeyboardInterrupt:
-        echo("stopping…")
-    finally:
-        for line in stop_all(settings):
+    while True:
+        for line in alert_lines.poll():  # one line per alert as it arrives
             echo(line)
+        for child in children:
+            child.check(echo)
+        time.sleep(1)
 
 
 class _Steps:

@@ -56,15 +56,18 @@ def _start_run(data_dir: Path, api_port: int) -> subprocess.Popen[str]:
 def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     api_port = _free_port()
     proc = _start_run(tmp_path, api_port)
+    lines: list[str] = []
     try:
         health = _wait_for_health(f"http://127.0.0.1:{api_port}/api/v1/health", proc)
         assert health["status"] == "ok"
         pids = [int(p.read_text()) for p in (tmp_path / "run").glob("*.pid")]
         pids.append(int((tmp_path / "kafka" / "kafka.pid").read_text()))
         assert len(pids) >= 4  # worker, api, connectors, broker
+        _read_until(proc, lines, lambda line: "stops everything" in line, timeout=120)
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=120)
+        rest, _ = proc.communicate(timeout=120)
+    output = "\n".join([*lines, rest])
     assert proc.returncode == 0, output
     assert "kafka stopped" in output
     assert "[1/5] starting Kafka" in output and "[5/5] waiting for the API" in output
@@ -72,6 +75,22 @@ def test_run_serves_health_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
     assert re.search(r"^  smk_[0-9a-f]+_\S+$", output, re.MULTILINE), output
     assert "demo directory: 400 suppliers, 4 buyers" in output
     assert "sample feeds:" in output and "(6 newly registered)" in output
+    assert not [pid for pid in pids if _alive(pid)]
+
+
+def test_ctrl_c_during_start_up_stops_what_was_started(tmp_path: Path) -> None:
+    proc = _start_run(tmp_path, _free_port())
+    lines: list[str] = []
+    try:
+        _read_until(proc, lines, lambda line: "connectors started" in line, timeout=180)
+        pids = [int(p.read_text()) for p in (tmp_path / "run").glob("*.pid")]
+        pids.append(int((tmp_path / "kafka" / "kafka.pid").read_text()))
+    finally:
+        proc.send_signal(signal.SIGINT)  # before the API answers: still starting up
+        rest, _ = proc.communicate(timeout=120)
+    output = "\n".join([*lines, rest])
+    assert proc.returncode == 0, output
+    assert "stopping…" in output and "kafka stopped" in output, output
     assert not [pid for pid in pids if _alive(pid)]
 
 
