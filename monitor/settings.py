@@ -207,10 +207,11 @@ class PollingSettings(SettingsGroup):
     backoff_max_s: int = 6 * 3600  # longest wait after repeated failures
     pause_after_failures: int = 10  # errors in a row that pause a feed (0: never pause)
     # Adaptive polling: a feed is polled at half the observed gap between its new items,
-    # within [adaptive_min_s, max(its interval, adaptive_max_s)] (max 0: never slower than set).
+    # within [adaptive_min_s, max(its interval, adaptive_max_s)] (max 0: never slower than set;
+    # the default, since a quiet hazard feed must not be read late when it does speak).
     adaptive: bool = True
     adaptive_min_s: int = 60
-    adaptive_max_s: int = 3600
+    adaptive_max_s: int = 0
     host_gap_s: float = 1.0  # politeness: at most one request to a host per this many seconds
     max_age_cap_s: int = 24 * 3600  # a Cache-Control max-age longer than this is ignored
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
