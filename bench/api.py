@@ -36,9 +36,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.alerts import service as alert_service
 from monitor.buyers import service as buyers
+from monitor.keys import service as apikeys
 from monitor.models import Alert, BuyerCreate
 from monitor.settings import Settings
 from monitor.suggestions import suggest

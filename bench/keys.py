@@ -30,8 +30,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.buyers import service as buyers
+from monitor.keys import service as apikeys
 from monitor.models import BuyerCreate
 from monitor.settings import Settings
 

@@ -19,10 +19,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from monitor import apikeys
 from monitor.alerts import service as alerts
 from monitor.alerts.models import AlertPublic
 from monitor.api.capacity import Busy, ConnectionGate
+from monitor.keys import service as apikeys
 
 log = logging.getLogger(__name__)
 Stop = Callable[[], Awaitable[bool]]

@@ -25,8 +25,8 @@ from monitor.api import (
 from monitor.api.bodies import BodyGuardMiddleware
 from monitor.api.headers import SecurityHeadersMiddleware
 from monitor.api.strictbody import StrictJsonMiddleware
-from monitor.apikeys import Verifier
 from monitor.dashboard import mount_dashboard
+from monitor.keys.service import Verifier
 from monitor.settings import Settings, get_settings
 
 PREFIX = "/api/v1"

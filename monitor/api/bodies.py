@@ -11,8 +11,8 @@ import re
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from monitor.apikeys import SCHEME
 from monitor.feeds import opml
+from monitor.keys.service import SCHEME
 from monitor.settings import Settings
 
 API = "/api/v1/"

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from monitor.alerts.models import DeliveryPublic
 from monitor.api.deps import ID_MAX, BuyerQuery, Page, PageDep, SessionDep, allow, own_buyer
 from monitor.api.errors import AUTH, responses
-from monitor.apikeys import Principal
 from monitor.delivery.store import list_deliveries
+from monitor.keys.service import Principal
 
 router = APIRouter(prefix="/deliveries", tags=["alerts"], responses=AUTH)
 Reader = Annotated[Principal, Depends(allow("admin", "operator", "buyer"))]

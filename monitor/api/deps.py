@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 
 from monitor import db
 from monitor.api.capacity import ConnectionGate
-from monitor.apikeys import Principal, Verifier
+from monitor.keys.service import Principal, Verifier
+from monitor.keys.throttle import Throttled
 from monitor.settings import Settings
-from monitor.throttle import Throttled
 
 T = TypeVar("T")
 ID_MAX = 2**31 - 1  # ids are 32-bit in PostgreSQL; larger numbers can name nothing

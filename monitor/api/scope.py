@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException
 
 from monitor.api.deps import own_buyer
-from monitor.apikeys import Principal
+from monitor.keys.service import Principal
 
 
 def buyer_scope(who: Principal, buyer_id: int | None, *, what: str) -> int | None:

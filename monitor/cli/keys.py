@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from monitor import apikeys, db
+from monitor import db
+from monitor.keys import service as apikeys
 from monitor.settings import get_settings
 
 

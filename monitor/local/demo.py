@@ -7,12 +7,12 @@ import logging
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from monitor import apikeys
 from monitor.buyers import service as buyers
 from monitor.buyers.models import BuyerCreate, WatchCreate
 from monitor.db import session_scope
 from monitor.errors import NotFound
 from monitor.feeds.models import FeedCreate
+from monitor.keys import service as apikeys
 from monitor.settings import PROJECT_ROOT, Settings
 from monitor.suppliers import service as suppliers
 

@@ -1,6 +1,6 @@
 """Every table model in one place: importing this package registers them all on the metadata
 (for Alembic and the tests). The models live in their domains (`monitor/alerts/models.py` …);
-only the tables of no domain (API keys, seen items) are here."""
+API keys are in `monitor/keys/`; only the seen-items table, of no domain, is here."""
 
 from monitor.alerts.models import ALERT_STATUSES, Alert, AlertPublic, Delivery
 from monitor.buyers.models import (
@@ -25,7 +25,7 @@ from monitor.incidents.models import (
     IncidentSource,
     incident_document,
 )
-from monitor.models.apikey import ROLES, ApiKey
+from monitor.keys.models import ROLES, ApiKey
 from monitor.models.item import SeenItem
 from monitor.suppliers.models import BuyerSupplier, Supplier, SupplierMaterial
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, delete, func, select
 
-from monitor.apikeys import Principal
 from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
+from monitor.keys.service import Principal
 from monitor.models import Buyer
 from monitor.suppliers.models import (
     BuyerSupplier,

@@ -12,8 +12,8 @@ from sqlmodel import SQLModel
 
 from monitor import db
 from monitor.api.app import create_app
-from monitor.apikeys import create_key
 from monitor.columns import utcnow
+from monitor.keys.service import create_key
 from monitor.models import Feed, SeenItem
 from monitor.settings import Settings
 from tests.dashboard.conftest import LiveServer

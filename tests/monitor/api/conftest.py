@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.buyers import destinations
 from monitor.buyers import service as buyers
 from monitor.buyers.models import DestinationCreate
+from monitor.keys import service as apikeys
 from monitor.models import (
     Alert,
     BuyerCreate,

@@ -168,7 +168,7 @@ def test_admin_reads_every_buyer_or_one(world: World) -> None:
 
 
 def test_a_revoked_key_stops_working_at_once(world: World) -> None:
-    from monitor import apikeys
+    from monitor.keys import service as apikeys
 
     assert world.client.get("/api/v1/alerts", headers=world.as_("a")).status_code == 200
     prefix = world.keys["a"].split("_")[1]

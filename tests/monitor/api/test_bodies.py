@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.api.app import create_app
+from monitor.keys import service as apikeys
 from monitor.settings import Settings
 
 KEY = "Bearer smk_abcdef_not-a-real-secret"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.api.app import create_app
+from monitor.keys import service as apikeys
 from monitor.settings import Settings
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.api.alert_stream import alert_events
+from monitor.keys import service as apikeys
 from monitor.models import Alert
 from monitor.settings import Settings
 from tests.monitor.api.conftest import World, build_world

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.cli import create_cli
 from monitor.errors import MonitorError
+from monitor.keys import service as apikeys
 from monitor.settings import get_settings
 
 app = create_cli()

@@ -55,7 +55,7 @@ def test_format_is_taken_from_the_suffix_or_refused() -> None:
 def test_only_an_admin_sees_every_buyer_of_a_supplier() -> None:
     from datetime import UTC, datetime
 
-    from monitor.apikeys import Principal
+    from monitor.keys.service import Principal
     from monitor.suppliers.models import SupplierPublic
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -73,8 +73,8 @@ def test_only_an_admin_sees_every_buyer_of_a_supplier() -> None:
 
 
 def test_the_directory_filters_refuse_an_unknown_buyer_or_material(db_settings: Settings) -> None:
-    from monitor.apikeys import Principal
     from monitor.errors import InvalidInput, NotFound
+    from monitor.keys.service import Principal
 
     admin = Principal(key_id=1, role="admin", buyer_id=None)
     data = SupplierCreate(name="Coop", country="GH", materials=["cocoa"])

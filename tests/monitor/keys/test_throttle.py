@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.throttle import FailureThrottle, Throttled
+from monitor.keys.throttle import FailureThrottle, Throttled
 
 
 class Clock:

@@ -23,8 +23,8 @@ from sqlmodel import Session, select
 
 from monitor.columns import utcnow
 from monitor.errors import InvalidInput, NotFound
+from monitor.keys.throttle import FailureThrottle
 from monitor.models import ROLES, ApiKey, Buyer
-from monitor.throttle import FailureThrottle
 
 SCHEME = "smk"
 # OWASP's argon2id minimum (19 MiB, 2 passes). A key holds 256 random bits, so no cost setting

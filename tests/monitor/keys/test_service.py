@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from monitor import apikeys, db
+from monitor import db
 from monitor.columns import utcnow
+from monitor.keys import service as apikeys
+from monitor.keys.throttle import Throttled
 from monitor.models import ApiKey
 from monitor.settings import Settings
-from monitor.throttle import Throttled
 
 
 class Clock:

@@ -1,0 +1,1 @@
+"""API keys: their table, how they are made, verified and cached, and the failed-key throttle."""
