@@ -31,12 +31,13 @@ def responses(*codes: int) -> dict[int | str, dict[str, object]]:
         404: "not found (or not the caller's)",
         409: "clashes with what is stored",
         413: "the body is too large",
-        503: "the database is unavailable",
+        429: "too many failed keys from this client or on this key prefix (see Retry-After)",
+        503: "the database is unavailable or busy (see Retry-After)",
     }
     return {code: {"model": ErrorBody, "description": words[code]} for code in codes}
 
 
-AUTH = responses(401, 403)
+AUTH = responses(401, 403, 429)
 EXCERPT = 80  # characters of a refused input echoed back: enough to spot it, never the bulk
 MESSAGE = 300
 
