@@ -71,6 +71,7 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     assert "<script>" in first.first.locator("h2").inner_text()  # shown as text, not run
     page.locator("#live[data-state=live]").wait_for()
     assert page.locator("#who").inner_text() == f"buyer · buyer {rows.buyer_id}"  # from GET /me
+    assert page.locator("nav a[href='/feeds']").count() == 0  # operators' page: not offered
 
     with db.session_scope(settings) as session:
         live = second_incident(session, buyer_id=rows.buyer_id, feed_id=rows.feed_id)
@@ -133,6 +134,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     page.fill("#key", keys["operator"])
     page.click("button[type=submit]")
     page.wait_for_url(site + "/feeds")
+    page.locator("nav a[href='/feeds'][aria-current=page]").wait_for()
     row = page.locator("#feeds tr").first
     row.wait_for()
     assert "<script>" in row.locator(".error-text").inner_text()

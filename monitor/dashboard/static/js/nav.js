@@ -1,13 +1,14 @@
-// The header every page shares: links, who is signed in, sign out.
+// The header every page shares: the links this key's role can use, who is signed in, sign out.
 
 import { logout, requireKey, whoami } from "./api.js";
 import { el } from "./dom.js";
 
+// [href, label, the roles that may use the page (null: every role)]
 const LINKS = [
-  ["/alerts", "Alerts"],
-  ["/map", "Incident map"],
-  ["/suppliers", "Supplier search"],
-  ["/feeds", "Feeds"],
+  ["/alerts", "Alerts", null],
+  ["/map", "Incident map", null],
+  ["/suppliers", "Supplier search", null],
+  ["/feeds", "Feeds", ["operator", "admin"]],
 ];
 
 /** Draw the header and return who the key belongs to ({role, buyer_id}). */
@@ -23,7 +24,7 @@ export async function startPage() {
     el(
       "nav",
       {},
-      LINKS.map(([href, label]) =>
+      LINKS.filter(([, , roles]) => roles === null || roles.includes(me.role)).map(([href, label]) =>
         el("a", { href, text: label, "aria-current": href === here ? "page" : null }),
       ),
     ),
