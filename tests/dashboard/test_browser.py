@@ -126,6 +126,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
             session.add(SeenItem(item_id=f"browser-{n}", feed_id=rows.feed_id))
         session.add(
             Feed(url="https://paused.example/rss", enabled=False, paused_at=utcnow(),
+                 tags=["Shipping/Ports", "<i>europe</i>"],
                  consecutive_failures=10, last_fetch_at=utcnow(),
                  disabled_reason="paused after 10 errors in a row (<b>HTTP 500</b>)")
         )  # fmt: skip
@@ -141,6 +142,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     assert "100 % of 1" in row.inner_text()
     assert row.locator("td.num").first.inner_text() == "2.0"  # items per day
     paused = page.locator("#feeds tr", has_text="paused.example")
+    assert paused.locator(".tags").inner_text() == "Shipping/Ports · <i>europe</i>"  # as text
     assert paused.locator("td.warn").inner_text() == (
         "paused: paused after 10 errors in a row (<b>HTTP 500</b>)"
     )

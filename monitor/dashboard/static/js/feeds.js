@@ -1,4 +1,4 @@
-// Feeds for operators: health (paused feeds say why), last error, items per day, false alarms.
+// Feeds for operators: tags, health (paused feeds say why), last error, items per day, false alarms.
 
 import { api } from "./api.js";
 import { el, link, say, when } from "./dom.js";
@@ -29,7 +29,8 @@ try {
   const rows = (page.items ?? []).map((feed) => {
     const state = health(feed);
     return el("tr", { "data-feed-id": feed.id },
-      el("td", {}, el("div", { text: feed.name || "" }), link(feed.url, feed.url)),
+      el("td", {}, el("div", { text: feed.name || "" }), link(feed.url, feed.url),
+        el("div", { class: "tags", text: (feed.tags ?? []).join(" · ") })),
       el("td", { text: feed.kind ?? "auto" }),
       el("td", { class: state === "ok" ? "ok" : "warn", text: state }),
       el("td", { text: when(feed.last_success_at) }),
