@@ -77,14 +77,14 @@ def backtest_watch(
     start = (now or utcnow()) - since
     alerts: list[BacktestAlert] = []
     scanned = 0
-    for row in _incidents_since(session, start):
+    for row in incidents_since(session, start):
         scanned += 1
         alerts.extend(_would_alert(index, incident_document(row), row.last_seen))
     return Backtest(watch_id=watch_id, since=start, scanned=scanned, count=len(alerts),
                     alerts=alerts)  # fmt: skip
 
 
-def _incidents_since(session: Session, start: datetime) -> Any:
+def incidents_since(session: Session, start: datetime) -> Any:
     """Yield the incidents last seen at or after `start`, newest first, a page at a time."""
     query = (
         select(Incident).where(col(Incident.last_seen) >= start)
