@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,22 +35,15 @@ INCIDENTS = [
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """A migrated SQLite database holding the incidents, then a buyer with one watch."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'backtest.db'}")
-    db.upgrade(settings)
-    with db.session_scope(settings) as session:
+def world(db_settings: Settings) -> tuple[Settings, int]:
+    """The incidents stored, then a buyer with one watch; return the settings and watch id."""
+    with db.session_scope(db_settings) as session:
         save_incidents(session, INCIDENTS)
-    buyer = add_buyer(settings)
-    with db.session_scope(settings) as session:
+    buyer = add_buyer(db_settings)
+    with db.session_scope(db_settings) as session:
         data = WatchCreate(name="sugar from Mauritius", materials=["sugar"], countries=["MU"])
-        buyers.create_watch(session=session, buyer_id=buyer.id or 0, data=data)
-    return settings
-
-
-def _watch_id(settings: Settings) -> int:
-    with db.session_scope(settings) as session:
-        return buyers.list_watches(session=session, buyer_id=1)[0][0].id
+        watch = buyers.create_watch(session=session, buyer_id=buyer.id or 0, data=data)
+    return db_settings, watch.id
 
 
 def _matcher_alerts(settings: Settings, start: datetime) -> list[tuple[str, dict[str, Any]]]:
@@ -70,8 +62,8 @@ def _matcher_alerts(settings: Settings, start: datetime) -> list[tuple[str, dict
     return out
 
 
-def test_the_backtest_alerts_on_what_the_matcher_alerts_on(settings: Settings) -> None:
-    watch_id = _watch_id(settings)
+def test_the_backtest_alerts_on_what_the_matcher_alerts_on(world: tuple[Settings, int]) -> None:
+    settings, watch_id = world
     with db.session_scope(settings) as session:
         result = backtest_watch(session=session, watch_id=watch_id, since=timedelta(days=30),
                                 now=NOW)  # fmt: skip
@@ -87,9 +79,10 @@ def test_the_backtest_alerts_on_what_the_matcher_alerts_on(settings: Settings) -
     assert why["cause"] and why["evidence"] == INCIDENTS[0]["evidence"]
 
 
-def test_a_watch_written_after_the_incidents_still_sees_them(settings: Settings) -> None:
+def test_a_watch_written_after_the_incidents_still_sees_them(world: tuple[Settings, int]) -> None:
+    settings, watch_id = world
     with db.session_scope(settings) as session:
-        watch = buyers.get_watch(session=session, watch_id=_watch_id(settings))
+        watch = buyers.get_watch(session=session, watch_id=watch_id)
         created = watch.created_at.replace(tzinfo=UTC)
         result = backtest_watch(session=session, watch_id=watch.id or 0,
                                 since=timedelta(days=3660), now=created)  # fmt: skip
@@ -99,9 +92,10 @@ def test_a_watch_written_after_the_incidents_still_sees_them(settings: Settings)
     assert all(a.last_seen.replace(tzinfo=UTC) < created for a in result.alerts)
 
 
-def test_another_buyers_watch_is_not_found(settings: Settings) -> None:
+def test_another_buyers_watch_is_not_found(world: tuple[Settings, int]) -> None:
+    settings, watch_id = world
     with db.session_scope(settings) as session, pytest.raises(NotFound):
-        backtest_watch(session=session, watch_id=_watch_id(settings), since=timedelta(days=1),
+        backtest_watch(session=session, watch_id=watch_id, since=timedelta(days=1),
                        buyer_id=99)  # fmt: skip
 
 
