@@ -26,7 +26,7 @@ from monitor.matching.watches import watch_spec
 SINCE = re.compile(r"(\d{1,5})([hdw])")
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 MAX_SINCE = timedelta(days=3660)  # ten years: more than any incident history kept
-PAGE = 1000  # incident rows read per query
+PAGE = 1000  # incident rows fetched at a time
 
 
 class BacktestAlert(BaseModel):
