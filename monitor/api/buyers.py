@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from monitor.api.deps import Admin, AdminOrBuyer, Id, Page, PageDep, SessionDep, own_buyer
 from monitor.api.errors import AUTH, responses
@@ -19,6 +21,7 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.matching.backtest import Backtest, backtest_watch, parse_since
 
 router = APIRouter(tags=["buyers"], responses=AUTH)
 NOT_FOUND = responses(404)
@@ -141,6 +144,20 @@ def get_watch(watch_id: Id, session: SessionDep, who: AdminOrBuyer) -> WatchPubl
     """One watch."""
     watch = buyers.get_watch(session=session, watch_id=watch_id, buyer_id=own_buyer(who, None))
     return WatchPublic.model_validate(watch)
+
+
+@router.get("/watches/{watch_id}/backtest", response_model=Backtest, responses=NOT_FOUND)
+def backtest(
+    watch_id: Id,
+    session: SessionDep,
+    who: AdminOrBuyer,
+    since: Annotated[str, Query(max_length=16, description="how far back: 12h, 30d, 2w")] = "30d",
+) -> Backtest:
+    """The stored incidents this watch would have alerted on, newest first; sends nothing."""
+    return backtest_watch(
+        session=session, watch_id=watch_id, since=parse_since(since),
+        buyer_id=own_buyer(who, None),
+    )  # fmt: skip
 
 
 @router.patch("/watches/{watch_id}", response_model=WatchPublic, responses=NOT_FOUND)

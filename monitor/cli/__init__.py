@@ -18,6 +18,7 @@ from monitor.cli import (
     suggest,
     suppliers,
     tag,
+    watches,
 )
 from monitor.errors import MonitorError
 
@@ -47,6 +48,7 @@ def create_cli() -> typer.Typer:
         ("kafka", kafka.create()),
         ("keys", keys.create()),
         ("suppliers", suppliers.create()),
+        ("watches", watches.create()),
     ):
         app.add_typer(group, name=name)
     return app

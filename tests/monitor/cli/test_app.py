@@ -28,6 +28,7 @@ COMMANDS = [
     "kafka", "kafka start", "kafka stop", "kafka status", "kafka topics",
     "keys", "keys create", "keys revoke",
     "suppliers", "suppliers import", "suppliers export", "suppliers demo",
+    "watches", "watches backtest",
 ]  # fmt: skip
 
 
