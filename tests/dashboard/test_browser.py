@@ -1,5 +1,6 @@
 """The dashboard in Debian's Chromium: sign in, an alert arrives live, acknowledge it, the map,
-a supplier search, the feeds page; feed text with script payloads never runs."""
+a supplier search, the feeds page with buyers' feedback counts (never their notes); feed text
+with script payloads never runs."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from monitor.keys.service import create_key
 from monitor.models import Feed, SeenItem
 from monitor.settings import Settings
 from tests.dashboard.conftest import LiveServer
-from tests.dashboard.seed import Seeded, mark_false_alarm, second_incident, seed
+from tests.dashboard.seed import (
+    PRIVATE_NOTE,
+    Seeded,
+    mark_false_alarm,
+    report_missed,
+    second_incident,
+    seed,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -122,6 +130,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     settings, rows, keys = seeded
     with db.session_scope(settings) as session:  # the buyer said the seeded alert was wrong
         mark_false_alarm(session, buyer_id=rows.buyer_id)
+        report_missed(session, buyer_id=rows.buyer_id)
         for n in range(14):  # two new items a day over the last week
             session.add(SeenItem(item_id=f"browser-{n}", feed_id=rows.feed_id))
         session.add(
@@ -140,6 +149,14 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     row.wait_for()
     assert "<script>" in row.locator(".error-text").inner_text()
     assert "100 % of 1" in row.inner_text()
+    assert row.locator(".reasons").inner_text() == "wrong place 1"  # the buyer's reason
+    assert row.locator("td.precision").inner_text() == "0 %"
+    page.locator("#missed li[data-missed-id]").wait_for()
+    assert page.locator("#reasons").inner_text() == "wrong place 1"
+    assert page.locator("#missed-count").inner_text() == "1"
+    missed = page.locator("#missed a")
+    assert missed.get_attribute("href") == "https://news.example.org/missed-flood"
+    assert PRIVATE_NOTE not in page.content()  # operators see counts, never buyers' notes
     assert row.locator("td.num").first.inner_text() == "2.0"  # items per day
     paused = page.locator("#feeds tr", has_text="paused.example")
     assert paused.locator(".tags").inner_text() == "Shipping/Ports · <i>europe</i>"  # as text
