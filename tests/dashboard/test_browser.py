@@ -12,8 +12,10 @@ import pytest
 from sqlmodel import SQLModel
 
 from monitor import db
+from monitor.alerts import service as alerts
 from monitor.api.app import create_app
 from monitor.columns import utcnow
+from monitor.feedback import service as feedback
 from monitor.keys.service import create_key
 from monitor.models import Feed, SeenItem
 from monitor.settings import Settings
@@ -177,3 +179,38 @@ def test_a_refused_key_stays_on_the_login_page(chromium: Any, site: str) -> None
     assert "refused" in page.locator("#status").inner_text()
     assert page.url == site + "/"
     page.close()
+
+
+def test_buyer_says_why_an_alert_is_false_and_reports_a_missed_event(
+    chromium: Any, site: str, seeded: tuple[Settings, Seeded, dict[str, str]], screenshots: Path
+) -> None:
+    settings, rows, keys = seeded
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.fill("#key", keys["buyer"])
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/alerts")
+    card = page.locator("article.alert").first
+    card.locator("button.false-alarm").click()
+    form = card.locator("form.why-false")
+    form.locator("select[name=reason]").select_option("wrong_place")
+    form.locator("input[name=note]").fill("We buy in <b>Kumasi</b>")
+    form.locator("button[type=submit]").click()
+    card.wait_for(state="detached")
+    page.locator("#status.ok").wait_for()
+    page.locator("#report-missed summary").click()
+    page.fill("#missed-form input[name=url]", "https://news.example.org/flood-at-our-mill")
+    page.fill("#missed-form input[name=note]", "Our mill is flooded")
+    page.click("#missed-form button[type=submit]")
+    page.locator("#status.ok", has_text="missed event was reported").wait_for()
+    _no_script_ran(page)
+    _shot(page, screenshots, "alerts-feedback")
+    page.close()
+    with db.session_scope(settings) as session:
+        marked = [feedback.get_feedback(session=session, alert_id=a.id or 0) for a in
+                  alerts.list_alerts(session=session, buyer_id=rows.buyer_id)[0]]  # fmt: skip
+        missed, _ = feedback.list_missed(session=session, buyer_id=rows.buyer_id)
+    assert [(f.reason, f.note) for f in marked if f] == [("wrong_place", "We buy in Kumasi")]
+    assert [(m.url, m.note) for m in missed] == [
+        ("https://news.example.org/flood-at-our-mill", "Our mill is flooded")
+    ]
