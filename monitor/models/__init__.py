@@ -17,6 +17,7 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.feedback.models import AlertFeedback, MissedEvent
 from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
@@ -34,6 +35,7 @@ __all__ = [
     "INCIDENT_STATUSES",
     "ROLES",
     "Alert",
+    "AlertFeedback",
     "AlertPublic",
     "ApiKey",
     "Buyer",
@@ -52,6 +54,7 @@ __all__ = [
     "Incident",
     "IncidentPublic",
     "IncidentSource",
+    "MissedEvent",
     "SeenItem",
     "Site",
     "Supplier",
