@@ -17,7 +17,14 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
-from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
+from monitor.feeds.models import (
+    Feed,
+    FeedCreate,
+    FeedHealth,
+    FeedPublic,
+    FeedUpdate,
+    WebSubSubscription,
+)
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
     Incident,
@@ -61,5 +68,6 @@ __all__ = [
     "WatchCreate",
     "WatchPublic",
     "WatchUpdate",
+    "WebSubSubscription",
     "incident_document",
 ]
