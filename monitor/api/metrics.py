@@ -45,6 +45,11 @@ class Metrics:
             "monitor_api_request_seconds", "time to the response's first byte", ("route",),
             registry=self.registry,
         )  # fmt: skip
+        self.websub = Counter(
+            "monitor_websub_deliveries",
+            "WebSub deliveries by outcome (bad_signature: dropped, unsigned or signed wrong)",
+            ("outcome",), registry=self.registry,
+        )  # fmt: skip
         self.feeds = Gauge(
             "monitor_feeds", "feeds by state (paused: stopped after errors in a row)", ("state",),
             registry=self.registry,

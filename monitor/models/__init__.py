@@ -18,7 +18,14 @@ from monitor.buyers.models import (
     WatchUpdate,
 )
 from monitor.feedback.models import AlertFeedback, MissedEvent
-from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
+from monitor.feeds.models import (
+    Feed,
+    FeedCreate,
+    FeedHealth,
+    FeedPublic,
+    FeedUpdate,
+    WebSubSubscription,
+)
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
     Incident,
@@ -64,5 +71,6 @@ __all__ = [
     "WatchCreate",
     "WatchPublic",
     "WatchUpdate",
+    "WebSubSubscription",
     "incident_document",
 ]
