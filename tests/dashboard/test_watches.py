@@ -85,6 +85,10 @@ def test_a_buyer_creates_and_edits_a_watch_beside_its_backtest(
     page.locator("#countries-chips li[data-value=CI] button").click()
     _add_chip(page, "countries", "GH")
     page.locator("#backtest-summary[data-count='0']").wait_for()  # nothing struck cocoa in Ghana
+    page.fill("input[name=lanes]", "Port of Atlantis")  # only the API knows every port
+    page.click("#save")
+    page.locator("#status.error", has_text="lanes: not a UN/LOCODE").wait_for()
+    page.fill("input[name=lanes]", "")
     page.fill("textarea[name=sites]", "95, 0")
     page.click("#save")
     assert "site line 1" in page.locator("#form-errors").inner_text()
