@@ -60,8 +60,9 @@ def test_a_buyer_creates_and_edits_a_watch_beside_its_backtest(
     page = _sign_in(chromium, url, keys["buyer"])
     page.click("nav a[href='/watches']")
     page.locator("body[data-ready=watches]").wait_for()
+    assert page.locator("#buyer-pick").is_hidden()  # a buyer key acts for itself only
     page.click("#save")  # an empty watch is refused before anything is sent
-    assert "at least one material or place" in page.locator("#form-errors").inner_text()
+    assert "at least one country" in page.locator("#form-errors").inner_text()
 
     page.fill("input[name=name]", "Cocoa <b>West Africa</b>")
     _add_chip(page, "materials", "cocoa beans")  # a synonym: the chip shows the material
@@ -84,6 +85,10 @@ def test_a_buyer_creates_and_edits_a_watch_beside_its_backtest(
     page.locator("#countries-chips li[data-value=CI] button").click()
     _add_chip(page, "countries", "GH")
     page.locator("#backtest-summary[data-count='0']").wait_for()  # nothing struck cocoa in Ghana
+    page.fill("input[name=lanes]", "Port of Atlantis")  # only the API knows every port
+    page.click("#save")
+    page.locator("#status.error", has_text="lanes: not a UN/LOCODE").wait_for()
+    page.fill("input[name=lanes]", "")
     page.fill("textarea[name=sites]", "95, 0")
     page.click("#save")
     assert "site line 1" in page.locator("#form-errors").inner_text()
@@ -92,10 +97,30 @@ def test_a_buyer_creates_and_edits_a_watch_beside_its_backtest(
     page.click("#save")
     page.locator("#status.ok", has_text="Watch saved").wait_for()
     with db.session_scope(settings) as session:
-        watch = session.exec(select(Watch).where(Watch.buyer_id == rows.buyer_id)).one()
+        watch = session.exec(select(Watch).where(Watch.name == "Cocoa <b>West Africa</b>")).one()
         assert watch.countries == ["GH"] and watch.materials == ["cocoa"]
         assert watch.sites[0]["label"] == "Abidjan plant"
     assert page.evaluate("window.__xss") is None
+    page.close()
+
+
+def test_an_admin_chooses_the_buyer_whose_watch_it_writes(
+    chromium: Any, world: tuple[Settings, Seeded, dict[str, str], str]
+) -> None:
+    settings, rows, keys, url = world
+    page = _sign_in(chromium, url, keys["admin"])
+    page.goto(url + f"/watches?buyer={rows.buyer_id}")
+    page.locator("body[data-ready=watches]").wait_for()
+    assert page.locator("#buyer").input_value() == str(rows.buyer_id)
+    page.fill("input[name=name]", "chosen by the admin")
+    _add_chip(page, "materials", "1801")  # an HS heading
+    _add_chip(page, "countries", "ci")
+    page.locator("#backtest-summary[data-count='1']").wait_for()
+    page.click("#save")
+    page.locator("#status.ok", has_text="Watch created").wait_for()
+    with db.session_scope(settings) as session:
+        made = session.exec(select(Watch).where(Watch.name == "chosen by the admin")).one()
+        assert made.buyer_id == rows.buyer_id and made.materials == ["cocoa"]
     page.close()
 
 

@@ -15,8 +15,11 @@ let buyerId = null;
 let editing = null; // the stored watch being edited, or null for a new one
 let chips = null;
 let timer = null;
+let dirty = false; // the form was changed since it was filled or saved
 
-function select(watch) {
+function select(watch, { ask = false } = {}) {
+  if (ask && dirty && !confirm("Discard the changes to this watch?")) return;
+  dirty = false;
   editing = watch;
   fillWatch(form, chips, watch);
   document.getElementById("form-title").textContent = watch ? `Edit “${watch.name || `watch ${watch.id}`}”` : "New watch";
@@ -36,7 +39,7 @@ async function loadWatches(keep) {
   listBox.replaceChildren(...page.items.map((w) =>
     el("li", { "data-watch-id": w.id },
       el("a", { href: `#watch-${w.id}`, "data-watch-id": w.id, text: w.name || `watch ${w.id}`,
-        onclick: (event) => { event.preventDefault(); select(w); } }),
+        onclick: (event) => { event.preventDefault(); select(w, { ask: true }); } }),
       el("div", { class: "hint", text: describe(w) }))));
   if (!page.items.length) listBox.append(el("li", { class: "hint", text: "No watch yet." }));
   select(page.items.find((w) => w.id === keep) ?? null);
@@ -106,13 +109,14 @@ async function setUp() {
     materials: new Chips(form, "materials", index.materials),
     countries: new Chips(form, "countries", index.countries, (code) => `${index.countryNames.get(code) ?? code} (${code})`),
   };
-  for (const c of Object.values(chips)) c.onchange = () => backtestSoon();
+  const changed = () => { dirty = true; backtestSoon(); };
+  for (const c of Object.values(chips)) c.onchange = changed;
   const typingAChip = (event) => event.target.closest(".chip-add"); // counts once added
-  form.addEventListener("input", (event) => typingAChip(event) || backtestSoon());
-  form.addEventListener("change", (event) => typingAChip(event) || backtestSoon());
+  form.addEventListener("input", (event) => typingAChip(event) || changed());
+  form.addEventListener("change", (event) => typingAChip(event) || changed());
   form.addEventListener("submit", save);
   deleteButton.addEventListener("click", remove);
-  document.getElementById("new-watch").addEventListener("click", () => select(null));
+  document.getElementById("new-watch").addEventListener("click", () => select(null, { ask: true }));
   onSinceChange(() => backtestSoon(0));
 }
 

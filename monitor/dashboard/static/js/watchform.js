@@ -128,7 +128,8 @@ export function readWatch(form, chips, { addPending = false } = {}) {
     if (body[field].length > most) problems.push(`at most ${most} ${field}`);
   }
   const places = body.countries.length + body.subdivisions.length + body.lanes.length + body.sites.length;
-  if (!body.materials.length && !places) problems.push("say what to watch: at least one material or place");
+  // The matcher files a watch under its places: one without a place would never alert.
+  if (!places) problems.push("say where: at least one country, region, port or waterway, or site");
   return { body, problems };
 }
 
