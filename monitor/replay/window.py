@@ -64,8 +64,8 @@ def parse_window(since: str, until: str | None, *, now: datetime | None = None) 
     end = parse_time(until, field="until", now=now) if until is not None else None
     if end is not None and end <= start:
         raise InvalidInput(
-            "until", f"--until ({end:%Y-%m-%d %H:%M:%S}) is not after --since "
-            f"({start:%Y-%m-%d %H:%M:%S})",
+            "until", f"{end:%Y-%m-%d %H:%M:%S} UTC is not after --since "
+            f"{start:%Y-%m-%d %H:%M:%S} UTC",
         )  # fmt: skip
     return Window(start, end)
 
