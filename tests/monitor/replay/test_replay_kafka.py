@@ -117,3 +117,20 @@ def test_an_unknown_topic_is_one_clear_error(kafka: Settings) -> None:
     settings = kafka.updated(topics={"items": f"no-such-topic-{uuid.uuid4().hex[:8]}"})
     with pytest.raises(MonitorError, match="Kafka has no topic 'no-such-topic-"):
         replay_items(settings=settings, window=Window(NOW - timedelta(hours=1)), report=print)
+
+
+def test_items_kafka_refuses_to_take_back_fail_the_replay_in_one_line(kafka: Settings) -> None:
+    from kafka import KafkaAdminClient
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    settings = _settings(kafka)
+    _produce(settings, [("a", orjson.dumps({"id": "a", "body": "x" * 2000}), NOW)])
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.servers)
+    try:  # the topic now takes smaller messages than the one it holds
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, settings.topics.items,
+                                            configs={"max.message.bytes": "500"})])  # fmt: skip
+    finally:
+        admin.close()
+    window = Window(NOW - timedelta(hours=1))
+    with pytest.raises(MonitorError, match=r"Kafka did not take 1 of 1 re-sent items \(.+\); run"):
+        replay_items(settings=settings, window=window, report=lambda _line: None)
