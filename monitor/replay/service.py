@@ -79,7 +79,8 @@ def replay_items(
             client_id="monitor-replay",
         )  # fmt: skip
         plan = plan_replay(consumer, topic, window)
-        for line in retention_lines(window, plan.oldest, retention_ms(settings, topic)):
+        kept = retention_ms(settings, topic)
+        for line in retention_lines(window, plan.oldest, kept, trimmed=plan.trimmed):
             report(line)
         done = Replayed(plan)
         report(done.line())
