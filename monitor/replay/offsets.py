@@ -22,6 +22,7 @@ class Plan:
     topic: str
     ranges: list[PartitionRange]
     oldest: datetime | None
+    trimmed: bool = False  # Kafka deleted some of the topic's items (a partition starts past 0)
 
     @property
     def total(self) -> int:
@@ -48,6 +49,7 @@ def plan_replay(consumer: Any, topic: str, window: Window) -> Plan:
         topic=topic,
         ranges=ranges(_offsets(starts), _offsets(ends), latest),
         oldest=from_ms(min(stamps)) if stamps else None,
+        trimmed=any(start > 0 for start in consumer.beginning_offsets(parts).values()),
     )
 
 

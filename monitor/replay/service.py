@@ -37,6 +37,11 @@ class Replayed:
     sent: int = 0
     repeats: int = 0  # an id already re-sent in this run (the original and an earlier replay)
     unreadable: int = 0  # not a JSON object with a string id: the tag stage would refuse it
+    refused: list[str] = field(default_factory=list)  # why Kafka refused re-sent items
+
+    def refuse(self, exc: BaseException) -> None:
+        """Count one re-sent item Kafka did not acknowledge (a producer callback)."""
+        self.refused.append(str(exc) or type(exc).__name__)
 
     def line(self) -> str:
         """Return the progress: offsets read of the total, per partition range, and re-sent."""
@@ -74,7 +79,8 @@ def replay_items(
             client_id="monitor-replay",
         )  # fmt: skip
         plan = plan_replay(consumer, topic, window)
-        for line in retention_lines(window, plan.oldest, retention_ms(settings, topic)):
+        kept = retention_ms(settings, topic)
+        for line in retention_lines(window, plan.oldest, kept, trimmed=plan.trimmed):
             report(line)
         done = Replayed(plan)
         report(done.line())
@@ -97,6 +103,7 @@ def _copy(consumer: Any, producer: Any, done: Replayed, report: Report, every_s:
     from kafka import TopicPartition
     from kafka.structs import OffsetAndMetadata
 
+    # Every id re-sent in this run, to send each once: bounded by the window's items.
     plan, run, seen = done.plan, uuid.uuid4().hex[:12], set[str]()
     ends = {TopicPartition(plan.topic, r.partition): r.end for r in plan.ranges if r.count}
     consumer.assign(list(ends))
@@ -118,7 +125,8 @@ def _copy(consumer: Any, producer: Any, done: Replayed, report: Report, every_s:
                     done.repeats += 1
                 else:
                     seen.add(found[0])
-                    producer.send(plan.topic, key=record.key, value=found[1])
+                    future = producer.send(plan.topic, key=record.key, value=found[1])
+                    future.add_errback(done.refuse)
                     done.sent += 1
             heard = time.monotonic()
         for tp in [tp for tp in left if consumer.position(tp) >= left[tp]]:
@@ -130,5 +138,10 @@ def _copy(consumer: Any, producer: Any, done: Replayed, report: Report, every_s:
         if left and time.monotonic() - heard > STALL_S:
             raise MonitorError(f"replay stalled: no item from Kafka for {STALL_S:.0f}s")
     producer.flush(timeout=TIMEOUT_MS / 1000)
+    if done.refused:
+        raise MonitorError(
+            f"Kafka did not take {len(done.refused)} of {done.sent} re-sent items "
+            f"({done.refused[0][:200]}); run the replay again: repeats change nothing"
+        )
     consumer.commit({tp: OffsetAndMetadata(end, "", -1) for tp, end in ends.items()})
     report(done.line())

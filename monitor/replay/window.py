@@ -64,8 +64,8 @@ def parse_window(since: str, until: str | None, *, now: datetime | None = None) 
     end = parse_time(until, field="until", now=now) if until is not None else None
     if end is not None and end <= start:
         raise InvalidInput(
-            "until", f"--until ({end:%Y-%m-%d %H:%M:%S}) is not after --since "
-            f"({start:%Y-%m-%d %H:%M:%S})",
+            "until", f"{end:%Y-%m-%d %H:%M:%S} UTC is not after --since "
+            f"{start:%Y-%m-%d %H:%M:%S} UTC",
         )  # fmt: skip
     return Window(start, end)
 
@@ -110,16 +110,27 @@ def describe_retention(retention_ms: int | None) -> str:
     return f"{timedelta(milliseconds=retention_ms) / timedelta(hours=1):g}h"
 
 
-def retention_lines(window: Window, oldest: datetime | None, retention_ms: int | None) -> list[str]:
-    """Return what the topic holds against the window, for the operator to read first."""
+def retention_lines(
+    window: Window, oldest: datetime | None, retention_ms: int | None, *, trimmed: bool
+) -> list[str]:
+    """Return what the topic holds against the window, for the operator to read first.
+
+    `trimmed` says whether Kafka has deleted any of the topic's items (retention, or records
+    deleted by hand): only then are items older than `oldest` gone rather than never sent.
+    """
     kept = describe_retention(retention_ms)
     if oldest is None:
         return [f"the topic holds no items (retention {kept}): nothing to replay"]
     lines = [f"oldest item the topic holds: {oldest:%Y-%m-%d %H:%M:%S} UTC (retention {kept})"]
     if window.since < oldest:
+        older = (
+            f"--since {window.since:%Y-%m-%d %H:%M:%S} UTC is older than the oldest item the "
+            f"topic holds; "
+        )
         lines.append(
-            f"warning: --since {window.since:%Y-%m-%d %H:%M:%S} UTC is older than the oldest "
-            f"item the topic holds; items before {oldest:%Y-%m-%d %H:%M:%S} UTC are gone and "
-            "cannot be replayed"
+            f"warning: {older}items before {oldest:%Y-%m-%d %H:%M:%S} UTC were deleted "
+            "(retention) and cannot be replayed"
+            if trimmed
+            else f"note: {older}it has deleted none, so the replay starts at its first item"
         )
     return lines

@@ -94,12 +94,34 @@ def test_a_since_older_than_the_topic_is_reported_and_replaying_again_reads_no_c
     first = replay_items(settings=settings, window=Window(NOW - timedelta(days=2)),
                          report=lines.append)  # fmt: skip
     assert first.sent == 1
-    assert lines[1].startswith(f"warning: --since {NOW - timedelta(days=2):%Y-%m-%d %H:%M:%S} UTC")
-    assert "older than the oldest item the topic holds" in lines[1]
+    assert lines[1].startswith(f"note: --since {NOW - timedelta(days=2):%Y-%m-%d %H:%M:%S} UTC")
+    assert lines[1].endswith("it has deleted none, so the replay starts at its first item")
     # a later replay of the same window reads the original and the first replay's copy: one send
     again = replay_items(settings=settings, window=Window(NOW - timedelta(days=2)),
                          report=lines.append)  # fmt: skip
     assert (again.plan.total, again.sent, again.repeats) == (2, 1, 1)
+
+
+def test_items_the_topic_deleted_are_reported_gone(kafka: Settings) -> None:
+    from kafka import KafkaAdminClient
+
+    settings = _settings(kafka)
+    _produce(settings, [("a", _item("a"), NOW - timedelta(hours=3)),
+                        ("a", _item("a"), NOW - timedelta(hours=1))])  # fmt: skip
+    partition = next(m.partition for m in _read_all(settings))
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.servers)
+    try:  # as retention would: the first item is gone
+        admin.delete_records({TopicPartition(settings.topics.items, partition): 1})
+    finally:
+        admin.close()
+    lines: list[str] = []
+    done = replay_items(settings=settings, window=Window(NOW - timedelta(hours=4)),
+                        report=lines.append)  # fmt: skip
+    kept, since = NOW - timedelta(hours=1), NOW - timedelta(hours=4)
+    assert lines[0].startswith(f"oldest item the topic holds: {kept:%Y-%m-%d %H:%M}")
+    assert lines[1].startswith(f"warning: --since {since:%Y-%m-%d %H:%M:%S} UTC")
+    assert lines[1].endswith("were deleted (retention) and cannot be replayed")
+    assert (done.plan.total, done.sent) == (1, 1)
 
 
 def test_an_empty_window_sends_nothing(kafka: Settings) -> None:
@@ -117,3 +139,20 @@ def test_an_unknown_topic_is_one_clear_error(kafka: Settings) -> None:
     settings = kafka.updated(topics={"items": f"no-such-topic-{uuid.uuid4().hex[:8]}"})
     with pytest.raises(MonitorError, match="Kafka has no topic 'no-such-topic-"):
         replay_items(settings=settings, window=Window(NOW - timedelta(hours=1)), report=print)
+
+
+def test_items_kafka_refuses_to_take_back_fail_the_replay_in_one_line(kafka: Settings) -> None:
+    from kafka import KafkaAdminClient
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    settings = _settings(kafka)
+    _produce(settings, [("a", orjson.dumps({"id": "a", "body": "x" * 2000}), NOW)])
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.servers)
+    try:  # the topic now takes smaller messages than the one it holds
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, settings.topics.items,
+                                            configs={"max.message.bytes": "500"})])  # fmt: skip
+    finally:
+        admin.close()
+    window = Window(NOW - timedelta(hours=1))
+    with pytest.raises(MonitorError, match=r"Kafka did not take 1 of 1 re-sent items \(.+\); run"):
+        replay_items(settings=settings, window=window, report=lambda _line: None)

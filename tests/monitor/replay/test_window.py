@@ -76,13 +76,19 @@ def test_ranges_never_pass_the_end_offsets_taken_when_the_replay_began() -> None
 
 def test_retention_is_reported_and_a_since_older_than_the_topic_is_said_plainly() -> None:
     oldest = NOW - timedelta(days=3)
-    inside = retention_lines(Window(NOW - timedelta(days=1)), oldest, 7 * 24 * 3_600_000)
+    week = 7 * 24 * 3_600_000
+    inside = retention_lines(Window(NOW - timedelta(days=1)), oldest, week, trimmed=True)
     assert inside == ["oldest item the topic holds: 2026-03-07 12:00:00 UTC (retention 168h)"]
-    before = retention_lines(Window(NOW - timedelta(days=5)), oldest, -1)
-    assert "retention unlimited" in before[0]
-    assert before[1].startswith("warning: --since 2026-03-05 12:00:00 UTC is older than")
-    assert "cannot be replayed" in before[1]
-    assert retention_lines(Window(NOW), None, None) == [
+    gone = retention_lines(Window(NOW - timedelta(days=5)), oldest, -1, trimmed=True)
+    assert "retention unlimited" in gone[0]
+    assert gone[1] == (
+        "warning: --since 2026-03-05 12:00:00 UTC is older than the oldest item the topic holds; "
+        "items before 2026-03-07 12:00:00 UTC were deleted (retention) and cannot be replayed"
+    )
+    never = retention_lines(Window(NOW - timedelta(days=5)), oldest, week, trimmed=False)
+    assert never[1].startswith("note: --since 2026-03-05 12:00:00 UTC is older than the oldest")
+    assert never[1].endswith("it has deleted none, so the replay starts at its first item")
+    assert retention_lines(Window(NOW), None, None, trimmed=False) == [
         "the topic holds no items (retention unknown): nothing to replay"
     ]
     assert describe_retention(90 * 60_000) == "1.5h"
