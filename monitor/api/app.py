@@ -13,6 +13,7 @@ from monitor.api import (
     deliveries,
     docs,
     errors,
+    feedback,
     feedlists,
     feeds,
     health,
@@ -33,7 +34,7 @@ from monitor.settings import Settings, get_settings
 PREFIX = "/api/v1"
 ROUTERS = (
     health, metrics, me, feedlists, feeds, buyers, alerts, deliveries, incidents, suggestions,
-    suppliers, websub,
+    suppliers, feedback, websub,
 )  # fmt: skip
 
 

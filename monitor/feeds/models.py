@@ -114,6 +114,12 @@ class FeedHealth(FeedPublic):
     state: str = Field(description="new, ok, failing, paused or disabled")
     alerts: int = Field(default=0, description="alerts its reports led to")
     false_alarms: int = Field(default=0, description="of those, marked false alarm")
+    false_alarm_reasons: dict[str, int] = Field(
+        default_factory=dict, description="false alarms by the reason buyers gave (counts only)"
+    )
+    precision: float | None = Field(
+        default=None, description="share of its alerts not marked false; null without alerts"
+    )
     items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")
 
 

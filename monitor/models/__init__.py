@@ -17,6 +17,7 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
+from monitor.feedback.models import AlertFeedback, MissedEvent
 from monitor.feeds.models import (
     Feed,
     FeedCreate,
@@ -41,6 +42,7 @@ __all__ = [
     "INCIDENT_STATUSES",
     "ROLES",
     "Alert",
+    "AlertFeedback",
     "AlertPublic",
     "ApiKey",
     "Buyer",
@@ -59,6 +61,7 @@ __all__ = [
     "Incident",
     "IncidentPublic",
     "IncidentSource",
+    "MissedEvent",
     "SeenItem",
     "Site",
     "Supplier",

@@ -5,7 +5,7 @@ token and the secret deliveries are signed with, and the lease. The row outlives
 (feed_id set NULL) so the hub's next call is answered 410 Gone.
 
 Revision ID: 0012
-Revises: 0010 (0011 once it lands on main: the coordinator re-chains)
+Revises: 0011
 Create Date: 2026-12-05 11:40:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 _TIME = sqlmodel.sql.sqltypes.UTCDateTime
