@@ -25,6 +25,7 @@ CALLBACK_PATH = "/api/v1/websub/"
 DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
            "sha512": hashlib.sha512}  # fmt: skip
 RETRY_S = 3600  # a hub that never checked our intent is asked again after this long
+DUE_MAX = 200  # subscription requests sent per check, the longest-waiting first
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def due(
     )
     if n > 1:
         query = query.where(col(Feed.id) % n == i)
-    return list(session.exec(query.order_by(col(WebSubSubscription.id))).all())
+    query = query.order_by(col(WebSubSubscription.next_attempt_at), col(WebSubSubscription.id))
+    return list(session.exec(query.limit(DUE_MAX)).all())
 
 
 def requested(
@@ -226,6 +228,8 @@ def deliver(
     feed = session.get(Feed, sub.feed_id)
     if feed is None:
         return GONE
+    if not feed.enabled:  # switched off or paused: its pushes wait until it is on again
+        return Answer(202, "", "disabled")
     sub.deliveries += 1
     session.add(sub)
     session.commit()  # the count is kept even if the handler below fails

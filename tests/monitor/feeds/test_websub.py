@@ -191,6 +191,9 @@ def test_a_delivery_is_handled_only_when_signed_with_the_secret(db_settings: Set
     assert calls == [(feed.id, b"<feed/>", "application/atom+xml")]
     counted = _sub(db_settings, feed.id or 0)
     assert counted is not None and counted.deliveries == 1
+    builders.pause_feed(db_settings, feed.id or 0)
+    assert deliver(sub.token, sign(sub.secret, b"<feed/>")).outcome == "disabled"
+    assert len(calls) == 1
 
 
 def test_a_failed_request_backs_off_and_an_accepted_one_waits_for_the_hub(
