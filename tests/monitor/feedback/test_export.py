@@ -98,3 +98,5 @@ def test_eval_export_feedback_writes_jsonl(cli_settings: Settings, tmp_path: Pat
     assert noted.exit_code == 0 and NOTE in out.read_text(encoding="utf-8")
     both = CliRunner().invoke(create_cli(), ["eval", str(DEV), "--export-feedback", str(out)])
     assert both.exit_code != 0 and "not both" in str(both.exception)
+    neither = CliRunner().invoke(create_cli(), ["eval"])
+    assert neither.exit_code != 0 and "give a labelled FILE" in str(neither.exception)
