@@ -12,7 +12,10 @@ row, each p50/p95/max, for one `--mode`:
 - adaptive: MONITOR_POLLING_ADAPTIVE on, with the polling group's adaptive_min_s/max_s; a feed
   learns its pace from its new items, so `--lead-in S` publishes for S seconds before the
   measured window (those items are not counted);
-- websub: pushes instead of polls, when this branch has WebSub.
+- websub: a local WebSub hub (tests/servers/websub_hub.py) that every feed names in its Link
+  header; `monitor api` serves the callback, the connectors subscribe, and each report is
+  pushed to the callback as soon as it is visible (a fat ping, as real hubs send); the feeds
+  are still polled, `MONITOR_POLLING_WEBSUB_FALLBACK_FACTOR` times less often.
 
 Run: MONITOR_KAFKA_PORT=... .venv/bin/python bench/latency.py [--mode polling] [--duration 300]
      [--interval 60] [--feeds 5] [--items 20] [--database-url postgresql+psycopg://… (empty)]
@@ -25,6 +28,7 @@ import json
 import math
 import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
@@ -141,11 +145,15 @@ def background_news() -> list[Item]:
 
 
 class Feeds:
-    """The bench's feeds on the local feed server: background news plus what was published."""
+    """The bench's feeds on the local feed server: background news plus what was published.
 
-    def __init__(self, server: Any, count: int) -> None:
+    With a `hub`, every feed names it (Link header) and each report is pushed through it.
+    """
+
+    def __init__(self, server: Any, count: int, hub: Any = None) -> None:
         self.server = server
         self.count = count
+        self.hub = hub
         news = background_news()
         now = datetime.now(UTC)
         self.background = [
@@ -162,11 +170,16 @@ class Feeds:
     def path(self, n: int) -> str:
         return f"/feed/{n}"
 
-    def _serve(self, n: int) -> None:
+    def _serve(self, n: int) -> bytes:
         entries = self.reports[n][-KEPT:][::-1] + self.background[n]
         body = render_rss(f"bench feed {n}", entries)
         etag = f'"{n}-{len(self.reports[n])}"'
-        self.server.serve(self.path(n), body=body, etag=etag)
+        headers = {}
+        if self.hub is not None:
+            topic = self.server.url(self.path(n))
+            headers["Link"] = f'<{self.hub.url}>; rel="hub", <{topic}>; rel="self"'
+        self.server.serve(self.path(n), body=body, etag=etag, headers=headers)
+        return body
 
     def publish(self, publication: Publication, serial: int) -> None:
         """Make one report visible on its feed now (the route is swapped in one assignment)."""
@@ -174,16 +187,21 @@ class Feeds:
         link = self.server.url(f"/news/{serial}")
         at = datetime.now(UTC).replace(microsecond=0)  # RSS dates have whole seconds
         self.reports[n].append((publication.title, publication.body, link, at))
-        self._serve(n)
+        body = self._serve(n)
         self.published[link] = datetime.now(UTC)
         if publication.measured:
             self.measured.add(link)
+        if self.hub is not None:  # the publisher pings its hub, which pushes the new content
+            topic = self.server.url(self.path(n))
+            self.hub.publish(topic, body, content_type="application/rss+xml")
 
 
 def fresh_settings(base: Settings, workdir: Path, args: argparse.Namespace) -> Settings:
     """Return settings with their own topics, app id, database and polling mode."""
     run = uuid.uuid4().hex[:8]
     polling: dict[str, Any] = {"adaptive": args.mode == "adaptive", "host_gap_s": 0.0}
+    if args.mode == "websub":
+        polling["websub_check_s"] = 1.0  # subscribe within a second of the first poll
     if args.adaptive_min_s is not None:
         polling["adaptive_min_s"] = args.adaptive_min_s
     if args.adaptive_max_s is not None:
@@ -198,6 +216,8 @@ def fresh_settings(base: Settings, workdir: Path, args: argparse.Namespace) -> S
         # per-host gap would measure the bench's single host, not the poller.
         fetch={"allow_private_hosts": ["127.0.0.1"]},
         polling=polling,
+        api={"port": args.api_port,
+             "public_url": f"http://127.0.0.1:{args.api_port}" if args.mode == "websub" else None},
     )  # fmt: skip
     settings.data_dir.mkdir(parents=True)
     ensure_topics(settings)
@@ -230,6 +250,8 @@ ENV = {  # the settings the children must share with the bench
     "MONITOR_POLLING_HOST_GAP_S": "polling.host_gap_s",
     "MONITOR_POLLING_ADAPTIVE_MIN_S": "polling.adaptive_min_s",
     "MONITOR_POLLING_ADAPTIVE_MAX_S": "polling.adaptive_max_s",
+    "MONITOR_POLLING_WEBSUB_CHECK_S": "polling.websub_check_s",
+    "MONITOR_API_PORT": "api.port", "MONITOR_API_PUBLIC_URL": "api.public_url",
 }  # fmt: skip
 
 
@@ -240,20 +262,52 @@ def child_env(settings: Settings) -> dict[str, str]:
         value: Any = settings
         for part in path.split("."):
             value = getattr(value, part)
+        if value is None:
+            env.pop(name, None)
+            continue
         env[name] = json.dumps(value) if isinstance(value, list | bool) else str(value)
     return env
 
 
 def start(settings: Settings, logs: Path) -> list[subprocess.Popen[bytes]]:
-    """Start `monitor worker` and `monitor connectors run`, as deployed, logging to `logs`."""
+    """Start `monitor worker` and `monitor connectors run`, as deployed, logging to `logs`.
+
+    With WebSub on, `monitor api` first (it serves the callback), answering before the
+    connectors subscribe: a hub checks intent as soon as it is asked.
+    """
     env, me = child_env(settings), [sys.executable, "-m", "monitor"]
+    children = [("worker", ["worker", "--loglevel", "warning"]),
+                ("connectors", ["connectors", "run"])]  # fmt: skip
+    if settings.api.public_url:
+        children.insert(0, ("api", ["api"]))
     procs = []
-    for name, command in (("worker", ["worker", "--loglevel", "warning"]),
-                          ("connectors", ["connectors", "run"])):  # fmt: skip
+    for name, command in children:
         out = (logs / f"{name}.log").open("ab")
         procs.append(subprocess.Popen([*me, *command], stdout=out, stderr=subprocess.STDOUT,
                                       env=env))  # fmt: skip
+        if name == "api":
+            wait_port(settings.api.port, procs)
     return procs
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_port(port: int, procs: list[subprocess.Popen[bytes]], timeout: float = 120) -> None:
+    """Wait until something answers on the loopback `port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        check_alive(procs)
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"error: nothing answered on port {port} in {timeout:.0f} s")
 
 
 def polled_all(settings: Settings) -> bool:
@@ -263,14 +317,20 @@ def polled_all(settings: Settings) -> bool:
         return bool(feeds) and all(feed.last_success_at is not None for feed in feeds)
 
 
-def wait_ready(settings: Settings, procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
-    """Wait until every feed was polled and the worker drained what that produced."""
+def wait_ready(
+    settings: Settings, procs: list[subprocess.Popen[bytes]], timeout: float, feeds: Feeds
+) -> None:
+    """Wait until every feed was polled (and, with a hub, subscribed) and the worker drained
+    what that produced."""
     deadline = time.monotonic() + timeout
     while not polled_all(settings):
         check_alive(procs)
         if time.monotonic() > deadline:
             raise SystemExit("error: the connectors did not poll every feed in time")
         time.sleep(1)
+    for n in range(feeds.count) if feeds.hub is not None else ():
+        left = max(1.0, deadline - time.monotonic())
+        feeds.hub.wait_verified(feeds.server.url(feeds.path(n)), timeout=left)
     group = Group(settings)
     try:
         group.wait(max(1.0, deadline - time.monotonic()))
@@ -377,6 +437,9 @@ def describe(settings: Settings, args: argparse.Namespace) -> str:
     p = settings.polling
     how = (f"adaptive (min {p.adaptive_min_s} s, max {p.adaptive_max_s or 'the interval'})"
            if p.adaptive else "plain")  # fmt: skip
+    if settings.api.public_url:
+        how = (f"WebSub pushes (local hub) with {how} fallback every "
+               f"{p.websub_fallback_factor}x the interval of")  # fmt: skip
     lead = f", {args.lead_in:.0f} s lead-in" if args.lead_in else ""
     return (f"mode {args.mode}: {how} polling, feeds' interval {args.interval} s; "
             f"{args.feeds} feeds, {args.items} reports over {args.duration:.0f} s{lead}; "
@@ -408,33 +471,35 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
     args = parser.parse_args()
-    if args.mode == "websub":
-        raise SystemExit("websub: not available on this branch (WebSub has not landed; "
-                         "use --mode polling or --mode adaptive)")  # fmt: skip
     if args.interval < 30:
         parser.error("--interval: feeds are polled every 30 s at most")
     args.grace = args.interval + 120.0 if args.grace is None else args.grace
+    args.api_port = free_port()
     plan = publish_schedule(items=args.items, feeds=args.feeds, duration_s=args.duration,
                             lead_in_s=args.lead_in, rng=random.Random(args.seed))  # fmt: skip
 
     from tests.servers.feedserver import FeedServer
+    from tests.servers.websub_hub import Hub
 
     base = get_settings()
     print(f"kafka: {broker.start(base)}", flush=True)
     server = FeedServer()
     server.start()
+    hub = Hub() if args.mode == "websub" else None
+    if hub is not None:
+        hub.start()
     logs = base.data_dir / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
         settings = fresh_settings(base, Path(tmp), args)
-        feeds = Feeds(server, args.feeds)
+        feeds = Feeds(server, args.feeds, hub)
         seed(settings, feeds, args.interval)
         print(describe(settings, args), flush=True)
         procs = start(settings, logs)
         print(f"worker and connectors started (logs in {logs}); waiting for them…", flush=True)
         try:
             began = time.monotonic()
-            wait_ready(settings, procs, args.warmup)
+            wait_ready(settings, procs, args.warmup, feeds)
             print(f"ready in {time.monotonic() - began:.0f} s; publishing", flush=True)
             run(settings, feeds, plan, args, procs)
         finally:
@@ -443,6 +508,8 @@ def main() -> None:
             for proc in procs:
                 proc.wait(60)
             server.stop()
+            if hub is not None:
+                hub.stop()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from connectors.producer import Producer, problem
 from connectors.redact import redact, redact_url
 from connectors.websub import discover
 from monitor.feeds import websub
-from monitor.models import Feed
+from monitor.models import Feed, WebSubSubscription
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -164,28 +164,27 @@ class Handler:
                 select(Feed).where(col(Feed.id).in_([f.feed.id for f in batch]))
             ).all()
             by_id = {row.id: row for row in rows}
-            pushed = (
-                websub.pushed(
-                    session=session, feed_ids=[i for i in by_id if i], now=datetime.now(UTC)
-                )
-                if websub.enabled(self.settings)
-                else set()
-            )
+            on = websub.enabled(self.settings)
+            subs = websub.by_feed(session=session, feed_ids=[i for i in by_id if i]) if on else {}
+            now = datetime.now(UTC)
             for fetched in batch:
                 row = by_id.get(fetched.feed.id)
                 if row is not None:  # removed while it was being fetched
-                    self._update(session, row, fetched, outcomes[row.id or 0], row.id in pushed)
-                    self._note_hub(session, row, fetched, outcomes[row.id or 0])
+                    sub, out = subs.get(row.id or 0), outcomes[row.id or 0]
+                    self._update(session, row, fetched, out, websub.is_pushed(sub, now))
+                    if on:
+                        self._note_hub(session, row, fetched, out, sub)
             session.commit()
 
-    def _note_hub(self, session: Session, row: Feed, fetched: Fetched, out: Outcome) -> None:
+    def _note_hub(
+        self, session: Session, row: Feed, fetched: Fetched, out: Outcome,
+        sub: WebSubSubscription | None,
+    ) -> None:  # fmt: skip
         result = fetched.result
         if fetched.pushed or not out.ok or result is None or result.status != 200:
             return
-        if not websub.enabled(self.settings):
-            return
         hub, topic = discover(result, out.links, self.settings)
-        websub.note_hub(session=session, feed=row, hub=hub, topic=topic, now=fetched.at)
+        websub.note_hub(session=session, feed=row, sub=sub, hub=hub, topic=topic, now=fetched.at)
 
     def _update(
         self, session: Session, row: Feed, fetched: Fetched, out: Outcome, pushed: bool

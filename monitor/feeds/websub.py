@@ -25,6 +25,7 @@ CALLBACK_PATH = "/api/v1/websub/"
 DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
            "sha512": hashlib.sha512}  # fmt: skip
 RETRY_S = 3600  # a hub that never checked our intent is asked again after this long
+DUE_MAX = 200  # subscription requests sent per check, the longest-waiting first
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,18 @@ def callback_url(settings: Settings, token: str) -> str:
 
 
 def note_hub(
-    *, session: Session, feed: Feed, hub: str | None, topic: str | None, now: datetime
+    *,
+    session: Session,
+    feed: Feed,
+    sub: WebSubSubscription | None,
+    hub: str | None,
+    topic: str | None,
+    now: datetime,
 ) -> None:
-    """Record the hub a fetched feed names (a new or changed hub is subscribed anew)."""
-    sub = session.exec(
-        select(WebSubSubscription).where(WebSubSubscription.feed_id == feed.id)
-    ).first()
+    """Record the hub a fetched feed names, beside its subscription `sub` (None: it has none).
+
+    A new or changed hub is subscribed anew, with a new token and secret.
+    """
     if hub is None:
         if sub is not None:  # the feed stopped naming a hub: stop renewing, let the lease end
             session.delete(sub)
@@ -73,18 +80,25 @@ def note_hub(
     session.add(sub)
 
 
-def pushed(*, session: Session, feed_ids: Iterable[int], now: datetime) -> set[int]:
-    """Return which of `feed_ids` a hub pushes now (an active, unexpired lease)."""
+def by_feed(*, session: Session, feed_ids: Iterable[int]) -> dict[int, WebSubSubscription]:
+    """Return the subscriptions of `feed_ids`, by feed id (one query for a whole batch)."""
     ids = list(feed_ids)
     if not ids:
-        return set()
+        return {}
     rows = session.exec(
-        select(WebSubSubscription.feed_id)
-        .where(col(WebSubSubscription.feed_id).in_(ids))
-        .where(WebSubSubscription.state == "active")
-        .where(col(WebSubSubscription.expires_at) > now)
+        select(WebSubSubscription).where(col(WebSubSubscription.feed_id).in_(ids))
     ).all()
-    return {fid for fid in rows if fid is not None}
+    return {row.feed_id: row for row in rows if row.feed_id is not None}
+
+
+def is_pushed(sub: WebSubSubscription | None, now: datetime) -> bool:
+    """Return True when a hub pushes the feed now: an active subscription, lease not over."""
+    return (
+        sub is not None
+        and sub.state == "active"
+        and sub.expires_at is not None
+        and sub.expires_at > now
+    )
 
 
 def due(
@@ -100,7 +114,8 @@ def due(
     )
     if n > 1:
         query = query.where(col(Feed.id) % n == i)
-    return list(session.exec(query.order_by(col(WebSubSubscription.id))).all())
+    query = query.order_by(col(WebSubSubscription.next_attempt_at), col(WebSubSubscription.id))
+    return list(session.exec(query.limit(DUE_MAX)).all())
 
 
 def requested(
@@ -226,6 +241,8 @@ def deliver(
     feed = session.get(Feed, sub.feed_id)
     if feed is None:
         return GONE
+    if not feed.enabled:  # switched off or paused: its pushes wait until it is on again
+        return Answer(202, "", "disabled")
     sub.deliveries += 1
     session.add(sub)
     session.commit()  # the count is kept even if the handler below fails

@@ -7,8 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench.latency import percentile, publish_schedule, render_rss, summary
+from bench.latency import Feeds, child_env, percentile, publish_schedule, render_rss, summary
 from connectors import registry
+from connectors.websub import link_header
+from monitor.settings import Settings
+from tests.servers.feedserver import FeedServer
+from tests.servers.websub_hub import Hub
 
 
 def test_percentile_is_the_nearest_rank() -> None:
@@ -62,3 +66,22 @@ def test_served_feed_parses_as_the_connectors_read_it() -> None:
     (item,) = registry.parse(body, kind="rss", url="http://x/feed")
     assert item.title == "Fire & flood at Genoa" and item.url == "http://x/1"
     assert item.published is not None and item.published.startswith("2026-12-05T11:00")
+
+
+def test_child_env_names_the_callback_only_when_websub_is_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MONITOR_API_PUBLIC_URL", raising=False)
+    assert "MONITOR_API_PUBLIC_URL" not in child_env(Settings())
+    on = child_env(Settings(api={"public_url": "http://127.0.0.1:8123", "port": 8123}))
+    assert on["MONITOR_API_PUBLIC_URL"] == "http://127.0.0.1:8123"
+    assert on["MONITOR_API_PORT"] == "8123"
+
+
+def test_with_a_hub_every_feed_names_it_and_itself(feed_server: FeedServer) -> None:
+    hub = Hub()
+    feeds = Feeds(feed_server, 2, hub)
+    for n in range(2):
+        link = feed_server.routes[feeds.path(n)].headers["Link"]
+        topic = feed_server.url(feeds.path(n))
+        assert link_header(link) == {"hub": hub.url, "self": topic}

@@ -3,6 +3,7 @@ checks intent at the API's callback and pushes signed content, which is produced
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Iterator
@@ -179,3 +180,20 @@ async def test_without_a_public_url_feeds_with_hubs_are_only_polled(
     with Session(db.get_engine(poll_settings)) as session:
         assert session.exec(select(WebSubSubscription)).all() == []
     assert hub.requests == []
+
+
+async def test_the_poller_subscribes_beside_its_rounds_and_stops_with_them(
+    feed_server: FeedServer, hub: Hub, stack: Stack
+) -> None:
+    settings = stack.settings.updated(polling={"websub_check_s": 0.1, "idle_s": 0.2})
+    topic = hub_feed(feed_server, hub)
+    builders.add_feed(settings, url=topic, interval_s=600)
+    poller = Poller(settings, engine=db.get_engine(settings), producer=stack.producer)
+    run = asyncio.create_task(poller.run())
+    try:
+        # The first round notes the hub; a later check of the subscriber asks it.
+        await asyncio.to_thread(hub.wait_verified, topic)
+    finally:
+        poller.stop.set()
+        await asyncio.wait_for(run, timeout=10)
+    assert [r["hub.topic"] for r in hub.requests] == [topic]

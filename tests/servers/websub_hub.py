@@ -91,12 +91,15 @@ class Hub:
             "hub.mode": "subscribe", "hub.topic": sub.topic, "hub.challenge": challenge,
             "hub.lease_seconds": str(sub.lease_s),
         }  # fmt: skip
-        async with (
-            aiohttp.ClientSession() as client,
-            client.get(sub.callback, params=params) as resp,
-        ):
-            sub.check_status = resp.status
-            sub.verified = resp.status == 200 and await resp.text() == challenge
+        try:
+            async with (
+                aiohttp.ClientSession() as client,
+                client.get(sub.callback, params=params) as resp,
+            ):
+                sub.check_status = resp.status
+                sub.verified = resp.status == 200 and await resp.text() == challenge
+        except aiohttp.ClientError:  # the subscriber is not up: it must ask again
+            sub.check_status = None
 
     def wait_verified(self, topic: str, timeout: float = 10.0) -> Subscription:
         """Wait until a subscriber of `topic` passed its intent check; return it."""

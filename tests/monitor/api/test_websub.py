@@ -31,8 +31,8 @@ def on(tmp_path: Path) -> Settings:
 def requested_token(settings: Settings) -> str:
     feed = builders.add_feed(settings, url=TOPIC)
     with Session(db.get_engine(settings)) as session:
-        websub.note_hub(session=session, feed=feed, hub="https://hub.example/", topic=TOPIC,
-                        now=feed.created_at)  # fmt: skip
+        websub.note_hub(session=session, feed=feed, sub=None, hub="https://hub.example/",
+                        topic=TOPIC, now=feed.created_at)  # fmt: skip
         session.commit()
         sub = session.exec(select(WebSubSubscription)).one()
         sub.state = "requested"

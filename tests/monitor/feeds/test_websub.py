@@ -52,7 +52,8 @@ def _sub(settings: Settings, feed_id: int) -> WebSubSubscription | None:
 
 def _note(settings: Settings, feed: Feed, hub: str | None, topic: str | None = TOPIC) -> None:
     with Session(db.get_engine(settings)) as session:
-        websub.note_hub(session=session, feed=feed, hub=hub, topic=topic, now=NOW)
+        sub = websub.by_feed(session=session, feed_ids=[feed.id or 0]).get(feed.id or 0)
+        websub.note_hub(session=session, feed=feed, sub=sub, hub=hub, topic=topic, now=NOW)
         session.commit()
 
 
@@ -107,6 +108,7 @@ def test_only_a_requested_subscription_of_the_right_topic_echoes_the_challenge(
     assert sub is not None
     assert _intent(db_settings, sub.token).status == 404  # pending: we have not asked yet
     _set(db_settings, feed.id or 0, state="requested")
+    assert not websub.is_pushed(_sub(db_settings, feed.id or 0), NOW)
     assert _intent(db_settings, "no-such-token").status == 404
     assert _intent(db_settings, sub.token, topic=TOPIC + "?x").status == 404
     assert _intent(db_settings, sub.token, mode="unsubscribe").status == 404
@@ -116,10 +118,9 @@ def test_only_a_requested_subscription_of_the_right_topic_echoes_the_challenge(
     assert active is not None and active.state == "active" and active.lease_s == 86400
     assert active.expires_at == NOW + timedelta(days=1)
     assert active.next_attempt_at is not None and NOW < active.next_attempt_at < active.expires_at
-    with Session(db.get_engine(db_settings)) as session:
-        ids = [feed.id or 0]
-        assert websub.pushed(session=session, feed_ids=ids, now=NOW) == {feed.id}
-        assert websub.pushed(session=session, feed_ids=ids, now=NOW + timedelta(days=2)) == set()
+    assert websub.is_pushed(active, NOW)
+    assert not websub.is_pushed(active, NOW + timedelta(days=2))
+    assert not websub.is_pushed(None, NOW)
 
 
 def test_a_lease_the_hub_does_not_state_is_the_one_asked_for(db_settings: Settings) -> None:
@@ -191,6 +192,9 @@ def test_a_delivery_is_handled_only_when_signed_with_the_secret(db_settings: Set
     assert calls == [(feed.id, b"<feed/>", "application/atom+xml")]
     counted = _sub(db_settings, feed.id or 0)
     assert counted is not None and counted.deliveries == 1
+    builders.pause_feed(db_settings, feed.id or 0)
+    assert deliver(sub.token, sign(sub.secret, b"<feed/>")).outcome == "disabled"
+    assert len(calls) == 1
 
 
 def test_a_failed_request_backs_off_and_an_accepted_one_waits_for_the_hub(
