@@ -423,10 +423,10 @@ def main() -> None:
     print(f"kafka: {broker.start(base)}", flush=True)
     server = FeedServer()
     server.start()
-    logs = base.data_dir / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
         settings = fresh_settings(base, Path(tmp), args)
+        logs = base.data_dir / "bench" / settings.streams.app_id
+        logs.mkdir(parents=True)
         feeds = Feeds(server, args.feeds)
         seed(settings, feeds, args.interval)
         print(describe(settings, args), flush=True)
