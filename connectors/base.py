@@ -58,6 +58,7 @@ class Items(list[Item]):
     def __init__(self, items: Iterable[Item] = (), skipped: Counter[str] | None = None) -> None:
         super().__init__(items)
         self.skipped: Counter[str] = Counter(skipped or {})
+        self.links: dict[str, str] = {}  # the feed's own links by rel (`hub`, `self`: WebSub)
 
     def note(self) -> str | None:
         """Return one line saying what was skipped, or None when nothing was."""

@@ -49,7 +49,9 @@ class CapConnector(Connector):
             entries = stream.records({"item"})
         else:
             raise ParseError(f"not CAP: root element <{name}> is neither <alert> nor a CAP index")
-        return build_items(entries, lambda entry: self._entry(entry, feed_id=feed_id, url=url))
+        items = build_items(entries, lambda entry: self._entry(entry, feed_id=feed_id, url=url))
+        items.links = _index_links(stream.root)  # read once the entries are: they come first
+        return items
 
     def _alert(
         self, root: ET.Element, *, feed_id: int | None, url: str | None, link: str | None = None
@@ -132,6 +134,17 @@ def _info_dict(node: ET.Element) -> dict[str, Any]:
 
 def _pair(node: ET.Element) -> dict[str, str | None]:
     return {"valueName": text(node, "valueName"), "value": text(node, "value")}
+
+
+def _index_links(root: ET.Element) -> dict[str, str]:
+    """Return an index's own `hub` and `self` links (Atom `<link>`, RSS `<atom:link>`)."""
+    links: dict[str, str] = {}
+    parents = [root, *(c for c in root if local(c.tag) == "channel")]
+    for node in (c for parent in parents for c in parent if local(c.tag) == "link"):
+        rel, href = node.get("rel"), (node.get("href") or "").strip()
+        if rel in ("hub", "self") and href:
+            links.setdefault(rel, href)
+    return links
 
 
 def _entry_link(entry: ET.Element) -> str | None:

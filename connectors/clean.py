@@ -74,6 +74,7 @@ def unwrap_redirect(url: str | None) -> str | None:
 def clean_items(items: list[Item]) -> Items:
     """Return the items made safe to pass on, counting the links that were dropped."""
     result = Items(skipped=getattr(items, "skipped", None))
+    result.links = dict(getattr(items, "links", {}))
     for item in items:
         if item.url is not None and safe_url(item.url) is None:
             result.skipped["links that are not http(s) (dropped, item kept)"] += 1

@@ -20,6 +20,8 @@ from connectors.dedup import SeenIndex
 from connectors.http import FetchResult
 from connectors.producer import Producer, problem
 from connectors.redact import redact, redact_url
+from connectors.websub import discover
+from monitor.feeds import websub
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -35,6 +37,7 @@ class Fetched:
     result: FetchResult | None = None
     error: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    pushed: bool = False  # a WebSub hub sent the body: no hub discovery (pushes may omit it)
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Outcome:
     error: str | None = None
     items: list[Item] = field(default_factory=list)
     produced: int = 0
+    links: dict[str, str] = field(default_factory=dict)  # the feed's own links (WebSub hub)
 
 
 def parse_body(feed: Feed, result: FetchResult) -> tuple[str, list[Item]]:
@@ -119,7 +123,8 @@ class Handler:
             feed.kind = feed.kind or kind
             if isinstance(items, Items) and items.skipped:
                 log.info("feed %s: %s", feed.id, items.note())
-            return Outcome(ok=True, items=self._valid(feed, items))
+            links = items.links if isinstance(items, Items) else {}
+            return Outcome(ok=True, items=self._valid(feed, items), links=links)
         error = redact(error)
         self.producer.dead_letter(feed_id=feed.id, url=redact_url(feed.url), error=error)
         return Outcome(ok=False, error=error)
@@ -159,13 +164,32 @@ class Handler:
                 select(Feed).where(col(Feed.id).in_([f.feed.id for f in batch]))
             ).all()
             by_id = {row.id: row for row in rows}
+            pushed = (
+                websub.pushed(
+                    session=session, feed_ids=[i for i in by_id if i], now=datetime.now(UTC)
+                )
+                if websub.enabled(self.settings)
+                else set()
+            )
             for fetched in batch:
                 row = by_id.get(fetched.feed.id)
                 if row is not None:  # removed while it was being fetched
-                    self._update(session, row, fetched, outcomes[row.id or 0])
+                    self._update(session, row, fetched, outcomes[row.id or 0], row.id in pushed)
+                    self._note_hub(session, row, fetched, outcomes[row.id or 0])
             session.commit()
 
-    def _update(self, session: Session, row: Feed, fetched: Fetched, out: Outcome) -> None:
+    def _note_hub(self, session: Session, row: Feed, fetched: Fetched, out: Outcome) -> None:
+        result = fetched.result
+        if fetched.pushed or not out.ok or result is None or result.status != 200:
+            return
+        if not websub.enabled(self.settings):
+            return
+        hub, topic = discover(result, out.links, self.settings)
+        websub.note_hub(session=session, feed=row, hub=hub, topic=topic, now=fetched.at)
+
+    def _update(
+        self, session: Session, row: Feed, fetched: Fetched, out: Outcome, pushed: bool
+    ) -> None:
         s, result, now = self.settings, fetched.result, fetched.at
         row.last_fetch_at = now
         row.last_status = result.status if result else None
@@ -184,7 +208,7 @@ class Handler:
                 row.last_modified = result.last_modified or row.last_modified
             self._observe(row, now, out.produced)
             row.next_poll_at = schedule.after_success(
-                now, interval_s=self._interval(row, now), max_age=result.max_age,
+                now, interval_s=self._interval(row, now, pushed), max_age=result.max_age,
                 max_age_cap_s=s.polling.max_age_cap_s,
             )  # fmt: skip
         else:
@@ -208,11 +232,13 @@ class Handler:
             )  # fmt: skip
             row.last_new_item_at = now
 
-    def _interval(self, row: Feed, now: datetime) -> int:
+    def _interval(self, row: Feed, now: datetime, pushed: bool) -> int:
         p = self.settings.polling
+        # A feed its hub pushes is still polled, slower, in case the hub misses an update.
+        factor = p.websub_fallback_factor if pushed else 1
         if not p.adaptive:
-            return row.interval_s
-        return schedule.adaptive_interval(
+            return row.interval_s * factor
+        return factor * schedule.adaptive_interval(
             row.interval_s, publish_gap_s=row.publish_interval_s,
             last_new_at=row.last_new_item_at, now=now, min_s=p.adaptive_min_s,
             max_s=p.adaptive_max_s,

@@ -35,6 +35,7 @@ class FetchResult:
     last_modified: str | None = None
     max_age: int | None = None  # Cache-Control max-age, seconds
     retry_after: float | None = None  # seconds, on 429/503
+    link: str | None = None  # the Link header (WebSub hubs announce themselves in it)
 
 
 @functools.cache
@@ -124,6 +125,7 @@ async def _follow(
                 last_modified=resp.headers.get("last-modified"),
                 max_age=max_age(resp.headers.get("cache-control")),
                 retry_after=retry_after(resp.headers.get("retry-after")),
+                link=resp.headers.get("link"),
             )
             if resp.status_code == 200:
                 result.body = await read_limited(resp, settings.fetch.max_bytes)

@@ -21,6 +21,8 @@ from connectors.handler import Fetched, Handler
 from connectors.http import FetchError, fetch, make_client
 from connectors.producer import Producer
 from connectors.redact import redact
+from connectors.subscriber import Subscriber
+from monitor.feeds import websub
 from monitor.models import Feed
 from monitor.settings import Settings
 
@@ -104,7 +106,7 @@ class Poller:
 
     async def run(self, *, once: bool = False) -> None:
         """Poll rounds until `stop` is set (or once); in-flight fetches finish first."""
-        async with self.lanes() as lanes:
+        async with self.lanes() as lanes, self.subscribing(lanes[0].client):
             while not self.stop.is_set():
                 try:
                     stats = await self.poll_round(lanes)
@@ -125,6 +127,21 @@ class Poller:
                     wait = await asyncio.to_thread(self.seconds_to_next, datetime.now(UTC))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), timeout=max(wait, 0.5))
+
+    @contextlib.asynccontextmanager
+    async def subscribing(self, client: httpx.AsyncClient) -> AsyncIterator[None]:
+        """Subscribe to and renew this shard's WebSub hubs beside the rounds, when WebSub is on."""
+        if not websub.enabled(self.settings):
+            yield
+            return
+        subscriber = Subscriber(self.settings, engine=self.engine, shard=self.shard)
+        task = asyncio.create_task(subscriber.run(client, self.stop))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     @contextlib.asynccontextmanager
     async def lanes(self) -> AsyncIterator[list[Lane]]:

@@ -50,10 +50,13 @@ class RssConnector(Connector):
         if not entries:
             if not result.get("version"):
                 raise ParseError(_reason(result, body))
-            return Items()
+            empty = Items()
+            empty.links = _feed_links(result.get("feed") or {})
+            return empty
         feed = result.get("feed") or {}
         items = build_items(entries, lambda e: self._item(e, feed, feed_id=feed_id, url=url))
         items.skipped.update(cut)
+        items.links = _feed_links(feed)
         return items
 
     def _item(self, entry: Any, feed: Any, *, feed_id: int | None, url: str | None) -> Item | None:
@@ -82,6 +85,16 @@ class RssConnector(Connector):
             categories=[squash(t["term"]) for t in entry.get("tags") or [] if t.get("term")],
             raw=clip_raw(dict(entry)),
         )
+
+
+def _feed_links(feed: Any) -> dict[str, str]:
+    """Return the feed's own `hub` and `self` links (`<link>`, `<atom:link>`), first of each."""
+    links: dict[str, str] = {}
+    for link in feed.get("links") or []:
+        rel, href = link.get("rel"), link.get("href")
+        if rel in ("hub", "self") and isinstance(href, str) and href:
+            links.setdefault(rel, href.strip())
+    return links
 
 
 def _reason(result: Any, body: bytes) -> str:

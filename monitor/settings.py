@@ -150,6 +150,9 @@ class ApiSettings(SettingsGroup):
     key_cache_s: float = Field(default=10.0, ge=0, le=3600)
     key_failures: int = Field(default=10, ge=1)  # failed keys per client or prefix, then 429
     key_failures_window_s: float = Field(default=60.0, gt=0)  # ... within this many seconds
+    # The address the world reaches this API at (https://monitor.example.com). WebSub hubs call
+    # back under it; unset, WebSub is off and every feed is polled.
+    public_url: str | None = Field(default=None, max_length=1000)
 
 
 class SuggestionSettings(SettingsGroup):
@@ -215,6 +218,12 @@ class PollingSettings(SettingsGroup):
     host_gap_s: float = 1.0  # politeness: at most one request to a host per this many seconds
     max_age_cap_s: int = 24 * 3600  # a Cache-Control max-age longer than this is ignored
     dedup_chunk: int = 500  # ids per IN query on the seen-items index
+    # WebSub (on when api.public_url is set): the lease asked of hubs, how long before its end
+    # it is renewed, and how much slower a feed whose hub pushes is still polled.
+    websub_lease_s: int = Field(default=10 * 86400, ge=300)
+    websub_renew_before_s: int = Field(default=86400, ge=60)
+    websub_fallback_factor: int = Field(default=6, ge=1, le=1000)
+    websub_check_s: float = Field(default=60.0, gt=0)  # how often subscriptions are looked at
 
 
 class SmtpSettings(SettingsGroup):

@@ -38,6 +38,7 @@ class ItemRecord(faust.Record, **OPTIONS):
     categories: Optional[list] = None  # noqa: UP045
     extra: Optional[dict] = None  # noqa: UP045
     raw: str = ""
+    replay: Optional[str] = None  # noqa: UP045 - the `monitor replay` run that re-sent it
     schema: int = SCHEMA
 
 

@@ -46,11 +46,15 @@ class RecentIds:
 def first_sightings(
     batch: Sequence[tuple[E, ItemRecord]], seen: Callable[[str], bool]
 ) -> tuple[list[tuple[E, ItemRecord]], int]:
-    """Return the items to tag (each id once, none seen recently) and how many were repeats."""
+    """Return the items to tag (each id once, none seen recently) and how many were repeats.
+
+    A replayed item (`monitor replay`) is tagged again even when its id was seen: re-tagging
+    it is what the replay is for, and the stages downstream keep the outcome idempotent.
+    """
     ids: set[str] = set()
     fresh = []
     for source, item in batch:
-        if item.id not in ids and not seen(item.id):
+        if item.id not in ids and (item.replay is not None or not seen(item.id)):
             ids.add(item.id)
             fresh.append((source, item))
     return fresh, len(batch) - len(fresh)

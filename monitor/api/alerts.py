@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
@@ -26,6 +26,9 @@ from monitor.api.deps import (
     own_buyer,
 )
 from monitor.api.errors import AUTH, responses
+from monitor.errors import NotFound
+from monitor.feedback import service as feedback
+from monitor.feedback.models import AlertFeedbackPublic, FalseAlarmReport
 
 router = APIRouter(prefix="/alerts", tags=["alerts"], responses=AUTH)
 NOT_FOUND = responses(404)
@@ -116,6 +119,27 @@ def acknowledge(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPu
 
 
 @router.post("/{alert_id}/false-alarm", response_model=AlertPublic, responses=NOT_FOUND)
-def false_alarm(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertPublic:
-    """Mark an alert a false alarm; counted against its feeds and its watch."""
-    return _set(session, who, alert_id, "false_alarm")
+def false_alarm(
+    alert_id: Id,
+    session: SessionDep,
+    who: AdminOrBuyer,
+    report: Annotated[FalseAlarmReport | None, Body()] = None,
+) -> AlertPublic:
+    """Mark an alert a false alarm, with a reason and a note; counted against its feeds and
+    its watch. Without a body the reason is `other` (what calls before reasons existed mean);
+    marking it again replaces the reason and note."""
+    alert = feedback.mark_false_alarm(
+        session=session, alert_id=alert_id, report=report or FalseAlarmReport(),
+        buyer_id=own_buyer(who, None),
+    )  # fmt: skip
+    session.commit()
+    return AlertPublic.model_validate(alert)
+
+
+@router.get("/{alert_id}/feedback", response_model=AlertFeedbackPublic, responses=NOT_FOUND)
+def get_feedback(alert_id: Id, session: SessionDep, who: AdminOrBuyer) -> AlertFeedbackPublic:
+    """Why the alert was marked a false alarm, with the buyer's note (the buyer and admins)."""
+    row = feedback.get_feedback(session=session, alert_id=alert_id, buyer_id=own_buyer(who, None))
+    if row is None:
+        raise NotFound(f"alert {alert_id} was not marked a false alarm")
+    return AlertFeedbackPublic.model_validate(row)

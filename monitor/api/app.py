@@ -13,6 +13,7 @@ from monitor.api import (
     deliveries,
     docs,
     errors,
+    feedback,
     feedlists,
     feeds,
     health,
@@ -21,6 +22,7 @@ from monitor.api import (
     metrics,
     suggestions,
     suppliers,
+    websub,
 )
 from monitor.api.bodies import BodyGuardMiddleware
 from monitor.api.headers import SecurityHeadersMiddleware
@@ -32,7 +34,7 @@ from monitor.settings import Settings, get_settings
 PREFIX = "/api/v1"
 ROUTERS = (
     health, metrics, me, feedlists, feeds, buyers, alerts, deliveries, incidents, suggestions,
-    suppliers,
+    suppliers, feedback, websub,
 )  # fmt: skip
 
 
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         window_s=settings.api.key_failures_window_s,
     )  # fmt: skip
     api.state.metrics = metrics.Metrics()
+    api.state.websub_push = None  # built on the first WebSub delivery (monitor/api/websub.py)
     api.state.db_gate = capacity.ConnectionGate(
         permits=settings.database_pool_size + settings.database_max_overflow,
         timeout_s=settings.database_pool_timeout_s,

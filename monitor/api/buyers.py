@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from monitor.api.deps import Admin, AdminOrBuyer, Id, Page, PageDep, SessionDep, own_buyer
+from monitor.api.deps import (
+    ID_MAX,
+    Admin,
+    AdminOrBuyer,
+    Id,
+    Page,
+    PageDep,
+    SessionDep,
+    own_buyer,
+)
 from monitor.api.errors import AUTH, responses
 from monitor.buyers import destinations
 from monitor.buyers import service as buyers
@@ -21,10 +30,11 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
-from monitor.matching.backtest import Backtest, backtest_watch, parse_since
+from monitor.matching.backtest import Backtest, backtest_draft, backtest_watch, parse_since
 
 router = APIRouter(tags=["buyers"], responses=AUTH)
 NOT_FOUND = responses(404)
+Since = Annotated[str, Query(max_length=16, description="how far back: 12h, 30d, 2w")]
 
 
 @router.post("/buyers", status_code=201, response_model=BuyerCreated)
@@ -139,6 +149,21 @@ def list_watches(
     return Page(items=rows, total=total)
 
 
+@router.post("/watches/backtest", response_model=Backtest, responses=NOT_FOUND)
+def backtest_unsaved(
+    data: WatchCreate,
+    session: SessionDep,
+    who: AdminOrBuyer,
+    since: Since = "30d",
+    buyer_id: Annotated[int | None, Query(ge=1, le=ID_MAX, description="admin: for whom")] = None,
+) -> Backtest:
+    """Backtest a draft watch (the body `POST /buyers/{id}/watches` takes); stores nothing."""
+    owner = own_buyer(who, buyer_id)
+    if owner is not None:
+        buyers.get_buyer(session=session, buyer_id=owner)
+    return backtest_draft(session=session, data=data, since=parse_since(since), buyer_id=owner or 0)
+
+
 @router.get("/watches/{watch_id}", response_model=WatchPublic, responses=NOT_FOUND)
 def get_watch(watch_id: Id, session: SessionDep, who: AdminOrBuyer) -> WatchPublic:
     """One watch."""
@@ -151,7 +176,7 @@ def backtest(
     watch_id: Id,
     session: SessionDep,
     who: AdminOrBuyer,
-    since: Annotated[str, Query(max_length=16, description="how far back: 12h, 30d, 2w")] = "30d",
+    since: Since = "30d",
 ) -> Backtest:
     """The stored incidents this watch would have alerted on, newest first; sends nothing."""
     return backtest_watch(

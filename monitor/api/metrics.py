@@ -1,5 +1,7 @@
-"""`GET /metrics`: Prometheus text; request counts and latencies by route, kept per app, and
-the feeds in each state (new, ok, failing, paused, disabled), counted at each scrape."""
+"""`GET /metrics`: Prometheus text; request counts and latencies by route, kept per app, and,
+counted at each scrape, the feeds in each state (new, ok, failing, paused, disabled), the
+false alarms by reason and the missed events buyers reported (no feed or buyer labels: their
+number has no bound; per-feed precision is in `GET /feeds`)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from monitor.api.deps import SessionDep
+from monitor.feedback import counts
 from monitor.feeds import service as feeds
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,21 @@ class Metrics:
             "monitor_api_request_seconds", "time to the response's first byte", ("route",),
             registry=self.registry,
         )  # fmt: skip
+        self.websub = Counter(
+            "monitor_websub_deliveries",
+            "WebSub deliveries by outcome (bad_signature: dropped, unsigned or signed wrong)",
+            ("outcome",), registry=self.registry,
+        )  # fmt: skip
         self.feeds = Gauge(
             "monitor_feeds", "feeds by state (paused: stopped after errors in a row)", ("state",),
+            registry=self.registry,
+        )  # fmt: skip
+        self.false_alarms = Gauge(
+            "monitor_false_alarms", "alerts marked false alarms, by the reason buyers gave",
+            ("reason",), registry=self.registry,
+        )  # fmt: skip
+        self.missed_events = Gauge(
+            "monitor_missed_events", "events buyers reported they were not alerted to",
             registry=self.registry,
         )  # fmt: skip
 
@@ -93,11 +109,15 @@ def _route(scope: Scope) -> str:
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
 def metrics(request: Request, session: SessionDep) -> Response:
     """Prometheus metrics in the text exposition format (no key needed)."""
-    gauge = request.app.state.metrics.feeds
+    gauges: Metrics = request.app.state.metrics
     try:
         for state, count in feeds.state_counts(session=session).items():
-            gauge.labels(state).set(count)
+            gauges.feeds.labels(state).set(count)
+        totals = counts.totals(session=session)
+        for reason, count in totals.false_alarms.items():
+            gauges.false_alarms.labels(reason).set(count)
+        gauges.missed_events.set(totals.missed_events)
     except SQLAlchemyError:  # the request counts still help while the database is away
-        log.warning("metrics: cannot count feeds by state; the database did not answer")
+        log.warning("metrics: cannot count feeds and feedback; the database did not answer")
     data = generate_latest(request.app.state.metrics.registry)
     return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -143,6 +143,11 @@ def create_watch(*, session: Session, buyer_id: int, data: WatchCreate) -> Watch
     return WatchPublic.model_validate(watch)
 
 
+def draft_watch(*, buyer_id: int, data: WatchCreate) -> Watch:
+    """Return the watch `data` describes, checked as `create_watch` checks it, and not stored."""
+    return Watch(buyer_id=buyer_id, **_clean_watch(data.model_dump()))
+
+
 def list_watches(
     *, session: Session, buyer_id: int, limit: int | None = None, offset: int = 0
 ) -> tuple[list[WatchPublic], int]:

@@ -14,6 +14,7 @@ from monitor.cli import (
     feeds,
     kafka,
     keys,
+    replay,
     run,
     suggest,
     suppliers,
@@ -38,6 +39,7 @@ def create_cli() -> typer.Typer:
         ("suggest", suggest.suggest_cmd),
         ("tag", tag.tag),
         ("eval", tag.evaluate),
+        ("replay", replay.replay),
     ):
         app.command(name)(command)
     for name, group in (

@@ -1,9 +1,11 @@
-"""`monitor tag` (JSON Lines in, tagged JSON Lines out) and `monitor eval FILE`."""
+"""`monitor tag` (JSON Lines in, tagged JSON Lines out), `monitor eval FILE` and
+`monitor eval --export-feedback FILE`."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -121,7 +123,9 @@ def tag(
 
 
 def evaluate(
-    file: Path = typer.Argument(..., help="Labelled JSON Lines (items with a `gold` object)."),
+    file: Path | None = typer.Argument(
+        None, help="Labelled JSON Lines (items with a `gold` object)."
+    ),
     errors: bool | None = typer.Option(
         None,
         "--errors/--no-errors",
@@ -130,8 +134,25 @@ def evaluate(
     only: str = typer.Option(
         "all", "--only", help="Score only 'real' items (source not 'written'), 'written', or 'all'."
     ),
+    export_feedback: str | None = typer.Option(
+        None,
+        "--export-feedback",
+        metavar="FILE",
+        help="Instead of scoring, write buyers' false alarms and missed events as unlabelled "
+        "dev-set candidates (JSON Lines; - for stdout).",
+    ),
+    with_notes: bool = typer.Option(
+        False, "--with-notes", help="With --export-feedback: include buyers' notes (private)."
+    ),
 ) -> None:
     """Score the tagger on a labelled set: alerts first, each measure with its 95% interval."""
+    if export_feedback is not None:
+        if file is not None:
+            raise MonitorError("give a labelled FILE to score or --export-feedback, not both")
+        _export_feedback(export_feedback, with_notes=with_notes)
+        return
+    if file is None:
+        raise MonitorError("give a labelled FILE to score (e.g. tests/data/prose/dev.jsonl)")
     from monitor.tagger.evaluate import evaluate_groups, format_groups, format_report, read_labelled
 
     if only not in ("all", "real", "written"):
@@ -153,3 +174,22 @@ def evaluate(
         typer.echo(format_groups(evaluation))
     if meta.get("frozen") and not show_errors:
         typer.echo("errors: not listed for a frozen split (--errors to list them)")
+
+
+def _export_feedback(output: str, *, with_notes: bool) -> None:
+    from monitor import db
+    from monitor.feedback.export import candidates
+    from monitor.settings import get_settings
+
+    settings = get_settings()
+    db.require_schema(settings)
+    written: Counter[str] = Counter()
+    with db.session_scope(settings) as session, _open(output, "w") as dst:
+        for row in candidates(session=session, with_notes=with_notes):
+            dst.write(strictjson.dumps(row) + "\n")
+            written[row["hint"]["kind"]] += 1
+    print(
+        f"wrote {written['false_alarm']} false-alarm item(s) and {written['missed']} missed "
+        f"event(s) to {output}" + (" with buyers' notes" if with_notes else ""),
+        file=sys.stderr,
+    )

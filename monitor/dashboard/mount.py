@@ -15,12 +15,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from monitor.dashboard.countries import numeric_to_alpha2
+from monitor.dashboard.vocab import watch_vocabulary
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 PAGES_DIR = HERE / "pages"
 PAGES = {"/": "index.html", "/alerts": "alerts.html", "/map": "map.html",
-         "/feeds": "feeds.html", "/suppliers": "suppliers.html"}  # fmt: skip
+         "/feeds": "feeds.html", "/suppliers": "suppliers.html", "/watches": "watches.html",
+         "/settings": "settings.html"}  # fmt: skip
 
 # Feed text reaches these pages: no inline script, no script from elsewhere, no plugins,
 # no framing. Leaflet sets styles through the CSSOM, which style-src 'self' allows.
@@ -54,13 +56,18 @@ def _countries() -> JSONResponse:
     return JSONResponse(numeric_to_alpha2(), headers=SECURITY_HEADERS)
 
 
+def _vocabulary() -> JSONResponse:
+    return JSONResponse(watch_vocabulary(), headers=SECURITY_HEADERS)
+
+
 router = APIRouter(include_in_schema=False)
 for _path, _name in PAGES.items():
     router.add_api_route(_path, partial(_page, _name), methods=["GET"])
 router.add_api_route("/assets/countries.json", _countries, methods=["GET"])
+router.add_api_route("/assets/vocabulary.json", _vocabulary, methods=["GET"])
 router.mount("/assets", _Assets(directory=STATIC), name="dashboard-assets")
 
 
 def mount_dashboard(app: FastAPI) -> None:
-    """Add the dashboard's pages, its assets and the country-code table to `app`."""
+    """Add the dashboard's pages, its assets, the country codes and the watch vocabulary."""
     app.include_router(router)

@@ -66,6 +66,30 @@ class Feed(FeedBase, table=True):
     publish_interval_s: float | None = None
 
 
+class WebSubSubscription(SQLModel, table=True):
+    """A feed's WebSub subscription at its hub: where hubs call back, and the lease they gave."""
+
+    __tablename__ = "websub_subscriptions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Kept when its feed is removed (feed_id NULL), so the hub's next call is answered 410.
+    feed_id: int | None = Field(
+        default=None, foreign_key="feeds.id", ondelete="SET NULL", unique=True, index=True
+    )
+    hub_url: str = Field(max_length=2048)
+    topic_url: str = Field(max_length=2048)
+    token: str = Field(max_length=64, unique=True, index=True)  # the callback path's secret part
+    secret: str = Field(max_length=128)  # hub.secret: signs deliveries; never logged or shown
+    state: str = Field(default="pending", max_length=16)  # pending, requested, active, denied
+    lease_s: int | None = None
+    expires_at: datetime | None = None
+    next_attempt_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    deliveries: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class FeedPublic(FeedBase):
     id: int
     created_at: datetime
@@ -90,6 +114,12 @@ class FeedHealth(FeedPublic):
     state: str = Field(description="new, ok, failing, paused or disabled")
     alerts: int = Field(default=0, description="alerts its reports led to")
     false_alarms: int = Field(default=0, description="of those, marked false alarm")
+    false_alarm_reasons: dict[str, int] = Field(
+        default_factory=dict, description="false alarms by the reason buyers gave (counts only)"
+    )
+    precision: float | None = Field(
+        default=None, description="share of its alerts not marked false; null without alerts"
+    )
     items_per_day: float = Field(default=0.0, description="new items a day, last 7 days' mean")
 
 

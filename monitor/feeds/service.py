@@ -20,6 +20,7 @@ from monitor.alerts import service as alerts_service
 from monitor.buyers import service as buyers
 from monitor.columns import utcnow
 from monitor.errors import Conflict, InvalidInput, NotFound
+from monitor.feedback import counts as feedback_counts
 from monitor.feeds.models import (
     TAG_MAX,
     TAGS_MAX,
@@ -30,7 +31,7 @@ from monitor.feeds.models import (
     Noise,
     WatchNoise,
 )
-from monitor.models import Alert, SeenItem
+from monitor.models import SeenItem
 from monitor.settings import Settings
 
 
@@ -220,16 +221,20 @@ RATE_DAYS = 7  # items_per_day is the mean over this many days
 
 
 def health(*, session: Session, feeds: list[Feed]) -> list[FeedHealth]:
-    """Return the feeds with their state, items per day, and alert and false-alarm counts."""
-    alerts, false_alarms = alert_counts(session=session)
-    items = items_seen(session=session, feed_ids=[f.id for f in feeds if f.id is not None])
+    """Return the feeds with their state, items per day, alerts, false alarms (by reason) and
+    precision; counts only, never a buyer's note."""
+    ids = [f.id for f in feeds if f.id is not None]
+    alerts = feedback_counts.feed_counts(session=session, feed_ids=ids)
+    items = items_seen(session=session, feed_ids=ids)
     return [
         FeedHealth.model_validate(
             f,
             update={
                 "state": state(f),
-                "alerts": alerts[f.id or 0],
-                "false_alarms": false_alarms[f.id or 0],
+                "alerts": alerts[f.id].alerts if f.id else 0,
+                "false_alarms": alerts[f.id].false_alarms if f.id else 0,
+                "false_alarm_reasons": dict(alerts[f.id].reasons) if f.id else {},
+                "precision": alerts[f.id].precision if f.id else None,
                 "items_per_day": round(items[f.id or 0] / RATE_DAYS, 2),
             },
         )
@@ -246,17 +251,6 @@ def items_seen(*, session: Session, feed_ids: list[int]) -> Counter[int]:
         .group_by(col(SeenItem.feed_id))
     ).all()
     return Counter({feed_id: count for feed_id, count in rows if feed_id is not None})
-
-
-def alert_counts(*, session: Session) -> tuple[Counter[int], Counter[int]]:
-    """Return (alerts, false alarms) per feed id, from the feeds each alert came from."""
-    alerts: Counter[int] = Counter()
-    false_alarms: Counter[int] = Counter()
-    for feed_ids, status in session.exec(select(Alert.feed_ids, Alert.status)).all():
-        for fid in set(feed_ids or ()):
-            alerts[fid] += 1
-            false_alarms[fid] += status == "false_alarm"
-    return alerts, false_alarms
 
 
 def check_feed(

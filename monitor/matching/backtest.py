@@ -1,4 +1,5 @@
-"""Backtest a watch: which stored incidents it would have alerted on, sending and storing nothing.
+"""Backtest a watch (stored, or a draft not saved yet): which stored incidents it would have
+alerted on, sending and storing nothing.
 
 The watch goes into a `WatchIndex` of its own and every incident last seen in the window goes
 through `match`, `decide_alerts` and `alert_message`, the code the match stage runs. Each
@@ -9,19 +10,21 @@ holds only its latest state, and one closed since would have alerted while it wa
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from monitor.buyers.service import get_watch
+from monitor.buyers.models import WatchCreate
+from monitor.buyers.service import draft_watch, get_watch
 from monitor.columns import utcnow
 from monitor.errors import InvalidInput
 from monitor.incidents.models import Incident, IncidentPublic, incident_document
 from monitor.matching.alerts import alert_message, decide_alerts
 from monitor.matching.index import WatchIndex
-from monitor.matching.watches import watch_spec
+from monitor.matching.watches import WatchSpec, watch_spec
 
 SINCE = re.compile(r"(\d{1,5})([hdw])")
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -45,7 +48,7 @@ class BacktestAlert(BaseModel):
 class Backtest(BaseModel):
     """A watch's backtest: its would-be alerts, newest first, and how many."""
 
-    watch_id: int
+    watch_id: int | None = Field(description="None for a draft watch (not stored)")
     since: datetime
     scanned: int
     count: int
@@ -72,15 +75,37 @@ def backtest_watch(
     now: datetime | None = None,
 ) -> Backtest:
     """Return the incidents last seen within `since` that this watch would have alerted on."""
+    spec = watch_spec(get_watch(session=session, watch_id=watch_id, buyer_id=buyer_id))
+    return backtest_spec(session=session, spec=spec, since=since, now=now)
+
+
+def backtest_draft(
+    *,
+    session: Session,
+    data: WatchCreate,
+    since: timedelta,
+    buyer_id: int = 0,
+    now: datetime | None = None,
+) -> Backtest:
+    """Backtest a watch not saved yet, checked as creating it would check it."""
+    row = draft_watch(buyer_id=buyer_id, data=data)
+    spec = replace(watch_spec(row), key="watch:draft", name=row.name or "draft watch")
+    return backtest_spec(session=session, spec=spec, since=since, now=now)
+
+
+def backtest_spec(
+    *, session: Session, spec: WatchSpec, since: timedelta, now: datetime | None = None
+) -> Backtest:
+    """Run the incidents last seen within `since` through the matcher with `spec` alone."""
     index = WatchIndex()
-    index.put(watch_spec(get_watch(session=session, watch_id=watch_id, buyer_id=buyer_id)))
+    index.put(spec)
     start = (now or utcnow()) - since
     alerts: list[BacktestAlert] = []
     scanned = 0
     for row in incidents_since(session, start):
         scanned += 1
         alerts.extend(_would_alert(index, row))
-    return Backtest(watch_id=watch_id, since=start, scanned=scanned, count=len(alerts),
+    return Backtest(watch_id=spec.watch_id, since=start, scanned=scanned, count=len(alerts),
                     alerts=alerts)  # fmt: skip
 
 

@@ -17,7 +17,15 @@ from monitor.buyers.models import (
     WatchPublic,
     WatchUpdate,
 )
-from monitor.feeds.models import Feed, FeedCreate, FeedHealth, FeedPublic, FeedUpdate
+from monitor.feedback.models import AlertFeedback, MissedEvent
+from monitor.feeds.models import (
+    Feed,
+    FeedCreate,
+    FeedHealth,
+    FeedPublic,
+    FeedUpdate,
+    WebSubSubscription,
+)
 from monitor.incidents.models import (
     INCIDENT_STATUSES,
     Incident,
@@ -34,6 +42,7 @@ __all__ = [
     "INCIDENT_STATUSES",
     "ROLES",
     "Alert",
+    "AlertFeedback",
     "AlertPublic",
     "ApiKey",
     "Buyer",
@@ -52,6 +61,7 @@ __all__ = [
     "Incident",
     "IncidentPublic",
     "IncidentSource",
+    "MissedEvent",
     "SeenItem",
     "Site",
     "Supplier",
@@ -61,5 +71,6 @@ __all__ = [
     "WatchCreate",
     "WatchPublic",
     "WatchUpdate",
+    "WebSubSubscription",
     "incident_document",
 ]

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from monitor.feedback import service as feedback
+from monitor.feedback.models import FalseAlarmReport, MissedEventCreate
 from monitor.models import Alert, Buyer, Feed, Incident, incident_document
 from monitor.suppliers import demo, service
 from monitor.suppliers.models import SupplierCreate
@@ -16,6 +18,7 @@ from monitor.suppliers.models import SupplierCreate
 SCRIPT = "<script>window.__xss = 'script'</script>"
 ONERROR = "<img src=x onerror=\"window.__xss = 'onerror'\">"
 JS_URL = "javascript:window.__xss='href'"
+PRIVATE_NOTE = "Private: we buy from Kumasi, not Abidjan"  # operators must never see it
 
 
 @dataclass
@@ -134,7 +137,14 @@ def second_incident(session: Session, *, buyer_id: int, feed_id: int) -> Alert:
 
 
 def mark_false_alarm(session: Session, *, buyer_id: int) -> None:
-    """Mark every alert of `buyer_id` a false alarm (as the buyer's button does)."""
+    """Mark every alert of `buyer_id` a false alarm, wrong place, with a private note (as the
+    buyer's button does)."""
+    report = FalseAlarmReport(reason="wrong_place", note=PRIVATE_NOTE)
     for alert in session.exec(select(Alert).where(Alert.buyer_id == buyer_id)).all():
-        alert.status = "false_alarm"
-        session.add(alert)
+        feedback.mark_false_alarm(session=session, alert_id=alert.id or 0, report=report)
+
+
+def report_missed(session: Session, *, buyer_id: int) -> None:
+    """Report a missed event of `buyer_id`, with a private note."""
+    data = MissedEventCreate(url="https://news.example.org/missed-flood", note=PRIVATE_NOTE)
+    feedback.report_missed(session=session, buyer_id=buyer_id, data=data)

@@ -1,5 +1,6 @@
 """The dashboard in Debian's Chromium: sign in, an alert arrives live, acknowledge it, the map,
-a supplier search, the feeds page; feed text with script payloads never runs."""
+a supplier search, the feeds page with buyers' feedback counts (never their notes); feed text
+with script payloads never runs."""
 
 from __future__ import annotations
 
@@ -11,13 +12,22 @@ import pytest
 from sqlmodel import SQLModel
 
 from monitor import db
+from monitor.alerts import service as alerts
 from monitor.api.app import create_app
 from monitor.columns import utcnow
+from monitor.feedback import service as feedback
 from monitor.keys.service import create_key
 from monitor.models import Feed, SeenItem
 from monitor.settings import Settings
 from tests.dashboard.conftest import LiveServer
-from tests.dashboard.seed import Seeded, mark_false_alarm, second_incident, seed
+from tests.dashboard.seed import (
+    PRIVATE_NOTE,
+    Seeded,
+    mark_false_alarm,
+    report_missed,
+    second_incident,
+    seed,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -122,6 +132,7 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     settings, rows, keys = seeded
     with db.session_scope(settings) as session:  # the buyer said the seeded alert was wrong
         mark_false_alarm(session, buyer_id=rows.buyer_id)
+        report_missed(session, buyer_id=rows.buyer_id)
         for n in range(14):  # two new items a day over the last week
             session.add(SeenItem(item_id=f"browser-{n}", feed_id=rows.feed_id))
         session.add(
@@ -140,6 +151,14 @@ def test_operator_sees_feed_health_and_feed_text_stays_text(
     row.wait_for()
     assert "<script>" in row.locator(".error-text").inner_text()
     assert "100 % of 1" in row.inner_text()
+    assert row.locator(".reasons").inner_text() == "wrong place 1"  # the buyer's reason
+    assert row.locator("td.precision").inner_text() == "0 %"
+    page.locator("#missed li[data-missed-id]").wait_for()
+    assert page.locator("#reasons").inner_text() == "wrong place 1"
+    assert page.locator("#missed-count").inner_text() == "1"
+    missed = page.locator("#missed a")
+    assert missed.get_attribute("href") == "https://news.example.org/missed-flood"
+    assert PRIVATE_NOTE not in page.content()  # operators see counts, never buyers' notes
     assert row.locator("td.num").first.inner_text() == "2.0"  # items per day
     paused = page.locator("#feeds tr", has_text="paused.example")
     assert paused.locator(".tags").inner_text() == "Shipping/Ports · <i>europe</i>"  # as text
@@ -160,3 +179,38 @@ def test_a_refused_key_stays_on_the_login_page(chromium: Any, site: str) -> None
     assert "refused" in page.locator("#status").inner_text()
     assert page.url == site + "/"
     page.close()
+
+
+def test_buyer_says_why_an_alert_is_false_and_reports_a_missed_event(
+    chromium: Any, site: str, seeded: tuple[Settings, Seeded, dict[str, str]], screenshots: Path
+) -> None:
+    settings, rows, keys = seeded
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.fill("#key", keys["buyer"])
+    page.click("button[type=submit]")
+    page.wait_for_url(site + "/alerts")
+    card = page.locator("article.alert").first
+    card.locator("button.false-alarm").click()
+    form = card.locator("form.why-false")
+    form.locator("select[name=reason]").select_option("wrong_place")
+    form.locator("input[name=note]").fill("We buy in <b>Kumasi</b>")
+    form.locator("button[type=submit]").click()
+    card.wait_for(state="detached")
+    page.locator("#status.ok").wait_for()
+    page.locator("#report-missed summary").click()
+    page.fill("#missed-form input[name=url]", "https://news.example.org/flood-at-our-mill")
+    page.fill("#missed-form input[name=note]", "Our mill is flooded")
+    page.click("#missed-form button[type=submit]")
+    page.locator("#status.ok", has_text="missed event was reported").wait_for()
+    _no_script_ran(page)
+    _shot(page, screenshots, "alerts-feedback")
+    page.close()
+    with db.session_scope(settings) as session:
+        marked = [feedback.get_feedback(session=session, alert_id=a.id or 0) for a in
+                  alerts.list_alerts(session=session, buyer_id=rows.buyer_id)[0]]  # fmt: skip
+        missed, _ = feedback.list_missed(session=session, buyer_id=rows.buyer_id)
+    assert [(f.reason, f.note) for f in marked if f] == [("wrong_place", "We buy in Kumasi")]
+    assert [(m.url, m.note) for m in missed] == [
+        ("https://news.example.org/flood-at-our-mill", "Our mill is flooded")
+    ]

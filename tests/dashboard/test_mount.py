@@ -46,6 +46,13 @@ def test_country_codes_join_world_atlas_to_the_api(client: TestClient) -> None:
     assert codes["384"] == "CI" and codes["156"] == "CN"
 
 
+def test_the_watch_form_gets_the_material_and_country_vocabulary(client: TestClient) -> None:
+    vocabulary = client.get("/assets/vocabulary.json").json()
+    cocoa = next(m for m in vocabulary["materials"] if m["name"] == "cocoa")
+    assert cocoa["hs"] == "1801" and "cacao" in cocoa["synonyms"]
+    assert {"code": "CI", "name": "Côte d'Ivoire"} in vocabulary["countries"]
+
+
 def test_a_missing_asset_is_404(client: TestClient) -> None:
     assert client.get("/assets/js/nothing.js").status_code == 404
 

@@ -77,3 +77,10 @@ def test_a_hazard_items_area_and_routine_flag_travel_with_the_disruption() -> No
     ]
     plain = tagged(ITEM, result()).forward
     assert plain is not None and (plain.area, plain.routine) == ([], False)
+
+
+def test_a_replayed_item_is_tagged_again_though_seen_but_once_per_batch() -> None:
+    old, again = ItemRecord(id="a"), ItemRecord(id="a", replay="run1")
+    fresh, repeats = first_sightings([(1, old), (2, again), (3, again)], seen=lambda _id: True)
+    assert fresh == [(2, again)]
+    assert repeats == 2

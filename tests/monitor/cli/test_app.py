@@ -18,7 +18,7 @@ from monitor.cli import create_cli
 
 # Every command path, in `--help` order: names an operator's scripts depend on.
 COMMANDS = [
-    "worker", "api", "run", "stop", "suggest", "tag", "eval",
+    "worker", "api", "run", "stop", "suggest", "tag", "eval", "replay",
     "connectors", "connectors run",
     "db", "db upgrade",
     "destinations", "destinations add", "destinations list", "destinations remove",

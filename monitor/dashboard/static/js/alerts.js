@@ -1,5 +1,6 @@
 // The buyer's alerts inbox: three tabs, each alert with why, evidence, sources and suggestions;
-// new alerts arrive live from /alerts/stream.
+// new alerts arrive live from /alerts/stream. A false alarm says why; a missed event is reported
+// by its address.
 
 import { api } from "./api.js";
 import { el, say, when } from "./dom.js";
@@ -7,6 +8,12 @@ import { startPage } from "./nav.js";
 import { evidenceList, names, severityBadge, sourcesWithEvidence, suggestionBlock } from "./render.js";
 import { follow } from "./stream.js";
 
+const REASONS = [
+  ["not_a_disruption", "Not a disruption"], ["wrong_place", "Wrong place"],
+  ["wrong_material", "Wrong material"], ["duplicate", "Duplicate"],
+  ["not_relevant", "Not relevant to me"], ["other", "Other"],
+];
+const NOTE_MAX = 1000;
 const list = document.getElementById("alerts");
 const liveBadge = document.getElementById("live");
 let current = "new";
@@ -28,7 +35,7 @@ function alertCard(alert, { fresh = false } = {}) {
     actions.append(el("button", { type: "button", class: "ack", text: "Acknowledge", onclick: () => act(alert, "acknowledge") }));
   }
   if (alert.status !== "false_alarm") {
-    actions.append(el("button", { type: "button", class: "secondary false-alarm", text: "False alarm", onclick: () => act(alert, "false-alarm") }));
+    actions.append(el("button", { type: "button", class: "secondary false-alarm", text: "False alarm", onclick: () => askWhy(alert, actions) }));
   }
   return el(
     "article",
@@ -62,9 +69,25 @@ function sourceCount(incident) {
   return el("p", { class: "meta source-count", text: `The first and the latest of ${total} reports` });
 }
 
-async function act(alert, action) {
+/** Ask why the alert is a false alarm (a reason from the fixed list, a note), then mark it. */
+function askWhy(alert, actions) {
+  const reason = el("select", { name: "reason", "aria-label": "Why is it a false alarm?" },
+    REASONS.map(([value, label]) => el("option", { value, text: label })));
+  const note = el("input", { name: "note", maxlength: NOTE_MAX, placeholder: "Note (optional)", "aria-label": "Note" });
+  const form = el("form", { class: "why-false" }, reason, note,
+    el("button", { type: "submit", text: "Mark false alarm" }),
+    el("button", { type: "button", class: "secondary", text: "Cancel", onclick: () => form.replaceWith(actions) }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(alert, "false-alarm", { reason: reason.value, note: note.value });
+  });
+  actions.replaceWith(form);
+  reason.focus();
+}
+
+async function act(alert, action, body) {
   try {
-    await api(`/alerts/${encodeURIComponent(alert.id)}/${action}`, { method: "POST" });
+    await api(`/alerts/${encodeURIComponent(alert.id)}/${action}`, { method: "POST", body });
     say(action === "acknowledge" ? "Alert acknowledged." : "Marked as a false alarm.", "ok");
     await load();
   } catch (error) {
@@ -117,6 +140,27 @@ for (const tab of document.querySelectorAll("[role=tab]")) {
   });
 }
 
-await startPage();
+/** Let a buyer key report an event it heard of and was not alerted to. */
+function offerMissedEvent(me) {
+  const form = document.getElementById("missed-form");
+  if (!me.buyer_id || !form) return;
+  document.getElementById("report-missed").hidden = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      await api(`/buyers/${encodeURIComponent(me.buyer_id)}/missed-events`, {
+        method: "POST", body: { url: String(data.get("url") ?? ""), note: String(data.get("note") ?? "") },
+      });
+      form.reset();
+      say("Thank you: the missed event was reported.", "ok");
+    } catch (error) {
+      say(error.message, "error");
+    }
+  });
+}
+
+const me = await startPage();
+offerMissedEvent(me);
 await load();
 follow("/alerts/stream", arrived, showLive);

@@ -2,8 +2,7 @@
 
 import { ApiError, getKey, setKey, whoami } from "./api.js";
 import { say } from "./dom.js";
-
-const HOME = { operator: "/feeds", viewer: "/map" };
+import { HOME } from "./nav.js";
 
 async function signIn(event) {
   event.preventDefault();

@@ -1,0 +1,1 @@
+"""Buyers' feedback: why an alert was a false alarm, and events the monitor missed."""

@@ -1,0 +1,1 @@
+"""Replay the `items` topic over a time window through tagging, clustering and matching again."""
