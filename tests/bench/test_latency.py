@@ -28,7 +28,7 @@ def test_percentile_of_nothing_is_an_error() -> None:
 def test_summary_says_how_many_came_back() -> None:
     assert summary([], 4) == "none of 4 came back"
     line = summary([1.0, 2.0, 30.0], 4)
-    assert "p50    2.0 s" in line and "max   30.0 s" in line and "(3 of 4)" in line
+    assert "p50   2.00 s" in line and "max   30.0 s" in line and "(3 of 4)" in line
 
 
 def test_schedule_spreads_distinct_reports_over_the_window() -> None:
