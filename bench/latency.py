@@ -415,8 +415,8 @@ def run(settings: Settings, feeds: Feeds, plan: list[Publication], args: argpars
     n = len(feeds.measured)
     for label, what in (("items", "item on Kafka"), ("incidents", "incident on Kafka"),
                         ("alerts", "alert row")):  # fmt: skip
-        seconds = latencies(feeds.published, reached[label], feeds.measured)
-        print(f"publish → {what:<17} {summary(seconds, n)}", flush=True)
+        values = latencies(feeds.published, reached[label], feeds.measured)
+        print(f"publish → {what:<17} {summary(values, n)}", flush=True)
     if feeds.hub is not None:
         print(f"pushes the callback refused: {feeds.refused}", flush=True)
 

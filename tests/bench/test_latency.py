@@ -7,8 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench.latency import percentile, publish_schedule, render_rss, summary
+from bench.latency import (
+    child_env,
+    latencies,
+    percentile,
+    publish_schedule,
+    render_rss,
+    summary,
+)
 from connectors import registry
+from monitor.settings import Settings
 
 
 def test_percentile_is_the_nearest_rank() -> None:
@@ -62,3 +70,25 @@ def test_served_feed_parses_as_the_connectors_read_it() -> None:
     (item,) = registry.parse(body, kind="rss", url="http://x/feed")
     assert item.title == "Fire & flood at Genoa" and item.url == "http://x/1"
     assert item.published is not None and item.published.startswith("2026-12-05T11:00")
+
+
+def test_latencies_count_only_measured_links_that_arrived() -> None:
+    t0 = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+    published = {"a": t0, "b": t0, "c": t0}
+    reached = {"a": t0.replace(second=30), "b": t0.replace(second=5)}
+    assert latencies(published, reached, {"a", "b", "c"}) == [5.0, 30.0]
+    assert latencies(published, reached, {"a"}) == [30.0]
+
+
+def test_children_get_the_runs_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MONITOR_API_PUBLIC_URL", raising=False)
+    settings = Settings(
+        topics={"items": "bench-items-x"},
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        polling={"adaptive": False},
+    )
+    env = child_env(settings)
+    assert env["MONITOR_TOPICS_ITEMS"] == "bench-items-x"
+    assert env["MONITOR_FETCH_ALLOW_PRIVATE_HOSTS"] == '["127.0.0.1"]'
+    assert env["MONITOR_POLLING_ADAPTIVE"] == "false"
+    assert "MONITOR_API_PUBLIC_URL" not in env  # unset is WebSub off, not the text "None"
