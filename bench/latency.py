@@ -1,21 +1,20 @@
 """Publish → alert latency on the real pipeline: a local feed server publishes at random times.
 
 A feed server on 127.0.0.1 (tests/servers/feedserver.py) serves `--feeds` RSS feeds: real news
-items from the fixture feeds, with ETags, and at random times within `--duration` seconds each
-feed gains a new disruption report (a strike, fire or flood at one of thirty real ports, each
-a new incident). One buyer per port's country watches it. The real stages run as deployed: the
-local Kafka, `monitor connectors run` polling the feeds and `monitor worker` (tag, incidents,
-match, deliver into a fresh database). Printed: publish → item on Kafka, → incident, → alert
-row, each p50/p95/max, for one `--mode`:
+items from the fixture feeds, with ETags; at `--items` random times within `--duration` seconds
+a disruption report appears on one of them (a strike, fire or flood at one of thirty real
+ports, each a new incident). One buyer per port's country watches it. The real stages run as
+deployed: the local Kafka, `monitor connectors run` polling the feeds and `monitor worker` (tag,
+incidents, match, deliver into a fresh database). Printed: publish → item on Kafka,
+→ incident, → alert row, each p50/p95/max, for one `--mode`:
 
 - polling: plain polling, every feed at its `--interval` (a feed's default interval is 600 s);
 - adaptive: MONITOR_POLLING_ADAPTIVE on, with the polling group's adaptive_min_s/max_s; a feed
   learns its pace from its new items, so `--lead-in S` publishes for S seconds before the
   measured window (those items are not counted);
-- websub: a local WebSub hub (tests/servers/websub_hub.py) that every feed names in its Link
-  header; `monitor api` serves the callback, the connectors subscribe, and each report is
-  pushed to the callback as soon as it is visible (a fat ping, as real hubs send); the feeds
-  are still polled, `MONITOR_POLLING_WEBSUB_FALLBACK_FACTOR` times less often.
+- websub: each feed names a local hub (tests/servers/websub_hub.py) in its Link header; the
+  connectors subscribe, `monitor api` serves the callback, and every report is pushed by the
+  hub as it is published (the feeds are still polled, `websub_fallback_factor` times slower).
 
 Run: MONITOR_KAFKA_PORT=... .venv/bin/python bench/latency.py [--mode polling] [--duration 300]
      [--interval 60] [--feeds 5] [--items 20] [--database-url postgresql+psycopg://… (empty)]
@@ -114,10 +113,15 @@ def summary(values: Sequence[float], expected: int) -> str:
     """Return `p50 … p95 … max …` in seconds, and how many of `expected` came back."""
     if not values:
         return f"none of {expected} came back"
-    return (
-        f"p50 {percentile(values, 50):6.1f} s, p95 {percentile(values, 95):6.1f} s, "
-        f"max {max(values):6.1f} s ({len(values)} of {expected})"
+    p50, p95, top = (
+        seconds(x) for x in (percentile(values, 50), percentile(values, 95), max(values))
     )
+    return f"p50 {p50} s, p95 {p95} s, max {top} s ({len(values)} of {expected})"
+
+
+def seconds(value: float) -> str:
+    """Return `value` in six characters: hundredths below 10 s, tenths above."""
+    return f"{value:6.2f}" if value < 10 else f"{value:6.1f}"
 
 
 def render_rss(name: str, entries: Iterable[tuple[str, str, str, datetime]]) -> bytes:
@@ -145,15 +149,13 @@ def background_news() -> list[Item]:
 
 
 class Feeds:
-    """The bench's feeds on the local feed server: background news plus what was published.
-
-    With a `hub`, every feed names it (Link header) and each report is pushed through it.
-    """
+    """The bench's feeds on the local feed server: background news plus what was published."""
 
     def __init__(self, server: Any, count: int, hub: Any = None) -> None:
         self.server = server
         self.count = count
-        self.hub = hub
+        self.hub = hub  # a WebSub hub the feeds name and that pushes each report, or None
+        self.refused = 0  # pushes the callback did not take
         news = background_news()
         now = datetime.now(UTC)
         self.background = [
@@ -174,10 +176,8 @@ class Feeds:
         entries = self.reports[n][-KEPT:][::-1] + self.background[n]
         body = render_rss(f"bench feed {n}", entries)
         etag = f'"{n}-{len(self.reports[n])}"'
-        headers = {}
-        if self.hub is not None:
-            topic = self.server.url(self.path(n))
-            headers["Link"] = f'<{self.hub.url}>; rel="hub", <{topic}>; rel="self"'
+        url = self.server.url(self.path(n))
+        headers = {"Link": f'<{self.hub.url}>; rel="hub", <{url}>; rel="self"'} if self.hub else {}
         self.server.serve(self.path(n), body=body, etag=etag, headers=headers)
         return body
 
@@ -191,17 +191,23 @@ class Feeds:
         self.published[link] = datetime.now(UTC)
         if publication.measured:
             self.measured.add(link)
-        if self.hub is not None:  # the publisher pings its hub, which pushes the new content
+        if self.hub is not None:  # as a publisher pings its hub, which pushes the new feed
             topic = self.server.url(self.path(n))
-            self.hub.publish(topic, body, content_type="application/rss+xml")
+            statuses = self.hub.publish(topic, body, content_type="application/rss+xml")
+            self.refused += sum(1 for status in statuses if not 200 <= status < 300)
 
 
 def fresh_settings(base: Settings, workdir: Path, args: argparse.Namespace) -> Settings:
     """Return settings with their own topics, app id, database and polling mode."""
     run = uuid.uuid4().hex[:8]
+    # Every bench feed is on 127.0.0.1; real feeds come from many hosts, so the one-request-
+    # per-host gap would measure the bench's single host, not the poller.
     polling: dict[str, Any] = {"adaptive": args.mode == "adaptive", "host_gap_s": 0.0}
+    api: dict[str, Any] = {}
     if args.mode == "websub":
-        polling["websub_check_s"] = 1.0  # subscribe within a second of the first poll
+        port = free_port()
+        api = {"port": port, "public_url": f"http://127.0.0.1:{port}"}
+        polling["websub_check_s"] = 1.0  # subscribe soon after the first poll: a shorter start
     if args.adaptive_min_s is not None:
         polling["adaptive_min_s"] = args.adaptive_min_s
     if args.adaptive_max_s is not None:
@@ -212,17 +218,21 @@ def fresh_settings(base: Settings, workdir: Path, args: argparse.Namespace) -> S
         streams={"app_id": f"bench-latency-{run}"},
         topics={n: f"bench-{n}-{run}" for n in
                 ("items", "disruptions", "incidents", "alerts", "dead_letters")},
-        # Every bench feed is on 127.0.0.1; real feeds come from many hosts, so the one-request-
-        # per-host gap would measure the bench's single host, not the poller.
         fetch={"allow_private_hosts": ["127.0.0.1"]},
         polling=polling,
-        api={"port": args.api_port,
-             "public_url": f"http://127.0.0.1:{args.api_port}" if args.mode == "websub" else None},
+        api=api,
     )  # fmt: skip
     settings.data_dir.mkdir(parents=True)
     ensure_topics(settings)
     db.upgrade(settings)
     return settings
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def seed(settings: Settings, feeds: Feeds, interval_s: int) -> None:
@@ -262,52 +272,24 @@ def child_env(settings: Settings) -> dict[str, str]:
         value: Any = settings
         for part in path.split("."):
             value = getattr(value, part)
-        if value is None:
-            env.pop(name, None)
-            continue
-        env[name] = json.dumps(value) if isinstance(value, list | bool) else str(value)
+        if value is not None:
+            env[name] = json.dumps(value) if isinstance(value, list | bool) else str(value)
     return env
 
 
 def start(settings: Settings, logs: Path) -> list[subprocess.Popen[bytes]]:
-    """Start `monitor worker` and `monitor connectors run`, as deployed, logging to `logs`.
-
-    With WebSub on, `monitor api` first (it serves the callback), answering before the
-    connectors subscribe: a hub checks intent as soon as it is asked.
-    """
+    """Start `monitor worker`, `monitor connectors run` (and `monitor api` for WebSub's
+    callback), as deployed, logging to `logs`."""
     env, me = child_env(settings), [sys.executable, "-m", "monitor"]
-    children = [("worker", ["worker", "--loglevel", "warning"]),
-                ("connectors", ["connectors", "run"])]  # fmt: skip
+    children = {"worker": ["worker", "--loglevel", "warning"], "connectors": ["connectors", "run"]}
     if settings.api.public_url:
-        children.insert(0, ("api", ["api"]))
+        children["api"] = ["api"]
     procs = []
-    for name, command in children:
+    for name, command in children.items():
         out = (logs / f"{name}.log").open("ab")
         procs.append(subprocess.Popen([*me, *command], stdout=out, stderr=subprocess.STDOUT,
                                       env=env))  # fmt: skip
-        if name == "api":
-            wait_port(settings.api.port, procs)
     return procs
-
-
-def free_port() -> int:
-    """Return a loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_port(port: int, procs: list[subprocess.Popen[bytes]], timeout: float = 120) -> None:
-    """Wait until something answers on the loopback `port`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        check_alive(procs)
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"error: nothing answered on port {port} in {timeout:.0f} s")
 
 
 def polled_all(settings: Settings) -> bool:
@@ -317,25 +299,29 @@ def polled_all(settings: Settings) -> bool:
         return bool(feeds) and all(feed.last_success_at is not None for feed in feeds)
 
 
-def wait_ready(
-    settings: Settings, procs: list[subprocess.Popen[bytes]], timeout: float, feeds: Feeds
-) -> None:
-    """Wait until every feed was polled (and, with a hub, subscribed) and the worker drained
-    what that produced."""
+def wait_ready(feeds: Feeds, settings: Settings, procs: list[subprocess.Popen[bytes]],
+               timeout: float) -> None:  # fmt: skip
+    """Wait until every feed was polled (and its hub subscribed, for WebSub) and the worker
+    drained what that produced."""
     deadline = time.monotonic() + timeout
-    while not polled_all(settings):
+    while not polled_all(settings) or not subscribed(feeds):
         check_alive(procs)
         if time.monotonic() > deadline:
-            raise SystemExit("error: the connectors did not poll every feed in time")
+            raise SystemExit("error: the connectors did not poll (or subscribe) every feed in time")
         time.sleep(1)
-    for n in range(feeds.count) if feeds.hub is not None else ():
-        left = max(1.0, deadline - time.monotonic())
-        feeds.hub.wait_verified(feeds.server.url(feeds.path(n)), timeout=left)
     group = Group(settings)
     try:
         group.wait(max(1.0, deadline - time.monotonic()))
     finally:
         group.close()
+
+
+def subscribed(feeds: Feeds) -> bool:
+    """Return whether the hub checked our intent for every feed (True without a hub)."""
+    if feeds.hub is None:
+        return True
+    topics = {s.topic for s in list(feeds.hub.subscriptions.values()) if s.verified}
+    return all(feeds.server.url(feeds.path(n)) in topics for n in range(feeds.count))
 
 
 def check_alive(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -429,8 +415,10 @@ def run(settings: Settings, feeds: Feeds, plan: list[Publication], args: argpars
     n = len(feeds.measured)
     for label, what in (("items", "item on Kafka"), ("incidents", "incident on Kafka"),
                         ("alerts", "alert row")):  # fmt: skip
-        seconds = latencies(feeds.published, reached[label], feeds.measured)
-        print(f"publish → {what:<17} {summary(seconds, n)}", flush=True)
+        values = latencies(feeds.published, reached[label], feeds.measured)
+        print(f"publish → {what:<17} {summary(values, n)}", flush=True)
+    if feeds.hub is not None:
+        print(f"pushes the callback refused: {feeds.refused}", flush=True)
 
 
 def describe(settings: Settings, args: argparse.Namespace) -> str:
@@ -438,10 +426,12 @@ def describe(settings: Settings, args: argparse.Namespace) -> str:
     how = (f"adaptive (min {p.adaptive_min_s} s, max {p.adaptive_max_s or 'the interval'})"
            if p.adaptive else "plain")  # fmt: skip
     if settings.api.public_url:
-        how = (f"WebSub pushes (local hub) with {how} fallback every "
-               f"{p.websub_fallback_factor}x the interval of")  # fmt: skip
+        how = f"WebSub pushes, and {how}"
+        interval = f"{args.interval} s, x{p.websub_fallback_factor} once pushed"
+    else:
+        interval = f"{args.interval} s"
     lead = f", {args.lead_in:.0f} s lead-in" if args.lead_in else ""
-    return (f"mode {args.mode}: {how} polling, feeds' interval {args.interval} s; "
+    return (f"mode {args.mode}: {how} polling, feeds' interval {interval}; "
             f"{args.feeds} feeds, {args.items} reports over {args.duration:.0f} s{lead}; "
             f"{os.cpu_count()} cores")  # fmt: skip
 
@@ -474,32 +464,34 @@ def main() -> None:
     if args.interval < 30:
         parser.error("--interval: feeds are polled every 30 s at most")
     args.grace = args.interval + 120.0 if args.grace is None else args.grace
-    args.api_port = free_port()
     plan = publish_schedule(items=args.items, feeds=args.feeds, duration_s=args.duration,
                             lead_in_s=args.lead_in, rng=random.Random(args.seed))  # fmt: skip
 
     from tests.servers.feedserver import FeedServer
-    from tests.servers.websub_hub import Hub
 
     base = get_settings()
     print(f"kafka: {broker.start(base)}", flush=True)
     server = FeedServer()
     server.start()
-    hub = Hub() if args.mode == "websub" else None
-    if hub is not None:
+    hub = None
+    if args.mode == "websub":
+        from tests.servers.websub_hub import Hub
+
+        hub = Hub()
         hub.start()
-    logs = base.data_dir / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
         settings = fresh_settings(base, Path(tmp), args)
+        logs = base.data_dir / "bench" / settings.streams.app_id
+        logs.mkdir(parents=True)
         feeds = Feeds(server, args.feeds, hub)
         seed(settings, feeds, args.interval)
         print(describe(settings, args), flush=True)
         procs = start(settings, logs)
-        print(f"worker and connectors started (logs in {logs}); waiting for them…", flush=True)
+        api = ", api" if settings.api.public_url else ""
+        print(f"worker, connectors{api} started (logs in {logs}); waiting…", flush=True)
         try:
             began = time.monotonic()
-            wait_ready(settings, procs, args.warmup, feeds)
+            wait_ready(feeds, settings, procs, args.warmup)
             print(f"ready in {time.monotonic() - began:.0f} s; publishing", flush=True)
             run(settings, feeds, plan, args, procs)
         finally:

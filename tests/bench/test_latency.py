@@ -7,12 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench.latency import Feeds, child_env, percentile, publish_schedule, render_rss, summary
+from bench.latency import (
+    child_env,
+    latencies,
+    percentile,
+    publish_schedule,
+    render_rss,
+    summary,
+)
 from connectors import registry
-from connectors.websub import link_header
 from monitor.settings import Settings
-from tests.servers.feedserver import FeedServer
-from tests.servers.websub_hub import Hub
 
 
 def test_percentile_is_the_nearest_rank() -> None:
@@ -32,7 +36,7 @@ def test_percentile_of_nothing_is_an_error() -> None:
 def test_summary_says_how_many_came_back() -> None:
     assert summary([], 4) == "none of 4 came back"
     line = summary([1.0, 2.0, 30.0], 4)
-    assert "p50    2.0 s" in line and "max   30.0 s" in line and "(3 of 4)" in line
+    assert "p50   2.00 s" in line and "max   30.0 s" in line and "(3 of 4)" in line
 
 
 def test_schedule_spreads_distinct_reports_over_the_window() -> None:
@@ -68,20 +72,23 @@ def test_served_feed_parses_as_the_connectors_read_it() -> None:
     assert item.published is not None and item.published.startswith("2026-12-05T11:00")
 
 
-def test_child_env_names_the_callback_only_when_websub_is_on(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_latencies_count_only_measured_links_that_arrived() -> None:
+    t0 = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
+    published = {"a": t0, "b": t0, "c": t0}
+    reached = {"a": t0.replace(second=30), "b": t0.replace(second=5)}
+    assert latencies(published, reached, {"a", "b", "c"}) == [5.0, 30.0]
+    assert latencies(published, reached, {"a"}) == [30.0]
+
+
+def test_children_get_the_runs_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MONITOR_API_PUBLIC_URL", raising=False)
-    assert "MONITOR_API_PUBLIC_URL" not in child_env(Settings())
-    on = child_env(Settings(api={"public_url": "http://127.0.0.1:8123", "port": 8123}))
-    assert on["MONITOR_API_PUBLIC_URL"] == "http://127.0.0.1:8123"
-    assert on["MONITOR_API_PORT"] == "8123"
-
-
-def test_with_a_hub_every_feed_names_it_and_itself(feed_server: FeedServer) -> None:
-    hub = Hub()
-    feeds = Feeds(feed_server, 2, hub)
-    for n in range(2):
-        link = feed_server.routes[feeds.path(n)].headers["Link"]
-        topic = feed_server.url(feeds.path(n))
-        assert link_header(link) == {"hub": hub.url, "self": topic}
+    settings = Settings(
+        topics={"items": "bench-items-x"},
+        fetch={"allow_private_hosts": ["127.0.0.1"]},
+        polling={"adaptive": False},
+    )
+    env = child_env(settings)
+    assert env["MONITOR_TOPICS_ITEMS"] == "bench-items-x"
+    assert env["MONITOR_FETCH_ALLOW_PRIVATE_HOSTS"] == '["127.0.0.1"]'
+    assert env["MONITOR_POLLING_ADAPTIVE"] == "false"
+    assert "MONITOR_API_PUBLIC_URL" not in env  # unset is WebSub off, not the text "None"
