@@ -34,7 +34,7 @@ class MaterialWords:
     needs_context: dict[str, frozenset[str]]  # a common word names it only beside one of these
     block_before: dict[str, frozenset[str]]  # just before: not the material ("cooking oil")
     block_after: dict[str, frozenset[str]]  # just after: not the material ("oil painting")
-    descriptive: frozenset[str]  # names that describe a vehicle or site ("container ship")
+    descriptive: frozenset[str]  # names of a vehicle or site: kept only when no other good is
     in_passing: frozenset[str]  # goods nearly every text touches: count only when exposed
     exposure: frozenset[str]  # supply, trade or outage words that expose those goods
     metal_names: frozenset[str]  # metals named together back each other ("lead and zinc")
@@ -89,6 +89,7 @@ def find_materials(text: str) -> list[MaterialHit]:
     ctx = Context(text, doc, (), gazetteer())
     taken: set[int] = set()
     hits: list[MaterialHit] = []
+    described: list[MaterialHit] = []  # "container ship": the cargo, unless none is named
     matches = [(doc.vocab.strings[m], s, e) for m, s, e in matcher(doc)]
     for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
         if not taken.isdisjoint(range(start, end)):
@@ -98,9 +99,9 @@ def find_materials(text: str) -> list[MaterialHit]:
             continue
         taken.update(range(start, end))
         material = by_key[key]
-        hits.append(MaterialHit(material.name, material.hs, span.start_char, span.end_char,
-                                span.text))  # fmt: skip
-    return sorted(hits, key=lambda h: h.start)
+        hit = MaterialHit(material.name, material.hs, span.start_char, span.end_char, span.text)
+        (described if key in words.descriptive else hits).append(hit)
+    return sorted(hits or described, key=lambda h: h.start)
 
 
 def _is_material(ctx: Context, key: str, span: Span, words: MaterialWords) -> bool:
@@ -114,8 +115,6 @@ def _is_material(ctx: Context, key: str, span: Span, words: MaterialWords) -> bo
         around = {t.lower_ for t in doc[max(0, span.start - 2) : span.end + 2]} - {key}
         if key not in words.metal_names or not around & words.metal_names:  # "lead and zinc"
             return False
-    if key in words.descriptive:
-        return False
     if key in words.in_passing and "\n" in ctx.text[: span.start_char]:  # not in the title
         around = {t.lower_ for t in doc[max(0, span.start - 2) : span.end + 2]}
         if not around & words.exposure:

@@ -122,6 +122,14 @@ def test_container_ships_and_ports_are_context_not_containers(nlp) -> None:  # t
     assert "containers" not in materials(out) and "rubber" in materials(out)
 
 
+def test_container_ships_with_no_other_good_are_container_shipping(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Ships still anchored off LA-LB in sign of ongoing gridlock",
+        "Six container ships were anchored off the ports of Los Angeles and Long Beach.",
+    )
+    assert materials(out) == {"containers"}
+
+
 def test_cars_electricity_and_gas_in_passing_are_not_exposed(nlp) -> None:  # type: ignore[no-untyped-def]
     out = tag(
         "Strike halts copper mine in Chile",

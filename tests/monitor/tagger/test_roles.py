@@ -53,6 +53,21 @@ def test_features_say_how_a_country_is_named() -> None:
     assert us["actor"] == 1.0 and chile["actor"] == 0.0
 
 
+@pytest.mark.parametrize(
+    ("body", "only_there"),
+    [
+        ("LONDON, March 9 (Reuters) - Pirates boarded a tanker off Nigeria.", True),
+        ("LONDON (Reuters) - Floods shut rail lines across London on Monday.", False),
+        ("Pirates boarded a tanker off Nigeria, London brokers said.", False),
+    ],
+)
+def test_a_country_named_only_in_the_dateline_is_marked(body: str, only_there: bool) -> None:
+    title = "Tanker attacked"
+    text = f"{title}\n{body}"
+    found = {c.country: c for c in roles.candidates(find_places(text), text, len(title), [])}
+    assert found["GB"].features[roles.FEATURES.index("dateline_only")] == float(only_there)
+
+
 def test_a_list_after_in_is_attached_to_the_event() -> None:
     text = "Ships wait\nVessels lie idle off ports in Egypt, Italy and Singapore."
     found = roles.candidates(find_places(text), text, 10, [])
