@@ -57,6 +57,8 @@ EFFECTS = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
 # The event an impact reports when no trigger names one ("blank sailings", "river closed").
 IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_blockage",
                  "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
+# Conflict words that only say people protest: a protest that stops transport is the blockage.
+PROTESTS = frozenset({"protest", "protester", "demonstration", "demonstrator"})
 # A type that a cue refines: a fire among fields and forests is a wildfire.
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
 
@@ -147,7 +149,9 @@ def decide(
         score = WEIGHTS.threshold + margin if is_disruption else WEIGHTS.threshold - margin
     else:
         is_disruption = score >= WEIGHTS.threshold
+    vessels = {m.sent for m in by_kind.get("vessel", ())}
     found = _event_found(hint, scores, asserted, triggers, recovery, is_disruption, title_len)
+    found = _attack_type(found, asserted, vessels) if hint is None else found
     reported = is_disruption or recovery.reported
     event_type = _refined(found if reported else None, by_kind)
     confidence = _confidence(score) if triggers or cues else WEIGHTS.confidence_unweighed
@@ -332,6 +336,18 @@ def _weather_type(
     ):
         found = "power_outage"  # rationing or blackouts in a heatwave or drought: the outage
     return found
+
+
+def _attack_type(found: str | None, asserted: Sequence[Trigger], vessels: set[int]) -> str | None:
+    """Name an attack by what it hit: a missile or rebels striking a ship in the same sentence
+    is `piracy_attack`; protests alone that stop transport are a `route_blockage`. `vessels`
+    are the sentences (first token) that name a ship."""
+    if found != "conflict":
+        return found
+    conflict = [t for t in asserted if t.event_type == "conflict"]
+    if all(t.match.key in PROTESTS for t in conflict):
+        return "route_blockage"
+    return "piracy_attack" if any(t.match.sent in vessels for t in conflict) else found
 
 
 def _refined(event_type: str | None, by_kind: dict[str, list[Match]]) -> str | None:

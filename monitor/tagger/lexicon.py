@@ -29,6 +29,7 @@ CUE_KINDS = {
     "context": "markets, results, openings, deals, sport: not an event report",
     "figurative": '"a flood of orders"',
     "wildland": "land words that make a fire a wildfire",
+    "vessel": "a ship: an armed attack on one is a piracy_attack",
 }
 NEAR = ("neg_before", "neg_after", "hedge_before", "hedge_after")
 # Flags a cue row may carry, with the kinds each belongs to (README.md says what each does).

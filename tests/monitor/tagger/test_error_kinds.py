@@ -103,6 +103,21 @@ def test_protesters_blocking_the_road_to_a_mine_is_a_route_blockage(nlp) -> None
         ),
         ("Indonesia curbs exports of palm oil", "Shipments fell sharply.", "export_restriction"),
         (
+            "Ship hit by missile in the Red Sea",
+            "A commercial ship was struck by a missile fired by rebels; the crew is safe.",
+            "piracy_attack",
+        ),
+        (
+            "Missile strikes hit Odesa grain terminal",
+            "Russian missiles destroyed silos at the terminal overnight.",
+            "conflict",
+        ),
+        (
+            "Port operations halted by protesters",
+            "Demonstrators stopped trucks at the gates of Umm Qasr port on Monday.",
+            "route_blockage",
+        ),
+        (
             "Russia halts exports of gasoline",
             "The ban takes effect on Friday.",
             "export_restriction",
