@@ -57,6 +57,8 @@ EFFECTS = {"port_congestion": 0.75, "route_blockage": 0.8, "power_outage": 0.9}
 # The event an impact reports when no trigger names one ("blank sailings", "river closed").
 IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_blockage",
                  "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
+# Weather words for water that floods: rain and melting snow beside a flood are the flood.
+WATER = ("rain", "snow")
 # Conflict words that only say people protest: a protest that stops transport is the blockage.
 PROTESTS = frozenset({"protest", "protester", "demonstration", "demonstrator"})
 # A type that a cue refines: a fire among fields and forests is a wildfire.
@@ -328,9 +330,9 @@ def _weather_type(
     if (
         found == "extreme_weather"
         and "flood" in scores
-        and all("rain" in t.match.key for t in asserted if t.event_type == found)
+        and all(any(w in t.match.key for w in WATER) for t in asserted if t.event_type == found)
     ):
-        found = "flood"  # rain alone stops work as weather
+        found = "flood"  # rain or snowmelt alone stops work as weather
     if found in ("extreme_weather", "drought") and any(
         t.event_type == "power_outage" and t.match.weight >= WEIGHTS.names_event for t in asserted
     ):

@@ -124,3 +124,12 @@ def test_training_reports_rules_and_model_under_grouped_cv(
 def test_folds_keep_a_publisher_together() -> None:
     assert training.fold_of("reuters.com") == training.fold_of("reuters.com")
     assert len({training.fold_of(f"p{i}.com") for i in range(50)}) == training.FOLDS
+
+
+
+def test_a_sea_names_its_countries_in_the_gazetteer_order() -> None:
+    """Set order (which changes with the hash seed) once decided which country came first."""
+    hits = find_places("Ships avoid the Red Sea\nCarriers divert vessels.")
+    sea = next(h for h in hits if h.place.name == "Red Sea")
+    assert len(sea.place.affects) >= 3
+    assert list(roles._mentions_by_country([sea])) == list(sea.place.affects)
