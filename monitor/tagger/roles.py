@@ -122,7 +122,7 @@ def _mentions_by_country(hits: Sequence[PlaceHit]) -> dict[str, list[PlaceHit]]:
     for hit in sorted(hits, key=lambda h: h.start):
         country = hit.place.country or (hit.place.affects[0] if hit.place.affects else None)
         for code in dict.fromkeys((country, *hit.place.affects)) if country else ():
-            out.setdefault(code, []).append(hit)  # type: ignore[arg-type]
+            out.setdefault(code, []).append(hit)
     return out
 
 

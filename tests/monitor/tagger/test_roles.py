@@ -126,7 +126,6 @@ def test_folds_keep_a_publisher_together() -> None:
     assert len({training.fold_of(f"p{i}.com") for i in range(50)}) == training.FOLDS
 
 
-
 def test_a_sea_names_its_countries_in_the_gazetteer_order() -> None:
     """Set order (which changes with the hash seed) once decided which country came first."""
     hits = find_places("Ships avoid the Red Sea\nCarriers divert vessels.")
