@@ -139,7 +139,8 @@ def decide(
     impact = bool(by_kind.get("impact")) and bool(asserted)
     score = _reported(scores, impact)
     score -= _weak_penalty(asserted, impact)
-    score -= _context_penalty(asserted, by_kind.get("context", ()), title_len)
+    title_impact = any(_in_title(c, title_len) for c in by_kind.get("impact", ()))
+    score -= _context_penalty(asserted, by_kind.get("context", ()), title_len, title_impact)
     score -= _hedged_title_penalty(asserted, by_kind, title_len)
     score -= _calm_penalty(by_kind.get("calm", ()), impact, title_len)
     recovery = _recovery(triggers, asserted, by_kind, title_len, lead_end or title_len)
@@ -207,15 +208,16 @@ def _weak_penalty(asserted: Sequence[Trigger], impact: bool) -> float:
 
 
 def _context_penalty(
-    asserted: Sequence[Trigger], context: Sequence[Match], title_len: int
+    asserted: Sequence[Trigger], context: Sequence[Match], title_len: int, title_impact: bool
 ) -> float:
-    """Weigh down market, results or genre talk in the title or beside a trigger."""
+    """Weigh down market, results or genre talk in the title or beside a trigger; a title that
+    also says supply stopped ("Oil rises as Libya shuts output") counts its cue once."""
     # A price remark three sentences away does not undo a reported closure; a genre cue
     # (sport, culture, politics) marks the whole item wherever it stands.
     genre = lexicon().flags["genre"]
     sentences = {t.match.sent for t in asserted}
     count = sum(
-        WEIGHTS.context_in_title if _in_title(c, title_len) else 1
+        WEIGHTS.context_in_title if _in_title(c, title_len) and not title_impact else 1
         for c in context
         if _in_title(c, title_len) or c.sent in sentences or c.key in genre
     )

@@ -219,3 +219,20 @@ def test_affected_countries_are_where_supply_is_hit(
 def test_terse_incident_reports_are_flagged(nlp, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
     out = tag(title, body)
     assert out["is_disruption"] is True and out["event_type"] == event_type
+
+
+def test_a_market_headline_that_says_supply_stopped_is_a_disruption(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Oil prices rise as Libya shuts down crude production",
+        "Armed groups blockaded two of the country's major oilfields on Monday.",
+    )
+    assert out["is_disruption"] is True and "crude oil" in materials(out)
+
+
+def test_an_allision_that_closes_a_river_is_a_route_blockage(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "Notification from the pilots' association",
+        "Due to a vessel allision and subsequent barge breakaway, the Lower Mississippi River "
+        "is now closed until further notice.",
+    )
+    assert out["is_disruption"] is True and out["event_type"] == "route_blockage"
