@@ -54,7 +54,11 @@ ACTOR = re.compile(
     r"president|minister|ministry|authorities|embassy|backed|led|sanctions?|regulators?|"
     r"buyers?|importers?|traders?|markets?|consumers?|economy|lawmakers|administration|"
     r"state\s+media|envoy|diplomats?|companies|firms?|investors|stocks?|shares?|dollar|"
-    r"central\s+bank|treasury|commerce|customs|coast\s+guard)\b",
+    r"central\s+bank|treasury|commerce|customs|coast\s+guard|"
+    # a home country or a weapon's maker, a few lower-case words before the noun: "British
+    # online fashion retailer", "Russian cruise missiles"
+    r"(?-i:[a-z][a-z-]*\s+){0,3}?(?:missiles?|drones?|rockets?|retailers?|compan(?:y|ies)|"
+    r"carriers?|owners?|shipowners?|insurers?|airlines?))\b",
     re.I,
 )
 SPECIFIC = ("port", "city", "subdivision", "waterway", "region")

@@ -68,6 +68,14 @@ def test_a_country_named_only_in_the_dateline_is_marked(body: str, only_there: b
     assert found["GB"].features[roles.FEATURES.index("dateline_only")] == float(only_there)
 
 
+def test_a_home_country_a_few_words_before_the_company_is_an_actor() -> None:
+    title = "Warehouse fire destroys stock"
+    text = f"{title}\nBritish online fashion retailer Asos said a fire hit its depot in Germany."
+    found = {c.country: c for c in roles.candidates(find_places(text), text, len(title), [])}
+    actor = roles.FEATURES.index("actor")
+    assert found["GB"].features[actor] == 1.0 and found["DE"].features[actor] == 0.0
+
+
 def test_a_list_after_in_is_attached_to_the_event() -> None:
     text = "Ships wait\nVessels lie idle off ports in Egypt, Italy and Singapore."
     found = roles.candidates(find_places(text), text, 10, [])
