@@ -47,9 +47,17 @@ class Context:
     """The words and entities of one text, as evidence for or against place readings."""
 
     def __init__(
-        self, text: str, doc: Doc, entity_spans: Sequence[tuple[int, int, str]], gaz: Gazetteer
+        self,
+        text: str,
+        doc: Doc,
+        entity_spans: Sequence[tuple[int, int, str]],
+        gaz: Gazetteer,
+        *,
+        ner: bool = True,
     ):
+        """`ner` says whether `entity_spans` are NER's answer (else NER has not run yet)."""
         self.text, self.doc, self.gaz = text, doc, gaz  # doc.text would rebuild the text: slow
+        self.ner = ner
         self.words = place_words()
         self.ents = [(s, e, label.upper()) for s, e, label in entity_spans]
         # Of several "N km SW of X" clauses (USGS, GDACS) the first locates the event; the
@@ -172,7 +180,10 @@ class Context:
             return None
         if caution == "word" and not listed and self._origin_noun_follows(span):
             return None  # "at Toyota supplier": a brand's company, not the town
-        person = headline or self._person_signal(span)
+        # A headline's capitals hide a person's name; a country named there ("India Bans Wheat
+        # Exports") is kept, as ambiguous, until NER has had its say.
+        country = found[0].place.kind == "country"
+        person = (headline and (self.ner or not country)) or self._person_signal(span)
         if caution == "person" and not (cue or backed) and person:
             return None
         if caution == "" and found[0].place.kind != "country" and self.named_thing_follows(span):

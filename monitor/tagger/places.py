@@ -30,7 +30,7 @@ def find_places(
         raise TypeError(f"find_places() needs a str, not {type(text).__name__}")
     gaz = gazetteer()
     doc = tokens(text)
-    ctx = Context(text, doc, entity_spans or (), gaz)
+    ctx = Context(text, doc, entity_spans or (), gaz, ner=entity_spans is not None)
     spans = _longest_first(doc, [(doc.vocab.strings[m], s, e) for m, s, e in gaz.matcher(doc)])
     confident: list[PlaceHit] = [*ctx.code_hits()]
     pending: list[tuple[Span, list[Candidate]]] = []

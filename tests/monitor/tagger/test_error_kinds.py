@@ -236,3 +236,11 @@ def test_an_allision_that_closes_a_river_is_a_route_blockage(nlp) -> None:  # ty
         "is now closed until further notice.",
     )
     assert out["is_disruption"] is True and out["event_type"] == "route_blockage"
+
+
+def test_a_country_at_the_head_of_a_title_case_headline_is_the_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    out = tag(
+        "India Bans Wheat Exports With Immediate Effect",
+        "Shipments with letters of credit issued before the notification will be allowed.",
+    )
+    assert out["countries"] == ["IN"] and materials(out) == {"wheat"}
