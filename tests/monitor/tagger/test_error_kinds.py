@@ -244,3 +244,16 @@ def test_a_country_at_the_head_of_a_title_case_headline_is_the_country(nlp) -> N
         "Shipments with letters of credit issued before the notification will be allowed.",
     )
     assert out["countries"] == ["IN"] and materials(out) == {"wheat"}
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Tanker ship, crew seized off Nigeria's coast", "Pirates seized an oil tanker."),
+        ("Truck drivers strike across Brazil", "Strikers angry about fuel prices blocked roads."),
+        ("Protests block roads in Colombia", "The shortage of cargo vehicles continues."),
+    ],
+)
+def test_goods_named_for_a_vehicle_or_a_price_are_not_exposed(nlp, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    out = tag(title, body)
+    assert out["is_disruption"] is True and materials(out) == set()
