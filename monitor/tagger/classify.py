@@ -328,17 +328,13 @@ def _event_found(
 def _weather_type(
     found: str | None, scores: dict[str, float], asserted: Sequence[Trigger]
 ) -> str | None:
-    """Name weather by its effect: rain that floods is a flood, blackouts are the outage."""
+    """Name weather by what it did: rain or snowmelt beside a flood is the flood."""
     if (
         found == "extreme_weather"
         and "flood" in scores
         and all(any(w in t.match.key for w in WATER) for t in asserted if t.event_type == found)
     ):
         found = "flood"  # rain or snowmelt alone stops work as weather
-    if found in ("extreme_weather", "drought") and any(
-        t.event_type == "power_outage" and t.match.weight >= WEIGHTS.names_event for t in asserted
-    ):
-        found = "power_outage"  # rationing or blackouts in a heatwave or drought: the outage
     return found
 
 
