@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from monitor.tagger.events import Match, Trigger, status_of
+from monitor.tagger.events import Match, Trigger, cue_negated, status_of
 from monitor.tagger.impacts import Impact
 from monitor.tagger.lexicon import lexicon
 from monitor.vocab import EVENT_TYPES
@@ -256,6 +256,8 @@ def _recovery(
     the lead's first sentence saying so makes it the news ("Power has been largely restored")."""
     ended = [t for t in triggers if t.status == "ended"]
     cues = by_kind.get("recovery", []) + [t.cue for t in ended if t.cue is not None]
+    negations = by_kind.get("neg_before", [])
+    cues = [c for c in cues if not cue_negated(c, negations)]  # "not yet reopened"
     in_title = any(_in_title(c, title_len) for c in cues)
     in_lead = any(
         title_len <= c.start_char < lead_end and _lead_recovery(c, asserted, by_kind) for c in cues

@@ -8,7 +8,7 @@ tells which items cannot hold any cue at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from monitor.tagger.lexicon import Lexicon, Phrase, lexicon, parse_phrase
@@ -176,5 +176,19 @@ def status_of(
             None,
         )  # fmt: skip
         if hit is not None:
+            if hit.key in ending and cue_negated(hit, cues):
+                return "asserted", None  # "no plan to lift the curbs": they stay
             return ("ended" if hit.key in ending else verdict), hit
     return "asserted", None
+
+
+def cue_negated(cue: Match, cues: Sequence[Match]) -> bool:
+    """Say whether a plain negation stands just before a cue ("no plan to lift", "not
+    reopened"); negations that are themselves decisions ("suspend", "end") do not count."""
+    lex = lexicon()
+    plain = [c for c in cues if c.label == "cue:neg_before" and c.key not in lex.flags["decision"]]
+    for c in plain:
+        reach = SHORT_REACH if c.key in lex.flags["short"] else REACH["neg_before"]
+        if c.sent == cue.sent and 0 <= cue.start - c.end <= reach:
+            return True
+    return False

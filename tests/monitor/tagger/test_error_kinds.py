@@ -262,3 +262,18 @@ def test_power_rationing_in_a_heatwave_is_the_heatwave_with_a_power_cut(nlp) -> 
     )
     assert out["event_type"] == "extreme_weather"
     assert "power_outage" in {i["type"] for i in out["impacts"]}
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Govt has no plan to lift export curbs on wheat, says minister",
+            "The government is not considering any proposal to lift the export curbs on wheat.",
+        ),
+        ("Port not reopened after typhoon", "Terminals at the port stay shut on Tuesday."),
+    ],
+)
+def test_a_negated_recovery_leaves_the_disruption(nlp, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    out = tag(title, body)
+    assert out["is_disruption"] is True and out["recovery"] is False
