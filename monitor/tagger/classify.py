@@ -59,6 +59,8 @@ IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_
                  "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
 # Weather words for water that floods: rain and melting snow beside a flood are the flood.
 WATER = ("rain", "snow")
+# Tokens between an impact and a recovery word within which the impact is what recovers.
+SUBJECT_GAP = 2
 # Conflict words that only say people protest: a protest that stops transport is the blockage.
 PROTESTS = frozenset({"protest", "protester", "demonstration", "demonstrator"})
 # A type that a cue refines: a fire among fields and forests is a wildfire.
@@ -263,7 +265,24 @@ def _recovery(
         title_len <= c.start_char < lead_end and _lead_recovery(c, asserted, by_kind) for c in cues
     )
     headline = in_title or in_lead
+    if in_title and _lingering(cues, by_kind, title_len):
+        return Recovery(False, False, ended, cues)
     return Recovery(bool(cues) and (headline or not asserted), headline, ended, cues)
+
+
+def _lingering(cues: Sequence[Match], by_kind: dict[str, list[Match]], title_len: int) -> bool:
+    """Say whether a headline reports harm still felt before it says what reopened ("Typhoon
+    leaves vessel delays as ports reopen"): a partial recovery is still a disruption. An
+    impact named as the cause ("reopens after strike halted work"), or just before the recovery
+    as what recovers ("cargo delays ease"), does not count."""
+    first = min(c.start for c in cues if _in_title(c, title_len))
+    causes = by_kind.get("cause", [])
+    negations = by_kind.get("neg_before", [])
+    return any(
+        _in_title(i, title_len) and i.end + SUBJECT_GAP < first and not _caused(i, causes)
+        and not cue_negated(i, negations)
+        for i in by_kind.get("impact", ())
+    )  # fmt: skip
 
 
 def _lead_recovery(

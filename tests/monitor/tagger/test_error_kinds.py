@@ -277,3 +277,22 @@ def test_power_rationing_in_a_heatwave_is_the_heatwave_with_a_power_cut(nlp) -> 
 def test_a_negated_recovery_leaves_the_disruption(nlp, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
     out = tag(title, body)
     assert out["is_disruption"] is True and out["recovery"] is False
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "recovery"),
+    [
+        (
+            "Typhoon leaves vessel delays in its wake as ports in China reopen",
+            "Terminals at Ningbo and Shanghai resumed work, but ships wait days for a berth.",
+            False,
+        ),
+        ("Port ramps up capacity as cargo delays ease", "Congestion continued to improve.", True),
+        ("Port of Durban reopens after strike halted work", "Cranes are moving again.", True),
+    ],
+)
+def test_a_headline_that_reports_harm_before_a_reopening_is_still_a_disruption(  # type: ignore[no-untyped-def]
+    nlp, title: str, body: str, recovery: bool
+) -> None:
+    out = tag(title, body)
+    assert out["recovery"] is recovery and out["is_disruption"] is not recovery
