@@ -296,3 +296,18 @@ def test_a_headline_that_reports_harm_before_a_reopening_is_still_a_disruption( 
 ) -> None:
     out = tag(title, body)
     assert out["recovery"] is recovery and out["is_disruption"] is not recovery
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        (
+            "Huge fire engulfs Indonesian oil refinery",
+            "Flames rose over the plant.",
+            {"crude oil", "diesel"},
+        ),
+        ("Fire at sugar refinery halts output", "The plant near Durban is shut.", {"sugar"}),
+    ],
+)
+def test_an_oil_refinery_makes_fuel(nlp, title: str, body: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    assert materials(tag(title, body)) == expected
