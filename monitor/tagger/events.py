@@ -186,9 +186,8 @@ def cue_negated(cue: Match, cues: Sequence[Match]) -> bool:
     """Say whether a plain negation stands just before a cue ("no plan to lift", "not
     reopened"); negations that are themselves decisions ("suspend", "end") do not count."""
     lex = lexicon()
-    plain = [c for c in cues if c.label == "cue:neg_before" and c.key not in lex.flags["decision"]]
-    for c in plain:
-        reach = SHORT_REACH if c.key in lex.flags["short"] else REACH["neg_before"]
-        if c.sent == cue.sent and 0 <= cue.start - c.end <= reach:
-            return True
-    return False
+    return any(
+        c.label == "cue:neg_before" and c.key not in lex.flags["decision"]
+        and _near(cue, c, "neg_before", [], lex)
+        for c in cues
+    )  # fmt: skip

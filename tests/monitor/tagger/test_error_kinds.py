@@ -113,6 +113,12 @@ def test_protesters_blocking_the_road_to_a_mine_is_a_route_blockage(nlp) -> None
             "route_blockage",
         ),
         (
+            "Notification from the pilots' association",
+            "Due to a vessel allision and subsequent barge breakaway, the Lower Mississippi "
+            "River is now closed until further notice.",
+            "route_blockage",
+        ),
+        (
             "Russia halts exports of gasoline",
             "The ban takes effect on Friday.",
             "export_restriction",
@@ -222,15 +228,6 @@ def test_a_market_headline_that_says_supply_stopped_is_a_disruption(nlp) -> None
         "Armed groups blockaded two of the country's major oilfields on Monday.",
     )
     assert out["is_disruption"] is True and "crude oil" in materials(out)
-
-
-def test_an_allision_that_closes_a_river_is_a_route_blockage(nlp) -> None:  # type: ignore[no-untyped-def]
-    out = tag(
-        "Notification from the pilots' association",
-        "Due to a vessel allision and subsequent barge breakaway, the Lower Mississippi River "
-        "is now closed until further notice.",
-    )
-    assert out["is_disruption"] is True and out["event_type"] == "route_blockage"
 
 
 def test_a_country_at_the_head_of_a_title_case_headline_is_the_country(nlp) -> None:  # type: ignore[no-untyped-def]
