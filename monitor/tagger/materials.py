@@ -9,7 +9,7 @@ from pathlib import Path
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
-from monitor.tagger.datafiles import DATA, KEYED, NAMES, WORDS, read_word_lists
+from monitor.tagger.datafiles import DATA, KEYED, NAMES, WORDS, read_rows, read_word_lists
 from monitor.tagger.gazetteer import gazetteer, tokens
 from monitor.tagger.place_context import Context
 from monitor.vocab import Material, materials
@@ -55,6 +55,19 @@ def read_material_words(directory: Path = DATA) -> MaterialWords:
     )
 
 
+def read_producers(directory: Path = DATA) -> dict[str, Material]:
+    """Read data/producers.csv: each firm's name (lower-case) and the material it makes."""
+    lexicon = materials()
+    producers: dict[str, Material] = {}
+    for row in read_rows("producers.csv", ("name", "material"), directory):
+        if row["material"] not in lexicon:
+            raise row.error(f"{row['material']!r} is not a material of materials.json")
+        if row["name"].lower() in producers:
+            raise row.error(f"{row['name']!r} is listed twice")
+        producers[row["name"].lower()] = lexicon[row["material"]]
+    return producers
+
+
 @dataclass(frozen=True)
 class MaterialHit:
     """A material named in a text: canonical name, HS heading and character offsets."""
@@ -67,23 +80,28 @@ class MaterialHit:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> tuple[PhraseMatcher, dict[str, Material]]:
+def _matcher() -> tuple[PhraseMatcher, dict[str, Material], frozenset[str]]:
+    """Return the matcher of material names and producers, what each key names, and which
+    keys are producers."""
     nlp = gazetteer().nlp
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     by_key: dict[str, Material] = {}
     for material in materials().values():
         for name in (material.name, *material.synonyms):
             by_key.setdefault(name.lower(), material)
+    producers = read_producers()
+    for name, material in producers.items():
+        by_key.setdefault(name, material)
     for key in by_key:
         matcher.add(key, [nlp.make_doc(key)])
-    return matcher, by_key
+    return matcher, by_key, frozenset(producers)
 
 
 def find_materials(text: str) -> list[MaterialHit]:
     """Return the materials named in text, in order (one hit per mention)."""
     if not isinstance(text, str):
         raise TypeError(f"find_materials() needs a str, not {type(text).__name__}")
-    matcher, by_key = _matcher()
+    matcher, by_key, producers = _matcher()
     words = material_words()
     doc = tokens(text)
     ctx = Context(text, doc, (), gazetteer())
@@ -95,13 +113,19 @@ def find_materials(text: str) -> list[MaterialHit]:
         if not taken.isdisjoint(range(start, end)):
             continue
         span = doc[start:end]
-        if not _is_material(ctx, key, span, words):
+        if not (_is_producer(span) if key in producers else _is_material(ctx, key, span, words)):
             continue
         taken.update(range(start, end))
         material = by_key[key]
         hit = MaterialHit(material.name, material.hs, span.start_char, span.end_char, span.text)
         (described if key in words.descriptive else hits).append(hit)
     return sorted(hits or described, key=lambda h: h.start)
+
+
+def _is_producer(span: Span) -> bool:
+    """Say whether a producer's name stands for the firm: capitalised, not "Vale of Glamorgan"."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return span.text[:1].isupper() and (after is None or after.lower_ != "of")
 
 
 def _is_material(ctx: Context, key: str, span: Span, words: MaterialWords) -> bool:

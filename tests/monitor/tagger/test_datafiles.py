@@ -22,7 +22,7 @@ from monitor.tagger.datafiles import (
 )
 from monitor.tagger.gazetteer import COLUMNS, _coordinate, _country, fold, gazetteer, tokens
 from monitor.tagger.lexicon import CUE_KINDS, parse_phrase, read_lexicon
-from monitor.tagger.materials import read_material_words
+from monitor.tagger.materials import read_material_words, read_producers
 from monitor.tagger.place_words import read_place_words
 from monitor.vocab import EVENT_TYPES, IMPACTS
 
@@ -177,6 +177,7 @@ CHECKED = {
     "impacts.csv",
     "country_roles.csv",
     "material_words.csv",
+    "producers.csv",
     "place_words.csv",
     "countries.csv",
     "agencies.csv",
@@ -285,6 +286,8 @@ def test_the_place_files_have_known_codes_and_no_duplicates() -> None:
         ("material_words.csv", read_material_words, "in_passing;;bikes", "'bikes' in in_passing"),
         ("material_words.csv", read_material_words, "exposure;;@trades", "'@trades' names no set"),
         ("place_words.csv", read_place_words, "subdivision_countries;;XX", "'XX' in subdivision"),
+        ("producers.csv", read_producers, "Acme;widgets", "'widgets' is not a material"),
+        ("producers.csv", read_producers, "toyota;vehicles", "'toyota' is listed twice"),
         ("place_words.csv", read_place_words, "function;;of", "'of' is already in function"),
     ],
 )

@@ -111,6 +111,21 @@ def test_capitals_in_a_terse_report():
     assert found("Enter your TIN and the OIL code on the form.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TSMC halts production after the earthquake.", ["semiconductors"]),
+        ("Flooded Toyota plant halts operations.", ["vehicles"]),
+        ("ArcelorMittal declares force majeure at Duisburg.", ["steel"]),
+        ("TOYOTA HALTS PLANTS", ["vehicles"]),
+        ("Rain floods the Vale of Glamorgan.", []),  # a place, not the miner
+        ("The vale was flooded; toyota is not written so.", []),  # a firm keeps its capital
+    ],
+)
+def test_a_producer_names_what_it_makes(text, expected):
+    assert [name for name, _ in found(text)] == expected
+
+
 def test_bad_input_is_refused_clearly():
     with pytest.raises(TypeError, match="needs a str"):
         find_materials(None)  # type: ignore[arg-type]
