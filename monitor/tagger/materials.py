@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from monitor.tagger.datafiles import DATA, KEYED, NAMES, WORDS, read_rows, read_word_lists
 from monitor.tagger.gazetteer import gazetteer, tokens
@@ -24,7 +24,9 @@ LISTS = {
     "exposure": WORDS,
     "metal_names": NAMES,
     "capitalised": NAMES,
+    "endings": KEYED,
 }
+MIN_ENDING_WORD = 7  # a word named by its ending is at least this long ("valsartan", not "vir")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class MaterialWords:
     exposure: frozenset[str]  # supply, trade or outage words that expose those goods
     metal_names: frozenset[str]  # metals named together back each other ("lead and zinc")
     capitalised: frozenset[str]  # names written with capitals, so a capital tells nothing
+    endings: dict[str, frozenset[str]]  # a word with one of these endings names it ("-sartan")
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +122,24 @@ def find_materials(text: str) -> list[MaterialHit]:
         material = by_key[key]
         hit = MaterialHit(material.name, material.hs, span.start_char, span.end_char, span.text)
         (described if key in words.descriptive else hits).append(hit)
+    hits += _by_ending(doc, taken, words.endings)
     return sorted(hits or described, key=lambda h: h.start)
+
+
+def _by_ending(doc: Doc, taken: set[int], endings: dict[str, frozenset[str]]) -> list[MaterialHit]:
+    """Return the words no name matched that end like a material's words ("valsartan")."""
+    lexicon = materials()
+    hits = []
+    for token in doc:
+        if token.i in taken or not token.is_alpha or len(token) < MIN_ENDING_WORD:
+            continue
+        for name, ends in endings.items():
+            if token.lower_.endswith(tuple(ends)):
+                material = lexicon[name]
+                hits.append(MaterialHit(material.name, material.hs, token.idx,
+                                        token.idx + len(token), token.text))  # fmt: skip
+                break
+    return hits
 
 
 def _is_producer(span: Span) -> bool:

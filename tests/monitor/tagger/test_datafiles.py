@@ -285,6 +285,7 @@ def test_the_place_files_have_known_codes_and_no_duplicates() -> None:
         ("material_words.csv", read_material_words, "block_after;tinn;can", "'tinn' in block_af"),
         ("material_words.csv", read_material_words, "in_passing;;bikes", "'bikes' in in_passing"),
         ("material_words.csv", read_material_words, "exposure;;@trades", "'@trades' names no set"),
+        ("material_words.csv", read_material_words, "endings;drugz;mab", "'drugz' in endings"),
         ("place_words.csv", read_place_words, "subdivision_countries;;XX", "'XX' in subdivision"),
         ("producers.csv", read_producers, "Acme;widgets", "'widgets' is not a material"),
         ("producers.csv", read_producers, "toyota;vehicles", "'toyota' is listed twice"),

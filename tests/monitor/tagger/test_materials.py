@@ -126,6 +126,19 @@ def test_a_producer_names_what_it_makes(text, expected):
     assert [name for name, _ in found(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tainted valsartan was recalled.", ["pharmaceuticals"]),
+        ("Amoxicillin shortage worsens.", ["pharmaceuticals"]),
+        ("Insulin supply cut.", ["pharmaceuticals"]),
+        ("Talks in April in Kilimanjaro.", []),  # short or unlike a medicine's name
+    ],
+)
+def test_a_medicine_is_named_by_its_ending(text, expected):
+    assert [name for name, _ in found(text)] == expected
+
+
 def test_bad_input_is_refused_clearly():
     with pytest.raises(TypeError, match="needs a str"):
         find_materials(None)  # type: ignore[arg-type]
