@@ -365,6 +365,15 @@ class Context:
         after = self._after(span)
         return after is not None and after.lower_ in self.words.port_nouns
 
+    def _us_state_abbreviation(self, following: list[Token]) -> bool:
+        """Say whether the words start with a state as the US press shortens it ("N.J.")."""
+        text = ""
+        for token in following[:4]:
+            text += token.text
+            if text in self.words.us_state_abbreviations:
+                return True
+        return False
+
     def _country_after_comma(self, span: Span) -> set[str | None]:
         """Return the countries named right after "X, " ("Santos, Brazil" -> {"BR"})."""
         doc, end = self.doc, span.end
@@ -372,6 +381,8 @@ class Context:
             if end + 1 >= len(doc) or doc[end].text != ",":
                 return set()
             following = [t for t in doc[end + 1 : end + 5] if not t.is_space]
+            if self._us_state_abbreviation(following):
+                return {"US"}  # "Portsmouth, Va.", "Tukwila, Wash.": the press's state names
             for size in range(len(following), 0, -1):
                 text = " ".join(t.text for t in following[:size]).lower()
                 found = self.gaz.entries.get(text)

@@ -30,6 +30,7 @@ LISTS = {
     "ship_prefixes": WORDS,
     "subdivision_countries": NAMES,
     "vague_names": WORDS,
+    "us_state_abbreviations": WORDS,
 }
 
 
@@ -55,6 +56,7 @@ class PlaceWords:
     ship_prefixes: frozenset[str]  # "MV Dali", "MSC Chennai": a ship, not a place
     subdivision_countries: frozenset[str]  # countries whose ISO subdivisions are indexed
     vague_names: frozenset[str]  # subdivision names too vague to index ("Central")
+    us_state_abbreviations: frozenset[str]  # "Portsmouth, Va.": a US town, as written
 
 
 @lru_cache(maxsize=1)

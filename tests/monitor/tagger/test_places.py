@@ -88,6 +88,14 @@ def test_us_state_abbreviation_after_a_town():
     assert hit.place.subdivision == "US-CA"
 
 
+def test_a_town_with_its_state_as_the_press_shortens_it_is_american():
+    (hit,) = find_places("Flooding in Norfolk, Va., closed the terminal.")
+    assert hit.place.country == "US"
+    # The gazetteer knows only England's Portsmouth: not the one in Virginia, so no place.
+    assert find_places("PORTSMOUTH, Va. - The Coast Guard set port condition Yankee.") == []
+    assert [h.place.country for h in find_places("Ferries halt at Portsmouth.")] == ["GB"]
+
+
 def test_suez_canal_affects_egypt_first():
     (hit,) = find_places("Ships queue at the Suez Canal.")
     assert hit.place.kind == "waterway"
