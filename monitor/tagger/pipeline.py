@@ -130,6 +130,8 @@ def part_of_speech_fits(doc: Doc, i: int, want: str) -> bool:
         return False
     if lower.endswith("s") and lower != form:  # "port closes", "strike halts"
         return True
+    if (after is None or after.is_punct or after.is_space) and prev.endswith("s"):
+        return True  # a plural subject, then the verb ends the clause: "conditions ease"
     # A bare form is a verb when an object follows: "block the road", "hit Taiwan".
     return (
         nxt in _DETERMINERS or nxt in _OBJECTS or (after is not None and after.text[:1].isupper())

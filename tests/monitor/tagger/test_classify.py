@@ -73,6 +73,7 @@ def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore
         ("Port of Santos reopens after strike", "", "strike"),
         ("India lifts ban on rice exports", "", "export_restriction"),
         ("Strike ends at Escondida copper mine", "", "strike"),
+        ("Panama Canal traffic to increase as drought conditions ease", "", "drought"),
     ],
 )
 def test_recoveries(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
