@@ -337,13 +337,26 @@ def _event_found(
     title_len: int,
 ) -> str | None:
     """Name the event: the feed's hint, else the strongest type; a recovery names what ended."""
-    found = _weather_type(hint or _best(scores, asserted), scores, asserted)
+    found = _weather_type(hint or _cause_type(_best(scores, asserted), scores, asserted),
+                          scores, asserted)  # fmt: skip
     if recovery.reported and not is_disruption:
         ended = _recovered(recovery.ended, recovery.cues, triggers, title_len)
         found = hint or ended or found
     if is_disruption and found is None:
         found = "other"
     return found
+
+
+def _cause_type(
+    found: str | None, scores: dict[str, float], asserted: Sequence[Trigger]
+) -> str | None:
+    """Name the cause over its effect: "ports in gridlock" over a body that names the strike
+    (a trigger that names its event, `Weights.names_event`) is the strike."""
+    if found not in EFFECTS:
+        return found
+    causes = {t.event_type for t in asserted
+              if t.event_type not in EFFECTS and t.match.weight >= WEIGHTS.names_event}  # fmt: skip
+    return max(causes, key=lambda k: scores[k], default=found)
 
 
 def _weather_type(

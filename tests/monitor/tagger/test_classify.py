@@ -32,6 +32,11 @@ from monitor.tagger import classify
             "Cranes stopped. Analysts said shipping stocks rose.",
             "storm",
         ),
+        (  # the headline gives the effect, the body the cause: the cause names the event
+            "Ports in gridlock, dispute builds",
+            "Operations have stopped as workers continue industrial action.",
+            "strike",
+        ),
     ],
 )
 def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
