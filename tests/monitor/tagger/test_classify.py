@@ -27,6 +27,7 @@ from monitor.tagger import classify
             "route_blockage",
         ),
         ("Jebel Ali: terminal system outage", "Gate transactions suspended for 9 hrs.", "other"),
+        ("Crowd Strike IT outage causes chaos", "Airlines grounded flights.", "other"),
         (
             "Typhoon shuts Busan port",
             "Cranes stopped. Analysts said shipping stocks rose.",
