@@ -187,11 +187,24 @@ def judge(
     weights = country_weights()
     if weights is None:
         return kept_by_rules(country_scores(hits))
-    return [
+    kept = [
         c.country
         for c in candidates(hits, text, title_len, triggers)
         if probability(c.features, weights) >= THRESHOLD
     ]
+    return _with_both_shores(kept, hits)
+
+
+def _with_both_shores(kept: list[str], hits: Sequence[PlaceHit]) -> list[str]:
+    """Add the other shore of a strait held by two states when one is kept: a tanker seized in
+    the Strait of Hormuz is news for Iran and Oman (the tagging contract's chokepoint rule)."""
+    out = list(kept)
+    for hit in hits:
+        held = hit.place.affects
+        strait = hit.place.kind == "waterway" and "strait" in hit.place.name.lower()
+        if strait and len(held) == 2 and set(held) & set(out):
+            out += [c for c in held if c not in out]
+    return out
 
 
 WEIGHTS_FILE = "country_roles.csv"

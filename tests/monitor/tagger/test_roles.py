@@ -95,6 +95,14 @@ def test_the_model_keeps_the_site_and_drops_the_actor(nlp) -> None:  # type: ign
     assert {p["name"] for p in out["places"]} == {"Yemen"}  # no London, New York or US
 
 
+def test_a_strait_held_by_two_states_names_both(nlp) -> None:  # type: ignore[no-untyped-def]
+    item = {"id": "hormuz", "title": "Iran seizes a British tanker in the Strait of Hormuz",
+            "body": "Revolutionary Guards boarded the tanker on Friday."}  # fmt: skip
+    assert next(tag_items([item]))["countries"] == ["IR", "OM"]
+    rhine = {"id": "rhine", "title": "Low water halts barges on the Rhine in Germany", "body": ""}
+    assert "NL" not in next(tag_items([rhine]))["countries"]  # a river is no strait
+
+
 def test_a_brand_named_after_a_town_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
     item = {"id": "aisin", "title": "Fire at Toyota supplier halts output",
             "body": "The Aisin plant in Kariya, Japan, was hit."}  # fmt: skip
