@@ -66,21 +66,43 @@ class AffectedSupplier(BaseModel):
     materials: list[str]
 
 
-@router.get("/affected-suppliers", response_model=Page[AffectedSupplier], responses=responses(403))
+class WatchHit(BaseModel):
+    """One of the buyer's written watches that an open incident hits, and what overlapped."""
+
+    watch_id: int
+    name: str
+    incident_id: str
+    title: str
+    places: list[str]
+    materials: list[str]
+
+
+class AffectedSuppliers(Page[AffectedSupplier]):
+    """The affected suppliers, and the written watches open incidents hit (suppliers or not)."""
+
+    watch_hits: list[WatchHit]
+
+
+@router.get("/affected-suppliers", response_model=AffectedSuppliers, responses=responses(403))
 def affected_suppliers(
     session: SessionDep, settings: SettingsDep, who: Anyone, buyer_id: BuyerQuery = None
-) -> Page[AffectedSupplier]:
-    """The buyer's own suppliers that open incidents hit: the rule its supplier alerts follow
-    (a buyer key: its own; admin: `?buyer_id=`)."""
+) -> AffectedSuppliers:
+    """The buyer's own suppliers that open incidents hit: the rule its supplier alerts follow;
+    and in `watch_hits` its written watches they hit, which alert it whether or not a supplier
+    is hit (a buyer key: its own; admin: `?buyer_id=`)."""
     if who.role in ("operator", "viewer"):
         raise HTTPException(403, f"a {who.role} key may not see a buyer's suppliers")
     buyer = own_buyer(who, buyer_id)
     if buyer is None:
         raise InvalidInput("buyer_id", "an admin key names the buyer whose suppliers to show")
-    found = affected.affected_suppliers(
+    found = affected.affected(
         session=session, buyer_id=buyer, radius_km=settings.matching.supplier_watch_radius_km
     )
-    return Page(items=[AffectedSupplier(**f) for f in found], total=len(found))
+    return AffectedSuppliers(
+        items=[AffectedSupplier(**f) for f in found.suppliers],
+        total=len(found.suppliers),
+        watch_hits=[WatchHit(**w) for w in found.watches],
+    )
 
 
 @router.get("/{incident_id}", response_model=IncidentPublic, responses=responses(404))

@@ -1,27 +1,40 @@
-"""Which of a buyer's own suppliers the open incidents hit: what its supplier alerts follow.
+"""What the open incidents hit of one buyer's: its own suppliers, and its written watches.
 
-The dashboard's map and the alerts agree because both ask `check` of the same implicit
-supplier watches (`supplier_spec`, radius `MONITOR_SUPPLIER_WATCH_RADIUS_KM`): the matcher
-through its index (which a test holds equal to `check` on every watch), this service for one
-buyer at a time. A supplier is affected when its site lies within the radius of an incident's
-point or area (its country, when it has no coordinates), the incident names one of its
-materials or none, and the incident is at least of medium severity and not a routine warning.
+The dashboard's map and the alerts agree because all ask `check` of the same watches: the
+implicit supplier watches (`supplier_spec`, radius `MONITOR_SUPPLIER_WATCH_RADIUS_KM`) and the
+buyer's written ones (`watch_spec`), the matcher through its index (which a test holds equal
+to `check` on every watch), this service for one buyer at a time. A supplier is affected when
+its site lies within the radius of an incident's point or area (its country, when it has no
+coordinates), the incident names one of its materials or none, and the incident is at least of
+medium severity and not a routine warning. A written watch can alert the buyer while none of
+its suppliers is hit (a watch on a whole country hears of any area inside it), so the map is
+told of those hits too, rather than showing "0 affected" beside the alert.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from monitor.incidents.models import incident_document
 from monitor.incidents.service import list_incidents
-from monitor.matching.index import check, footprint
-from monitor.matching.watches import WatchSpec, supplier_spec
-from monitor.models import BuyerSupplier, Supplier, SupplierMaterial
+from monitor.matching.index import Match, check, footprint
+from monitor.matching.watches import WatchSpec, supplier_spec, watch_spec
+from monitor.models import BuyerSupplier, Incident, Supplier, SupplierMaterial, Watch
 
 OPEN_INCIDENTS = 200  # the most recently seen open incidents looked at (what the map draws)
+
+
+@dataclass(frozen=True)
+class Affected:
+    """Each (supplier, open incident) pair that hits it, and each (written watch, incident)."""
+
+    suppliers: list[dict[str, Any]]
+    watches: list[dict[str, Any]]
 
 
 def supplier_specs(*, session: Session, buyer_id: int, radius_km: float) -> list[WatchSpec]:
@@ -43,26 +56,41 @@ def supplier_specs(*, session: Session, buyer_id: int, radius_km: float) -> list
     ]  # fmt: skip
 
 
+def watch_specs(*, session: Session, buyer_id: int) -> list[WatchSpec]:
+    """Return the buyer's written watches, as the matcher files them."""
+    rows = session.exec(select(Watch).where(Watch.buyer_id == buyer_id).order_by(col(Watch.id)))
+    return [watch_spec(row) for row in rows.all()]
+
+
+def _hits(
+    specs: Sequence[WatchSpec], incidents: Sequence[Incident]
+) -> Iterator[tuple[WatchSpec, Incident, Match]]:
+    for row in incidents:
+        fp = footprint(incident_document(row))
+        for spec in specs:
+            if (match := check(spec, fp)) is not None:
+                yield spec, row, match
+
+
+def affected(*, session: Session, buyer_id: int, radius_km: float) -> Affected:
+    """Return what the open incidents hit of the buyer's suppliers and written watches."""
+    suppliers = supplier_specs(session=session, buyer_id=buyer_id, radius_km=radius_km)
+    watches = watch_specs(session=session, buyer_id=buyer_id)
+    if not suppliers and not watches:
+        return Affected([], [])
+    rows, _ = list_incidents(session=session, status="open", limit=OPEN_INCIDENTS)
+    return Affected(
+        suppliers=[{"supplier_id": int(spec.key.rsplit(":", 1)[1]), "incident_id": row.id,
+                    "title": row.title, "places": list(m.places), "materials": list(m.materials)}
+                   for spec, row, m in _hits(suppliers, rows)],
+        watches=[{"watch_id": spec.watch_id, "name": spec.name, "incident_id": row.id,
+                  "title": row.title, "places": list(m.places), "materials": list(m.materials)}
+                 for spec, row, m in _hits(watches, rows)],
+    )  # fmt: skip
+
+
 def affected_suppliers(
     *, session: Session, buyer_id: int, radius_km: float
 ) -> list[dict[str, Any]]:
     """Return each (supplier, open incident) pair that hits it, with the places that overlap."""
-    specs = supplier_specs(session=session, buyer_id=buyer_id, radius_km=radius_km)
-    if not specs:
-        return []
-    rows, _ = list_incidents(session=session, status="open", limit=OPEN_INCIDENTS)
-    out = []
-    for row in rows:
-        incident = incident_document(row)
-        fp = footprint(incident)
-        for spec in specs:
-            match = check(spec, fp)
-            if match is not None:
-                out.append({
-                    "supplier_id": int(spec.key.rsplit(":", 1)[1]),
-                    "incident_id": row.id,
-                    "title": row.title,
-                    "places": list(match.places),
-                    "materials": list(match.materials),
-                })  # fmt: skip
-    return out
+    return affected(session=session, buyer_id=buyer_id, radius_km=radius_km).suppliers

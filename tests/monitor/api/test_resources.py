@@ -399,3 +399,17 @@ def test_affected_suppliers_are_a_buyers_own_and_follow_the_alert_rule(world: Wo
     unnamed = world.client.get(url, headers=world.as_("admin"))
     assert unnamed.status_code == 422 and unnamed.json()["detail"][0]["loc"] == ["buyer_id"]
     assert world.client.get(url, headers=world.as_("viewer")).status_code == 403
+
+
+def test_affected_suppliers_name_the_buyers_watches_an_incident_hits(world: World) -> None:
+    # The Antwerp strike hits each buyer's cocoa watch on Belgium, and neither's supplier.
+    url = "/api/v1/incidents/affected-suppliers"
+    mine = world.client.get(url, headers=world.as_("a")).json()
+    assert (mine["items"], mine["total"]) == ([], 0)
+    assert mine["watch_hits"] == [
+        {"watch_id": world.ids["watch_a"], "name": "cocoa watch a", "incident_id": world.incident,
+         "title": "Dockworkers strike at the port of Antwerp", "places": ["country BE"],
+         "materials": ["cocoa"]}
+    ]  # fmt: skip
+    theirs = world.client.get(f"{url}?buyer_id={world.ids['buyer_b']}", headers=world.as_("admin"))
+    assert [w["watch_id"] for w in theirs.json()["watch_hits"]] == [world.ids["watch_b"]]

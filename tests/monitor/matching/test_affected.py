@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from monitor import db
 from monitor.incidents.store import save_incidents
-from monitor.matching.affected import affected_suppliers
+from monitor.matching.affected import affected, affected_suppliers
 from monitor.matching.sync import WatchSync
-from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial
+from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial, Watch
 from monitor.settings import Settings
 
 RADIUS_KM = 100.0
@@ -82,3 +82,39 @@ def test_the_map_and_the_alerts_name_the_same_suppliers(db_settings: Settings) -
                      (ids["gdansk chips"], "fab")}  # fmt: skip
     inside = next(f for f in shown if f["supplier_id"] == ids["dourados"])
     assert inside["places"] == ["site Dourados: inside the hazard area"]
+
+
+def test_the_map_names_the_watch_that_alerts_when_no_supplier_is_hit(
+    db_settings: Settings,
+) -> None:
+    with db.session_scope(db_settings) as s:
+        buyer = Buyer(name="b")
+        s.add(buyer)
+        s.flush()
+        assert buyer.id is not None
+        # Itatim, Bahia: Brazil, but 1,200 km from the drought's box.
+        _supplier(s, buyer.id, "Itatim", -12.71, -39.69, "BR", "cocoa")
+        brazil = Watch(buyer_id=buyer.id, name="cocoa from BR", materials=["cocoa"],
+                       countries=["BR"])  # fmt: skip
+        chips = Watch(buyer_id=buyer.id, name="chips from PL", materials=["semiconductors"],
+                      countries=["PL"])  # fmt: skip
+        s.add_all([brazil, chips])
+        s.flush()
+        watch_ids = {"brazil": brazil.id, "chips": chips.id}
+        buyer_id = buyer.id
+        save_incidents(s, INCIDENTS)
+    sync = WatchSync(supplier_radius_km=RADIUS_KM)
+    with db.session_scope(db_settings) as s:
+        sync.refresh(s)
+        found = affected(session=s, buyer_id=buyer_id, radius_km=RADIUS_KM)
+    alerted = {
+        (m.spec.watch_id, inc["id"])
+        for inc in INCIDENTS if inc["status"] == "open"
+        for m in sync.index.match(inc) if m.spec.buyer_id == buyer_id
+    }  # fmt: skip
+    # Every alert is on the map: none through a supplier, each through a written watch.
+    assert found.suppliers == []
+    assert {(w["watch_id"], w["incident_id"]) for w in found.watches} == alerted
+    assert alerted == {(watch_ids["brazil"], "drought"), (watch_ids["chips"], "fab")}
+    drought = next(w for w in found.watches if w["incident_id"] == "drought")
+    assert (drought["name"], drought["places"]) == ("cocoa from BR", ["country BR"])
