@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from monitor.feedback import service as feedback
 from monitor.feedback.models import FalseAlarmReport, MissedEventCreate
-from monitor.models import Alert, Buyer, Feed, Incident, incident_document
+from monitor.models import Alert, Buyer, Feed, Incident, Watch, incident_document
 from monitor.suppliers import demo, service
 from monitor.suppliers.models import SupplierCreate
 
@@ -134,6 +134,19 @@ def second_incident(session: Session, *, buyer_id: int, feed_id: int) -> Alert:
     session.add(incident)
     session.flush()
     return alert_for(session, buyer_id=buyer_id, incident=incident)
+
+
+def watch_without_supplier(session: Session, *, buyer_id: int) -> None:
+    """Store a watch on Ghana's cocoa and a drought over northern Ghana, 420 km from the
+    buyer's Tema supplier: the watch alerts the buyer while no supplier of its is hit."""
+    session.add(Watch(buyer_id=buyer_id, name="Cocoa from Ghana", materials=["cocoa"],
+                      countries=["GH"]))  # fmt: skip
+    session.add(Incident(
+        id="inc-north-drought", title="Drought in northern Ghana", event_type="drought",
+        severity="high", countries=["GH"], materials=[], places=[],
+        area=[{"kind": "bbox", "bbox": [-2.8, 9.5, 0.5, 11.1]}],
+    ))  # fmt: skip
+    session.flush()
 
 
 def mark_false_alarm(session: Session, *, buyer_id: int) -> None:

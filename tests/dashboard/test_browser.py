@@ -27,6 +27,7 @@ from tests.dashboard.seed import (
     report_missed,
     second_incident,
     seed,
+    watch_without_supplier,
 )
 
 pytestmark = pytest.mark.postgres
@@ -105,13 +106,20 @@ def test_buyer_sees_a_live_alert_acknowledges_it_and_uses_map_and_search(
     page.locator(f"article.alert[data-alert-id='{live.id}']").wait_for()
     _no_script_ran(page)
 
+    with db.session_scope(settings) as session:
+        watch_without_supplier(session, buyer_id=rows.buyer_id)
     page.click("nav a[href='/map']")
     page.locator("body[data-ready=map]").wait_for()
     affected = page.locator("#suppliers li.affected")
     assert affected.count() == 1  # not Tema's: a routine warning alerts no supplier watch
     assert "Abidjan Cocoa Grinders" in affected.inner_text()
     assert "inside the hazard area" not in affected.inner_text()
-    assert page.locator("path.incident-area").count() == 1  # the warning's circle
+    # The drought alerts through the watch on Ghana, far from Tema: said, not a silent "0".
+    why = ("Drought in northern Ghana: alerted through your watch 'Cocoa from Ghana' "
+           "(country GH); none of your suppliers is inside its area.")  # fmt: skip
+    assert why in page.locator("#status").inner_text()
+    assert page.locator("#incidents li.watch-only").count() == 1
+    assert page.locator("path.incident-area").count() == 2  # the warning's circle, the box
     assert page.locator("path.incident-marker").count() >= 2
     assert page.locator("path.leaflet-interactive").count() > 100  # the bundled countries
     _no_script_ran(page)

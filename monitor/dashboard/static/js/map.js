@@ -18,22 +18,42 @@ function points(incident) {
   return out;
 }
 
-/** Why each of the buyer's suppliers is affected, by supplier id: the server applies the rule
- * its supplier alerts follow (site within the radius of a point or of the hazard area,
- * material, severity, routine warnings), so the map and the alerts agree. */
-async function affectedReasons(me) {
+/** What open incidents hit of the buyer's: why each of its suppliers is affected, by supplier
+ * id, and its written watches they hit. The server applies the rule its alerts follow (site
+ * within the radius of a point or of the hazard area, material, severity, routine warnings),
+ * so the map and the alerts agree. */
+async function buyerHits(me) {
   const reasons = new Map();
-  if (!me.buyer_id) return reasons;
+  const found = { reasons, supplierIncidents: new Set(), watchHits: [] };
+  if (!me.buyer_id) return found;
   try {
     const page = await api("/incidents/affected-suppliers", { params: { buyer_id: me.buyer_id } });
     for (const hit of page.items ?? []) {
       const why = `${hit.places.join(", ")} (${hit.title})`;
       reasons.set(hit.supplier_id, [...(reasons.get(hit.supplier_id) ?? []), why]);
+      found.supplierIncidents.add(hit.incident_id);
     }
+    found.watchHits = page.watch_hits ?? [];
   } catch (error) {
     say(`Affected suppliers not shown: ${error.message}`, "error");
   }
-  return reasons;
+  return found;
+}
+
+/** Why each incident that alerts the buyer through a written watch, while none of its
+ * suppliers is hit, does so (a watch on a whole country hears of an area anywhere inside it),
+ * by incident id: said, rather than a bare "0 affected" beside the alert. */
+function watchOnlyAlerts(hits, incidents) {
+  const byId = new Map(incidents.map((incident) => [incident.id, incident]));
+  const out = new Map(); // incident id -> { title, whys }
+  for (const hit of hits.watchHits) {
+    if (hits.supplierIncidents.has(hit.incident_id)) continue;
+    const where = byId.get(hit.incident_id)?.area?.length ? "inside its area" : "near it";
+    const entry = out.get(hit.incident_id) ?? { title: hit.title, whys: [] };
+    entry.whys.push(`alerted through your watch '${hit.name}' (${hit.places.join(", ")}); none of your suppliers is ${where}`);
+    out.set(hit.incident_id, entry);
+  }
+  return out;
 }
 
 /** The hazard area a feed gave (CAP polygon, quake shaking radius, GDACS box) as a layer. */
@@ -115,16 +135,17 @@ function drawLegend() {
 const me = await startPage();
 drawLegend();
 const map = L.map("map", { attributionControl: false, worldCopyJump: true, minZoom: 1 }).setView([20, 10], 2);
-const [shapes, incidentsPage, suppliers, affectedBy] = await Promise.all([
+const [shapes, incidentsPage, suppliers, hits] = await Promise.all([
   countries(),
   api("/incidents", { params: { status: "open", limit: 200 } }).catch((error) => {
     say(error.message, "error");
     return { items: [] };
   }),
   buyerSuppliers(me),
-  affectedReasons(me),
+  buyerHits(me),
 ]);
 const incidents = incidentsPage.items ?? [];
+const watchOnly = watchOnlyAlerts(hits, incidents);
 
 const worst = {};
 for (const incident of incidents) {
@@ -151,7 +172,10 @@ for (const incident of incidents) {
       .bindPopup(popup(incident)).addTo(map);
   }
   for (const shape of incident.area ?? []) drawArea(shape, colour)?.bindPopup(popup(incident)).addTo(map);
-  incidentList.append(el("li", { class: "incident" }, severityBadge(incident.severity), " ", incident.title ?? incident.id));
+  const why = watchOnly.get(incident.id);
+  incidentList.append(el("li", { class: why ? "incident watch-only" : "incident" },
+    severityBadge(incident.severity), " ", incident.title ?? incident.id,
+    why ? el("div", { class: "why-alerted", text: why.whys.join("; ") }) : null));
 }
 if (!incidents.length) incidentList.append(el("li", { class: "hint", text: "No open incident." }));
 
@@ -159,7 +183,7 @@ const seen = [];
 for (const incident of incidents) seen.push(...points(incident).map((p) => [p.lat, p.lon]));
 const supplierList = document.getElementById("suppliers");
 for (const supplier of suppliers) {
-  const reasons = affectedBy.get(supplier.id) ?? [];
+  const reasons = hits.reasons.get(supplier.id) ?? [];
   const affected = reasons.length > 0;
   if (isPoint(supplier)) {
     seen.push([supplier.lat, supplier.lon]);
@@ -174,5 +198,6 @@ for (const supplier of suppliers) {
 }
 if (!suppliers.length) supplierList.append(el("li", { class: "hint", text: "No supplier linked to this key." }));
 if (seen.length) map.fitBounds(L.latLngBounds(seen).pad(1), { maxZoom: 5 });
-say(`${incidents.length} open incident(s), ${supplierList.querySelectorAll(".affected").length} affected supplier(s).`);
+say([`${incidents.length} open incident(s), ${supplierList.querySelectorAll(".affected").length} affected supplier(s).`,
+  ...[...watchOnly.values()].map(({ title, whys }) => `${title}: ${whys.join("; ")}.`)].join(" "));
 document.body.dataset.ready = "map";
