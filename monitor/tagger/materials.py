@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,7 @@ LISTS = {
     "endings": KEYED,
 }
 MIN_ENDING_WORD = 7  # a word named by its ending is at least this long ("valsartan", not "vir")
+LONG_WORD = re.compile(rf"\b[^\W\d_]{{{MIN_ENDING_WORD},}}\b")
 
 
 @dataclass(frozen=True)
@@ -122,24 +124,35 @@ def find_materials(text: str) -> list[MaterialHit]:
         material = by_key[key]
         hit = MaterialHit(material.name, material.hs, span.start_char, span.end_char, span.text)
         (described if key in words.descriptive else hits).append(hit)
-    hits += _by_ending(doc, taken, words.endings)
+    hits += _by_ending(text, doc, taken)
     return sorted(hits or described, key=lambda h: h.start)
 
 
-def _by_ending(doc: Doc, taken: set[int], endings: dict[str, frozenset[str]]) -> list[MaterialHit]:
-    """Return the words no name matched that end like a material's words ("valsartan")."""
+def _by_ending(text: str, doc: Doc, taken: set[int]) -> list[MaterialHit]:
+    """Return the words no name matched that end like a material's words ("valsartan");
+    `doc` holds the tokens of `text`."""
+    endings = _endings()
+    every = tuple(end for _, ends in endings for end in ends)
     lexicon = materials()
     hits = []
-    for token in doc:
-        if token.i in taken or not token.is_alpha or len(token) < MIN_ENDING_WORD:
+    for match in LONG_WORD.finditer(text):
+        word = match.group().lower()
+        if not word.endswith(every):
             continue
-        for name, ends in endings.items():
-            if token.lower_.endswith(tuple(ends)):
-                material = lexicon[name]
-                hits.append(MaterialHit(material.name, material.hs, token.idx,
-                                        token.idx + len(token), token.text))  # fmt: skip
-                break
+        name = next(name for name, ends in endings if word.endswith(ends))
+        span = doc.char_span(*match.span())
+        if span is None or len(span) != 1 or span.start in taken:
+            continue
+        material = lexicon[name]
+        hits.append(MaterialHit(material.name, material.hs, span.start_char, span.end_char,
+                                span.text))  # fmt: skip
     return hits
+
+
+@lru_cache(maxsize=1)
+def _endings() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return each material's word endings, as `str.endswith` takes them."""
+    return tuple((name, tuple(ends)) for name, ends in sorted(material_words().endings.items()))
 
 
 def _is_producer(span: Span) -> bool:
