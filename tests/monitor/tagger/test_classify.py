@@ -20,6 +20,7 @@ from monitor.tagger import classify
         ("Ransomware attack stops container loading at Nagoya", "", "cyberattack"),
         ("Shipping line files for bankruptcy", "Ships were stranded.", "insolvency"),
         ("Vessel queue grows as yard density tops 90%", "", "port_congestion"),
+        ("Port update", "The average vessel waiting time increased to 9 days.", "port_congestion"),
         ("Port of Durban: berthing delays due to strong winds", "Operations suspended.", "storm"),
         (
             "Bridge collapses after being struck by a ship",
