@@ -139,6 +139,14 @@ def test_a_medicine_is_named_by_its_ending(text, expected):
     assert [name for name, _ in found(text)] == expected
 
 
+def test_vehicles_named_in_passing_need_an_exposure_word():
+    text = "Strike at a plant.\nWorkers damaged equipment and vehicles in protest at the site."
+    assert found(text) == []
+    assert [n for n, _ in found("Strike halts plant.\nVehicles production stopped.")] == [
+        "vehicles"
+    ]
+
+
 def test_bad_input_is_refused_clearly():
     with pytest.raises(TypeError, match="needs a str"):
         find_materials(None)  # type: ignore[arg-type]
