@@ -290,12 +290,15 @@ def _lead_recovery(
 ) -> bool:
     """Say whether a recovery in the lead is the news: not hedged ("expected to resume"), and
     no new event reported after it in its sentence ("operations resume; IT outages hit
-    trucking"; but "restored after a blackout" names what ended)."""
+    trucking"; but "restored after a blackout" names what ended, and so does all that follows
+    its cause cue: "reopened following the collapse of the bridge, which blocked traffic")."""
     causes = by_kind.get("cause", [])
+    told = [c for c in causes if c.sent == cue.sent and c.start > cue.start]  # what ended
     if any(
         t.match.sent == cue.sent and t.match.start > cue.start and not _caused(t.match, causes)
+        and not any(c.start < t.match.start for c in told)
         for t in asserted
-    ):
+    ):  # fmt: skip
         return False
     hedges = [m for kind in NEAR_KINDS for m in by_kind.get(kind, ())]
     return status_of(cue, "", hedges, causes)[0] == "asserted"

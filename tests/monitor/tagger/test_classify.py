@@ -69,6 +69,18 @@ def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore
     assert verdict.event_type is None
 
 
+def test_a_lead_that_reports_a_reopening_tells_what_ended_after_its_cause(decide) -> None:  # type: ignore[no-untyped-def]
+    title, body = (
+        "Regional updates",
+        (
+            "The channel has fully reopened following the collapse of the bridge, which blocked "
+            "most traffic into the harbor."
+        ),
+    )
+    verdict = decide(title, body, lead_end=len(title) + 1 + len(body))
+    assert verdict.recovery and not verdict.is_disruption
+
+
 @pytest.mark.parametrize(
     ("title", "body", "event_type"),
     [
