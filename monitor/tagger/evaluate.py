@@ -45,6 +45,13 @@ ACCURACIES = (("event_type", "event type"), ("severity", "severity"),
 IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_blockage",
                  "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
 GROUP_MIN = 5  # a publisher is scored on its own from this many items
+# What issue 17 asks of terse advisories, printed per style: (measure, label).
+ADVISORY_MEASURES = [
+    ("flagged (disruption or recovery)", "flagged"),
+    ("countries exactly right", "countries exactly right"),
+    ("country P", "country P"),
+    ("event (cause or an impact)", "event"),
+]
 
 
 def wilson(right: int, total: int) -> tuple[float, float]:
@@ -233,6 +240,9 @@ class Report:
             "is_disruption R": self._proportion(d.tp, d.tp + d.fn, "disruptions"),
             "is_disruption F1": self._f1(d, "items"),
             "country F1": self._f1(self.countries, "disruptions"),
+            "country P": self._proportion(
+                self.countries.tp, self.countries.tp + self.countries.fp, "countries tagged"
+            ),
             "material F1": self._f1(self.materials, "disruptions"),
             "country F1, all items": self._f1(self.countries_all, "items"),
             "material F1, all items": self._f1(self.materials_all, "items"),
@@ -382,15 +392,18 @@ def _score_places_and_goods(
 
 
 def format_groups(evaluation: Evaluation) -> str:
-    """Return one line per style and per publisher of 5+ items: alert and disruption P/R."""
+    """Return one line per style and per publisher of 5+ items: alert and disruption P/R; a
+    style also gets the advisory measures (flagged, countries exactly right, country P, event
+    by cause or impact)."""
     lines = []
     for name, report in evaluation.groups.items():
         f = report.figures()
-        parts = [
-            f"{label} {f[key].value:.2f} [{f[key].low:.2f}, {f[key].high:.2f}]"
-            for key, label in (("alert P", "alert P"), ("alert R", "R"),
-                               ("is_disruption P", "disruption P"), ("is_disruption R", "R"))
-        ]  # fmt: skip
+        keys = [("alert P", "alert P"), ("alert R", "R"), ("is_disruption P", "disruption P"),
+                ("is_disruption R", "R")]  # fmt: skip
+        if name.startswith("style "):
+            keys += ADVISORY_MEASURES
+        parts = [f"{label} {f[key].value:.2f} [{f[key].low:.2f}, {f[key].high:.2f}]"
+                 for key, label in keys]  # fmt: skip
         lines.append(f"  {name} ({report.items} items): " + ", ".join(parts))
     return "\n".join(lines)
 

@@ -62,4 +62,9 @@ def test_evaluation_scores_alerts_groups_and_advisory_events(monkeypatch) -> Non
     assert figures["event (cause or an impact)"].value == 1.0  # …but the impact is right
     assert figures["impact F1"].value == 1.0
     assert set(result.groups) == {"publisher a.example", "style advisory", "style news"}
-    assert "alert P 1.00" in ev.format_groups(result)
+    assert figures["country P"].value == 1.0
+    lines = {line.split(" (")[0].strip(): line for line in ev.format_groups(result).splitlines()}
+    assert "alert P 1.00" in lines["publisher a.example"]
+    assert "flagged" not in lines["publisher a.example"]  # the advisory measures are per style
+    assert "flagged 1.00" in lines["style advisory"] and "country P 1.00" in lines["style advisory"]
+    assert "event 1.00" in lines["style advisory"]
