@@ -131,8 +131,7 @@ def find_materials(text: str) -> list[MaterialHit]:
 def _by_ending(text: str, doc: Doc, taken: set[int]) -> list[MaterialHit]:
     """Return the words no name matched that end like a material's words ("valsartan");
     `doc` holds the tokens of `text`."""
-    endings = _endings()
-    every = tuple(end for _, ends in endings for end in ends)
+    every, endings = _endings()
     lexicon = materials()
     hits = []
     for match in LONG_WORD.finditer(text):
@@ -150,9 +149,10 @@ def _by_ending(text: str, doc: Doc, taken: set[int]) -> list[MaterialHit]:
 
 
 @lru_cache(maxsize=1)
-def _endings() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Return each material's word endings, as `str.endswith` takes them."""
-    return tuple((name, tuple(ends)) for name, ends in sorted(material_words().endings.items()))
+def _endings() -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Return every material word ending, and each material's, as `str.endswith` takes them."""
+    endings = tuple((name, tuple(ends)) for name, ends in sorted(material_words().endings.items()))
+    return tuple(end for _, ends in endings for end in ends), endings
 
 
 def _is_producer(span: Span) -> bool:
