@@ -10,6 +10,7 @@ from monitor import db
 from monitor.incidents.store import save_incidents
 from monitor.matching.affected import affected, affected_suppliers
 from monitor.matching.sync import WatchSync
+from monitor.matching.watches import WatchSpec
 from monitor.models import Buyer, BuyerSupplier, Supplier, SupplierMaterial, Watch
 from monitor.settings import Settings
 
@@ -49,6 +50,12 @@ INCIDENTS = [
 ]  # fmt: skip
 
 
+def _alerts(sync: WatchSync) -> list[tuple[WatchSpec, str]]:
+    """Return each (watch, open incident id) the matcher's index pairs: what alerts follow."""
+    return [(m.spec, inc["id"]) for inc in INCIDENTS if inc["status"] == "open"
+            for m in sync.index.match(inc)]  # fmt: skip
+
+
 def test_the_map_and_the_alerts_name_the_same_suppliers(db_settings: Settings) -> None:
     with db.session_scope(db_settings) as s:
         buyer = Buyer(name="b")
@@ -72,11 +79,8 @@ def test_the_map_and_the_alerts_name_the_same_suppliers(db_settings: Settings) -
         sync.refresh(s)
         shown = affected_suppliers(session=s, buyer_id=buyer_id, radius_km=RADIUS_KM)
     pairs = {(f["supplier_id"], f["incident_id"]) for f in shown}
-    alerted = {
-        (int(m.spec.key.rsplit(":", 1)[1]), inc["id"])
-        for inc in INCIDENTS if inc["status"] == "open"
-        for m in sync.index.match(inc) if m.spec.key.startswith(f"supplier:{buyer_id}:")
-    }  # fmt: skip
+    alerted = {(int(spec.key.rsplit(":", 1)[1]), incident) for spec, incident in _alerts(sync)
+               if spec.key.startswith(f"supplier:{buyer_id}:")}  # fmt: skip
     assert pairs == alerted
     assert pairs == {(ids["dourados"], "drought"), (ids["no site"], "drought"),
                      (ids["gdansk chips"], "fab")}  # fmt: skip
@@ -107,11 +111,8 @@ def test_the_map_names_the_watch_that_alerts_when_no_supplier_is_hit(
     with db.session_scope(db_settings) as s:
         sync.refresh(s)
         found = affected(session=s, buyer_id=buyer_id, radius_km=RADIUS_KM)
-    alerted = {
-        (m.spec.watch_id, inc["id"])
-        for inc in INCIDENTS if inc["status"] == "open"
-        for m in sync.index.match(inc) if m.spec.buyer_id == buyer_id
-    }  # fmt: skip
+    alerted = {(spec.watch_id, incident) for spec, incident in _alerts(sync)
+               if spec.buyer_id == buyer_id}  # fmt: skip
     # Every alert is on the map: none through a supplier, each through a written watch.
     assert found.suppliers == []
     assert {(w["watch_id"], w["incident_id"]) for w in found.watches} == alerted
