@@ -137,6 +137,11 @@ def caught_up(settings: Settings) -> bool:
         bootstrap_servers=settings.kafka.servers, group_id=group, enable_auto_commit=False
     )
     try:
+        # The incidents agent regroups reports by cluster through a topic of its own
+        # ("incidents-<disruptions>-by-cluster-repartition"): a report whose disruptions offset
+        # is committed may still wait there.
+        regrouped = f"-{settings.topics.disruptions}-by-cluster-repartition"
+        topics += [name for name in consumer.topics() if name.endswith(regrouped)]
         parts = [TopicPartition(topic, partition) for topic in topics
                  for partition in consumer.partitions_for_topic(topic) or ()]  # fmt: skip
         ends = consumer.end_offsets(parts)
