@@ -47,7 +47,7 @@ class Weights:
     confidence_slope: float = 0.4  # ...plus this per unit of distance from it...
     confidence_cap: float = 0.98  # ...up to this
     confidence_unweighed: float = 0.95  # no trigger and no cue: surely not a disruption
-    impact_only: float = 0.4  # an impact phrase weighs this much when no trigger is asserted
+    impact_only: float = 0.8  # an impact phrase weighs this much when no trigger is asserted
 
 
 WEIGHTS = Weights()

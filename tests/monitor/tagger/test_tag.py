@@ -68,11 +68,20 @@ def test_impacts_are_asserted_and_only_for_disruptions(nlp, item: dict) -> None:
     assert out["impacts"] == [], out
 
 
-def test_an_impact_alone_in_the_title_reports_a_disruption(nlp) -> None:  # type: ignore[no-untyped-def]
-    item = {"id": "river", "title": "Lower Mississippi River closed after barge breakaway"}
+@pytest.mark.parametrize(
+    ("item", "event", "impact"),
+    [
+        ({"id": "river", "title": "Lower Mississippi River closed after barge breakaway"},
+         "route_blockage", "route_blockage"),
+        ({"id": "blank", "title": "Carriers announce blank sailings",
+          "body": "Shipping lines have announced blank sailings on Asia-Europe loops in November."},
+         "other", "sailings_cancelled"),
+    ],
+)  # fmt: skip
+def test_an_impact_alone_reports_a_disruption(nlp, item: dict, event: str, impact: str) -> None:  # type: ignore[no-untyped-def]
     out = next(tag_items([item]))
-    assert (out["is_disruption"], out["event_type"]) == (True, "route_blockage")
-    assert [i["type"] for i in out["impacts"]] == ["route_blockage"]
+    assert (out["is_disruption"], out["event_type"]) == (True, event)
+    assert [i["type"] for i in out["impacts"]] == [impact]
 
 
 def test_an_impact_inside_a_hedged_trigger_is_no_impact(nlp) -> None:  # type: ignore[no-untyped-def]
