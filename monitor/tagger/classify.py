@@ -63,7 +63,8 @@ WATER = ("rain", "snow")
 SUBJECT_GAP = 2
 # Conflict words that only say people protest: a protest that stops transport is the blockage.
 PROTESTS = frozenset({"protest", "protester", "demonstration", "demonstrator"})
-# A type that a cue refines: a fire among fields and forests is a wildfire.
+# A type that a cue, or an asserted trigger of the finer type, refines: a fire among fields and
+# forests is a wildfire, and so is "fire" in a headline over a body that says "bushfire".
 REFINE = {"fire_explosion": ("wildland", "wildfire")}
 
 
@@ -158,7 +159,7 @@ def decide(
     found = _event_found(hint, scores, asserted, triggers, recovery, is_disruption, title_len)
     found = _attack_type(found, asserted, vessels) if hint is None else found
     reported = is_disruption or recovery.reported
-    event_type = _refined(found if reported else None, by_kind)
+    event_type = _refined(found if reported else None, by_kind, asserted)
     confidence = _confidence(score) if triggers or cues else WEIGHTS.confidence_unweighed
     evidence = _evidence(asserted, triggers, by_kind, found, reported)
     return Verdict(is_disruption, recovery.reported, event_type, confidence, evidence)
@@ -387,10 +388,16 @@ def _attack_type(found: str | None, asserted: Sequence[Trigger], vessels: set[in
     return "piracy_attack" if any(t.match.sent in vessels for t in conflict) else found
 
 
-def _refined(event_type: str | None, by_kind: dict[str, list[Match]]) -> str | None:
-    """Refine a type by its cues: a fire among fields and forests is a wildfire."""
-    if event_type in REFINE and REFINE[event_type][0] in by_kind:
-        return REFINE[event_type][1]
+def _refined(
+    event_type: str | None, by_kind: dict[str, list[Match]], asserted: Sequence[Trigger]
+) -> str | None:
+    """Refine a type by its cues or by a finer trigger: a fire among fields and forests, or
+    beside a "bushfire", is a wildfire."""
+    if event_type not in REFINE:
+        return event_type
+    cue, finer = REFINE[event_type]
+    if cue in by_kind or any(t.event_type == finer for t in asserted):
+        return finer
     return event_type
 
 

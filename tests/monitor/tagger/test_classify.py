@@ -16,6 +16,7 @@ from monitor.tagger import classify
         ("Floods inundate Thai industrial estates", "Factories had to close.", "flood"),
         ("Fire at chip fab halts output", "The fire damaged equipment.", "fire_explosion"),
         ("Fires sweep through sugarcane fields", "Fires burned 230,000 hectares.", "wildfire"),
+        ("Miners affected by fire", "A bushfire is hampering operations.", "wildfire"),
         ("India bans exports of white rice", "", "export_restriction"),
         ("Ransomware attack stops container loading at Nagoya", "", "cyberattack"),
         ("Shipping line files for bankruptcy", "Ships were stranded.", "insolvency"),

@@ -90,6 +90,8 @@ def test_common_words_count_in_material_context(text, expected):
         "She packed the boxes.",
         "Take it with a grain of salt.",
         "The Singapore oil spill drill went well.",
+        "Peanut butter recall expanded.",
+        "Shea butter output halted.",
     ],
 )
 def test_common_words_alone_are_not_materials(text):
@@ -118,6 +120,7 @@ def test_capitals_in_a_terse_report():
         ("Flooded Toyota plant halts operations.", ["vehicles"]),
         ("ArcelorMittal declares force majeure at Duisburg.", ["steel"]),
         ("TOYOTA HALTS PLANTS", ["vehicles"]),
+        ("A bushfire hampers Newmont's mining operations.", ["gold"]),
         ("Rain floods the Vale of Glamorgan.", []),  # a place, not the miner
         ("The vale was flooded; toyota is not written so.", []),  # a firm keeps its capital
     ],
