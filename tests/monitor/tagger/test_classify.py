@@ -62,6 +62,8 @@ def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  #
         ("Late strike earns Santos a draw", "A stunning strike in the 89th minute of the match."),
         ("Good rains boost Kenya's tea output", "Production rose 12% thanks to rainfall."),
         ("Port of Durban: operations normal", "No weather delays; berth waiting time under 24h."),
+        ("Centre debunks rumours of fertiliser shortage", "The minister denounced the rumours."),
+        ("Baseball: Yamamoto strikes out 15 in win", "He struck out 15 over eight innings."),
     ],
 )
 def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,12 +96,20 @@ def test_a_lead_that_reports_a_reopening_tells_what_ended_after_its_cause(decide
         ("India lifts ban on rice exports", "", "export_restriction"),
         ("Strike ends at Escondida copper mine", "", "strike"),
         ("Panama Canal traffic to increase as drought conditions ease", "", "drought"),
+        ("Tanzania scraps grain export ban", "", "export_restriction"),
+        ("Network outage resolved", "All internal systems are fully functional.", "other"),
     ],
 )
 def test_recoveries(decide, title: str, body: str, event_type: str) -> None:  # type: ignore[no-untyped-def]
     verdict = decide(title, body)
     assert verdict.recovery and not verdict.is_disruption
     assert verdict.event_type == event_type
+
+
+def test_a_resolution_still_to_come_is_no_recovery(decide) -> None:  # type: ignore[no-untyped-def]
+    verdict = decide("US dock strike threatens retailers",
+                     "Shelves may empty unless the dock strike is resolved quickly.")  # fmt: skip
+    assert not verdict.recovery
 
 
 def test_hazard_hint_decides_the_type(decide) -> None:  # type: ignore[no-untyped-def]
