@@ -26,6 +26,7 @@ LISTS = {
     "metal_names": NAMES,
     "capitalised": NAMES,
     "endings": KEYED,
+    "yields_to": KEYED,
 }
 MIN_ENDING_WORD = 7  # a word named by its ending is at least this long ("valsartan", not "vir")
 LONG_WORD = re.compile(rf"\b[^\W\d_]{{{MIN_ENDING_WORD},}}\b")
@@ -44,6 +45,7 @@ class MaterialWords:
     metal_names: frozenset[str]  # metals named together back each other ("lead and zinc")
     capitalised: frozenset[str]  # names written with capitals, so a capital tells nothing
     endings: dict[str, frozenset[str]]  # a word with one of these endings names it ("-sartan")
+    yields_to: dict[str, frozenset[str]]  # a generic word gives way to these materials, named
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +115,7 @@ def find_materials(text: str) -> list[MaterialHit]:
     taken: set[int] = set()
     hits: list[MaterialHit] = []
     described: list[MaterialHit] = []  # "container ship": the cargo, unless none is named
+    generic: list[tuple[MaterialHit, frozenset[str]]] = []  # hits of `yields_to` words
     matches = [(doc.vocab.strings[m], s, e) for m, s, e in matcher(doc)]
     for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
         if not taken.isdisjoint(range(start, end)):
@@ -124,7 +127,12 @@ def find_materials(text: str) -> list[MaterialHit]:
         material = by_key[key]
         hit = MaterialHit(material.name, material.hs, span.start_char, span.end_char, span.text)
         (described if key in words.descriptive else hits).append(hit)
+        if key in words.yields_to:
+            generic.append((hit, words.yields_to[key]))
     hits += _by_ending(text, doc, taken)
+    if generic:  # "grain" is wheat, unless the text names the grain ("maize")
+        named = {h.name for h in hits}
+        hits = [h for h in hits if not any(h is g and named & y for g, y in generic)]
     return sorted(hits or described, key=lambda h: h.start)
 
 

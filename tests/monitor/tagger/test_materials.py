@@ -132,6 +132,18 @@ def test_a_producer_names_what_it_makes(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("Grain exports halted at Odesa.", ["wheat"]),
+        ("Tanzania lifts a ban on grain exports and sells surplus maize.", ["corn"]),
+        ("Rice and other grains held at the border.", ["rice"]),
+    ],
+)
+def test_grain_is_wheat_unless_the_grain_is_named(text, expected):
+    assert [name for name, _ in found(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Tainted valsartan was recalled.", ["pharmaceuticals"]),
         ("Amoxicillin shortage worsens.", ["pharmaceuticals"]),
         ("Insulin supply cut.", ["pharmaceuticals"]),
