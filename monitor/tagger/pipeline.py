@@ -298,6 +298,7 @@ def find_matches(doc: Doc) -> list[events.Match]:
         fence = fences.get(h)
         if fence if fence is not None else _fence(strings, h):
             start = i + 1
+            punct[i] = 1  # a gap stops at a fence too: the title's line break ends it
     found = []
     spans = {(strings[m], s, e) for m, s, e in matchers.phrases(doc)}
     spans |= _gapped_matches(norms, punct, matchers.gapped)

@@ -19,6 +19,11 @@ from monitor.tagger import classify
         ("Miners affected by fire", "A bushfire is hampering operations.", "wildfire"),
         ("India bans exports of white rice", "", "export_restriction"),
         ("Ransomware attack stops container loading at Nagoya", "", "cyberattack"),
+        (  # "attack ~ shipping" does not reach over the title's end
+            "Shipping company hit by ransomware attack",
+            "Chinese shipping company Cosco's email and phone lines were disabled.",
+            "cyberattack",
+        ),
         ("Shipping line files for bankruptcy", "Ships were stranded.", "insolvency"),
         ("Vessel queue grows as yard density tops 90%", "", "port_congestion"),
         ("Port update", "The average vessel waiting time increased to 9 days.", "port_congestion"),
