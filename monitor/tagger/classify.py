@@ -59,6 +59,8 @@ IMPACT_EVENTS = {"port_congestion": "port_congestion", "route_blockage": "route_
                  "power_outage": "power_outage", "export_halt": "export_restriction"}  # fmt: skip
 # Weather words for water that floods: rain and melting snow beside a flood are the flood.
 WATER = ("rain", "snow")
+# Storm systems that bring their floods with them: a flood beside a cyclone is the cyclone's.
+STORM_SYSTEMS = frozenset({"cyclone", "hurricane", "typhoon", "tropical storm"})
 # Tokens between an impact and a recovery word within which the impact is what recovers.
 SUBJECT_GAP = 2
 # Conflict words that only say people protest: a protest that stops transport is the blockage.
@@ -366,13 +368,17 @@ def _cause_type(
 def _weather_type(
     found: str | None, scores: dict[str, float], asserted: Sequence[Trigger]
 ) -> str | None:
-    """Name weather by what it did: rain or snowmelt beside a flood is the flood."""
+    """Name weather by its cause: rain or snowmelt beside a flood is the flood, and a flood
+    beside a cyclone, a hurricane or a typhoon is the storm ("rain from cyclone Debbie floods
+    railways"); a plain "storm" that floods streets stays a flood."""
     if (
         found == "extreme_weather"
         and "flood" in scores
         and all(any(w in t.match.key for w in WATER) for t in asserted if t.event_type == found)
     ):
         found = "flood"  # rain or snowmelt alone stops work as weather
+    if found == "flood" and any(t.match.key in STORM_SYSTEMS for t in asserted):
+        found = "storm"
     return found
 
 

@@ -14,6 +14,7 @@ from monitor.tagger import classify
         ("Grounded container ship blocks Suez Canal", "Traffic was halted.", "route_blockage"),
         ("Typhoon forces closure of Busan port", "Container handling was suspended.", "storm"),
         ("Floods inundate Thai industrial estates", "Factories had to close.", "flood"),
+        ("Downpour shuts mines, floods railways", "Rain from cyclone Debbie halted coal.", "storm"),
         ("Fire at chip fab halts output", "The fire damaged equipment.", "fire_explosion"),
         ("Fires sweep through sugarcane fields", "Fires burned 230,000 hectares.", "wildfire"),
         ("Miners affected by fire", "A bushfire is hampering operations.", "wildfire"),
