@@ -14,6 +14,13 @@ from monitor.tagger import classify
         ("Grounded container ship blocks Suez Canal", "Traffic was halted.", "route_blockage"),
         ("Typhoon forces closure of Busan port", "Container handling was suspended.", "storm"),
         ("Floods inundate Thai industrial estates", "Factories had to close.", "flood"),
+        (
+            "97 ships stuck in ice near St. Petersburg",
+            "The administration of the port said 97 ships were waiting.",
+            "extreme_weather",
+        ),
+        ("Haulier enters administration", "Deliveries disrupted.", "insolvency"),
+        ("Port Houston terminals closed due to hardware failure", "", "other"),
         ("Downpour shuts mines, floods railways", "Rain from cyclone Debbie halted coal.", "storm"),
         ("Fire at chip fab halts output", "The fire damaged equipment.", "fire_explosion"),
         ("Fires sweep through sugarcane fields", "Fires burned 230,000 hectares.", "wildfire"),
