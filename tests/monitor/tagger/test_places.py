@@ -138,6 +138,7 @@ def test_chokepoints_and_rivers(name, primary):
         ("Korean chipmakers and South Korea.", ["KR"]),
         ("Unrest in Burma.", ["MM"]),
         ("Türkiye and Turkey are one country.", ["TR"]),
+        ("An eruption at Bali's Mount Agung volcano.", ["ID"]),  # the island, not Bāli, India
     ],
 )
 def test_aliases_and_demonyms(text, expected):
