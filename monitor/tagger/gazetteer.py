@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CITY_FLOOR = 100_000  # smaller towns collide with too many words and surnames
 BIG_CITY = 1_000_000
+PORT_CITY_KM = 60.0  # a US port takes the state of a same-named city this near
 SUBDIVISION_SUFFIXES = re.compile(
     r"\s*(\[.*?\]|\(.*?\)|,.*$|\b(Sheng|Shi|Zizhiqu|Uygur|Huizu|Zhuangzu|Province|Region|State)\b"
     r"|-(do|gwangyeoksi|teukbyeolsi|teukbyeoljachido|teukbyeoljachisi))",
@@ -168,14 +169,27 @@ class Gazetteer:
             self._add(agency["name"], Candidate(home, agency=True))
 
     def _load_ports(self) -> None:
+        states = self._us_city_states()
         for row in _rows("ports.csv"):
             lat, lon = _coordinate(row, "lat"), _coordinate(row, "lon")
             country = _country(row, row["country"])
-            place = Place(row["name"], country, "port", locode=row["locode"], lat=lat, lon=lon)
+            names = [row["name"], *_split(row["aliases"])]
+            state = _state_of(names, lat, lon, states) if country == "US" else None
+            place = Place(row["name"], country, "port", state, row["locode"], lat, lon)
             self.locodes[row["locode"]] = place
-            for name in [row["name"], *_split(row["aliases"])]:
+            for name in names:
                 self._add(name, Candidate(place))
             self._index_point(lat, lon, country)
+
+    def _us_city_states(self) -> dict[str, list[tuple[float, float, str]]]:
+        """Return every US city's places by lower-case name, with its state (ISO 3166-2)."""
+        out: dict[str, list[tuple[float, float, str]]] = {}
+        for city in self._cities.get_cities().values():
+            if city["countrycode"] == "US" and city["admin1code"]:
+                out.setdefault(city["name"].lower(), []).append(
+                    (city["latitude"], city["longitude"], f"US-{city['admin1code']}")
+                )
+        return out
 
     def _load_waterways(self) -> None:
         for row in _rows("waterways.csv"):
@@ -270,6 +284,20 @@ class Gazetteer:
                     if km < best_km:
                         best, best_km = country, km
         return best
+
+
+def _state_of(
+    names: list[str], lat: float, lon: float, states: dict[str, list[tuple[float, float, str]]]
+) -> str | None:
+    """Return the state of the US city nearest a port that bears its name (else the first alias
+    that names one), within PORT_CITY_KM ("Portland" by the Columbia is US-OR, not Maine)."""
+    for name in names:
+        near = [(_haversine(lat, lon, clat, clon), state)
+                for clat, clon, state in states.get(name.lower(), ())]  # fmt: skip
+        best = min(near, default=None)
+        if best is not None and best[0] <= PORT_CITY_KM:
+            return best[1]
+    return None
 
 
 def _caution(row: Row) -> str:

@@ -251,7 +251,8 @@ def _places(hits: Iterable[PlaceHit]) -> list[dict[str, Any]]:
         if key not in seen:
             seen.add(key)
             out.append({"name": pl.name, "country": pl.country, "kind": pl.kind,
-                        "locode": pl.locode, "lat": pl.lat, "lon": pl.lon})  # fmt: skip
+                        "subdivision": pl.subdivision, "locode": pl.locode, "lat": pl.lat,
+                        "lon": pl.lon})  # fmt: skip
     return out
 
 

@@ -27,7 +27,7 @@ def test_output_follows_the_contract(strike: dict) -> None:
     assert {"name": "cocoa", "hs": "1801"} in strike["materials"]
     assert strike["severity"] in {"low", "medium", "high", "critical"}
     assert 0 < strike["confidence"] <= 1
-    place_keys = {"name", "country", "kind", "locode", "lat", "lon"}
+    place_keys = {"name", "country", "kind", "subdivision", "locode", "lat", "lon"}
     assert strike["places"] and all(set(p) == place_keys for p in strike["places"])
 
 
