@@ -77,6 +77,7 @@ def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  #
         ("Port of Durban: operations normal", "No weather delays; berth waiting time under 24h."),
         ("Centre debunks rumours of fertiliser shortage", "The minister denounced the rumours."),
         ("Baseball: Yamamoto strikes out 15 in win", "He struck out 15 over eight innings."),
+        ("Port terminals update", "No specific issues, nor stoppages and no port disruptions."),
     ],
 )
 def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
@@ -110,6 +111,8 @@ def test_a_lead_that_reports_a_reopening_tells_what_ended_after_its_cause(decide
         ("Strike ends at Escondida copper mine", "", "strike"),
         ("Panama Canal traffic to increase as drought conditions ease", "", "drought"),
         ("Tanzania scraps grain export ban", "", "export_restriction"),
+        ("Somali pirates get ransom, free Greek ship", "The crew was released.", "piracy_attack"),
+        ("Floodwater recedes in Bangkok", "The floods that swamped factories receded.", "flood"),
         ("Network outage resolved", "All internal systems are fully functional.", "other"),
     ],
 )
