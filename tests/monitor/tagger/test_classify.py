@@ -20,6 +20,21 @@ from monitor.tagger import classify
             "extreme_weather",
         ),
         ("Haulier enters administration", "Deliveries disrupted.", "insolvency"),
+        (
+            "Two vessels grounded in the Suez Canal",
+            "21 vessels are held behind them.",
+            "route_blockage",
+        ),
+        (
+            "US restricts imports of cattle from Belize",
+            "New World screwworm was detected.",
+            "other",
+        ),
+        (
+            "China bans German egg imports over dioxin",
+            "Dioxin was found in feed.",
+            "recall_contamination",
+        ),
         ("Port Houston terminals closed due to hardware failure", "", "other"),
         ("Downpour shuts mines, floods railways", "Rain from cyclone Debbie halted coal.", "storm"),
         ("Fire at chip fab halts output", "The fire damaged equipment.", "fire_explosion"),
