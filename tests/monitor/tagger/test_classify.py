@@ -93,6 +93,10 @@ def test_disruptions(decide, title: str, body: str, event_type: str) -> None:  #
         ("Centre debunks rumours of fertiliser shortage", "The minister denounced the rumours."),
         ("Baseball: Yamamoto strikes out 15 in win", "He struck out 15 over eight innings."),
         ("Port terminals update", "No specific issues, nor stoppages and no port disruptions."),
+        (
+            "Late strike shifts momentum as underdogs stun favourites",
+            "The contest appeared settled until the final whistle.",
+        ),
     ],
 )
 def test_not_disruptions(decide, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
