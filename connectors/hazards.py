@@ -31,8 +31,9 @@ EVENT_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("red flag|fire weather|forest.?fire|wild.?fire|bush.?fire|grass.?fire", "wildfire"),
     ("structure fire|explosion|hazardous material|chemical|nuclear|radiolog", "fire_explosion"),
     ("^fire$", "wildfire"),  # CAP-AU bushfire alerts name the event just "Fire"
+    ("winter storm|ice storm|snow ?storm|blizzard", "extreme_weather"),  # snow and ice
     ("hurricane|typhoon|cyclone|tropical storm|tropical depression|tornado|thunderstorm"
-     "|wind|gale|squall|storm|blizzard", "storm"),
+     "|wind|gale|squall|storm", "storm"),
     ("snow|ice|freez|frost|cold|heat|temperature|fog|avalanche|rain|dust|hail|winter"
      "|weather", "extreme_weather"),
     ("road|closure|closed|traffic|bridge", "route_blockage"),

@@ -29,7 +29,9 @@ from monitor.vocab import EVENT_TYPES, SEVERITIES
         ("Structure Fire", "fire_explosion"),
         ("Hurricane Warning", "storm"),
         ("Yellow wind warning", "storm"),
-        ("Winter Storm Warning", "storm"),
+        ("Winter Storm Warning", "extreme_weather"),  # snow and ice, as the tagging guide says
+        ("Blizzard Warning", "extreme_weather"),
+        ("Tropical Storm Warning", "storm"),
         ("Excessive Heat Warning", "extreme_weather"),
         ("snow-ice", "extreme_weather"),
         ("Dense Fog Advisory", "extreme_weather"),

@@ -14,6 +14,7 @@ from monitor.tagger import classify
         ("Grounded container ship blocks Suez Canal", "Traffic was halted.", "route_blockage"),
         ("Typhoon forces closure of Busan port", "Container handling was suspended.", "storm"),
         ("Floods inundate Thai industrial estates", "Factories had to close.", "flood"),
+        ("Snowstorm closes highways in the Northeast", "Freight was delayed.", "extreme_weather"),
         (
             "97 ships stuck in ice near St. Petersburg",
             "The administration of the port said 97 ships were waiting.",
