@@ -437,14 +437,21 @@ def _negated_by_title(triggers: Sequence[Trigger], title_len: int) -> list[Trigg
 def _recovered(
     ended: Sequence[Trigger], cues: Sequence[Match], triggers: Sequence[Trigger], title_len: int
 ) -> str | None:
-    """Name what a recovery report says ended: an ended trigger, a cue, or the top trigger."""
+    """Name what a recovery report says ended: an ended trigger, a cue, or the top trigger. A
+    vague word ("force majeure lifted") gives way to a trigger that names its event ("after
+    workers embarked on a strike")."""
+    named = [t for t in triggers if t.match.weight >= WEIGHTS.names_event]
     if ended:
-        return _best(type_scores(ended, title_len), ended)
+        found = _best(type_scores(ended, title_len), ended)
+        if any(t.event_type == found for t in named) or not named:
+            return found
+        return _best(type_scores(named, title_len), named)
     recovered = lexicon().recovered
     implied = [recovered[c.key] for c in cues if c.key in recovered]
     if implied:
         return implied[0]
-    return _best(type_scores(triggers, title_len), triggers)
+    pool = named or list(triggers)
+    return _best(type_scores(pool, title_len), pool)
 
 
 _WHY = (("impact", "impact"), ("calm", "no impact reported"), ("recovery", "recovery"),

@@ -131,6 +131,11 @@ def test_a_lead_that_reports_a_reopening_tells_what_ended_after_its_cause(decide
         ("Strike ends at Escondida copper mine", "", "strike"),
         ("Panama Canal traffic to increase as drought conditions ease", "", "drought"),
         ("Tanzania scraps grain export ban", "", "export_restriction"),
+        (  # the vague "force majeure" gives way to the event named for it
+            "Port operator lifts force majeure as workers return",
+            "It declared force majeure two weeks ago after workers embarked on a strike.",
+            "strike",
+        ),
         ("Somali pirates get ransom, free Greek ship", "The crew was released.", "piracy_attack"),
         ("Floodwater recedes in Bangkok", "The floods that swamped factories receded.", "flood"),
         ("Network outage resolved", "All internal systems are fully functional.", "other"),
