@@ -133,7 +133,8 @@ def test_a_lead_that_reports_a_reopening_tells_what_ended_after_its_cause(decide
         ("Tanzania scraps grain export ban", "", "export_restriction"),
         (  # the vague "force majeure" gives way to the event named for it
             "Port operator lifts force majeure as workers return",
-            "It declared force majeure two weeks ago after workers embarked on a strike.",
+            "It has lifted the force majeure declared at its ports. It declared a force majeure "
+            "two weeks ago after workers embarked on a strike.",
             "strike",
         ),
         ("Somali pirates get ransom, free Greek ship", "The crew was released.", "piracy_attack"),
