@@ -22,6 +22,13 @@ from monitor.tagger import classify
         ),
         ("Haulier enters administration", "Deliveries disrupted.", "insolvency"),
         (
+            "Mekong forces boats to reroute",
+            "The river has almost dried up near the border.",
+            "drought",
+        ),
+        ("Potash producer halts shipments as sinkhole expands", "", "other"),
+        ("Guangzhou port storage unable to accept new coal cargoes", "", "port_congestion"),
+        (
             "Two vessels grounded in the Suez Canal",
             "21 vessels are held behind them.",
             "route_blockage",
