@@ -137,7 +137,10 @@ class Context:
         candidate = found[0]
         if label == "PERSON" and candidate.caution:
             return True  # "Michael Jordan"; the small model also tags "Minas Gerais" PERSON
-        if self._homonym(span, {c.place.country for c in found}, candidate.place.kind):
+        # A waterway belongs to the states that hold it: "the Strait of Hormuz, Iranian state
+        # television said" names no other Hormuz.
+        countries = {c.place.country for c in found} | {a for c in found for a in c.place.affects}
+        if self._homonym(span, countries, candidate.place.kind):
             return True
         if candidate.place.kind == "country" or candidate.demonym:
             return False

@@ -22,6 +22,12 @@ from monitor.tagger import classify
         ),
         ("Haulier enters administration", "Deliveries disrupted.", "insolvency"),
         (
+            "Bosphorus closed for ships",
+            "Traffic is suspended due to poor visibility.",
+            "extreme_weather",
+        ),
+        ("Revolutionary Guards say they captured British oil tanker", "", "piracy_attack"),
+        (
             "Mekong forces boats to reroute",
             "The river has almost dried up near the border.",
             "drought",

@@ -96,6 +96,11 @@ def test_a_town_with_its_state_as_the_press_shortens_it_is_american():
     assert [h.place.country for h in find_places("Ferries halt at Portsmouth.")] == ["GB"]
 
 
+def test_a_strait_before_a_demonym_after_a_comma_is_still_the_strait():
+    text = "A tanker was captured in the Strait of Hormuz, Iranian state television reported."
+    assert "Strait of Hormuz" in [h.place.name for h in find_places(text)]
+
+
 def test_suez_canal_affects_egypt_first():
     (hit,) = find_places("Ships queue at the Suez Canal.")
     assert hit.place.kind == "waterway"
