@@ -158,7 +158,8 @@ def decide(
     else:
         is_disruption = score >= WEIGHTS.threshold
     vessels = {m.sent for m in by_kind.get("vessel", ())}
-    found = _event_found(hint, scores, asserted, triggers, recovery, is_disruption, title_len)
+    found = _event_found(hint, scores, asserted, triggers, recovery, is_disruption, title_len,
+                         by_kind.get("cause", ()))  # fmt: skip
     found = _attack_type(found, asserted, vessels) if hint is None else found
     reported = is_disruption or recovery.reported
     event_type = _refined(found if reported else None, by_kind, asserted)
@@ -341,9 +342,10 @@ def _event_found(
     recovery: Recovery,
     is_disruption: bool,
     title_len: int,
+    causes: Sequence[Match] = (),
 ) -> str | None:
     """Name the event: the feed's hint, else the strongest type; a recovery names what ended."""
-    found = _weather_type(hint or _cause_type(_best(scores, asserted), scores, asserted),
+    found = _weather_type(hint or _cause_type(_best(scores, asserted), scores, asserted, causes),
                           scores, asserted)  # fmt: skip
     if recovery.reported and not is_disruption:
         ended = _recovered(recovery.ended, recovery.cues, triggers, title_len)
@@ -354,15 +356,20 @@ def _event_found(
 
 
 def _cause_type(
-    found: str | None, scores: dict[str, float], asserted: Sequence[Trigger]
+    found: str | None,
+    scores: dict[str, float],
+    asserted: Sequence[Trigger],
+    causes: Sequence[Match] = (),
 ) -> str | None:
     """Name the cause over its effect: "ports in gridlock" over a body that names the strike
-    (a trigger that names its event, `Weights.names_event`) is the strike."""
+    (a trigger that names its event, `Weights.names_event`), or "delays due to poor weather"
+    (a trigger right after a cause cue), is the strike or the weather."""
     if found not in EFFECTS:
         return found
-    causes = {t.event_type for t in asserted
-              if t.event_type not in EFFECTS and t.match.weight >= WEIGHTS.names_event}  # fmt: skip
-    return max(causes, key=lambda k: scores[k], default=found)
+    named = {t.event_type for t in asserted if t.event_type not in EFFECTS
+             and (t.match.weight >= WEIGHTS.names_event
+                  or (t.match.weight >= WEIGHTS.weak and _caused(t.match, causes)))}  # fmt: skip
+    return max(named, key=lambda k: scores[k], default=found)
 
 
 def _weather_type(

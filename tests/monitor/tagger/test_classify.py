@@ -22,6 +22,13 @@ from monitor.tagger import classify
         ),
         ("Haulier enters administration", "Deliveries disrupted.", "insolvency"),
         (
+            "Durban: delays due to port congestion",
+            "Vessels are delayed due to poor weather.",
+            "extreme_weather",
+        ),
+        ("Key border crossing shut", "7,000 trucks are stranded.", "route_blockage"),
+        ("Road section collapsed in Cameroon", "Transport of goods is hampered.", "route_blockage"),
+        (
             "Bosphorus closed for ships",
             "Traffic is suspended due to poor visibility.",
             "extreme_weather",
