@@ -182,7 +182,7 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         triggers=triggers, cues=cues, title_len=p.title_len, event_hint=event_hint,
         has_country=bool(countries), magnitude=magnitude, impacts=impacts,
         asked_from=question_start(text[: p.title_len]),
-        lead_end=pipeline.sentence_around(text, p.title_len + 1, p.title_len + 1)[1],
+        lead_end=lead_end(text, p.title_len),
     )  # fmt: skip
     evidence = [_evidence(m.start_char, m.end_char, text, why) for m, why in verdict.evidence]
     grade = None
@@ -204,6 +204,20 @@ def tag_prepared(p: Prepared, doc: Any | None, hits: list[PlaceHit] | None) -> d
         "confidence": verdict.confidence,
         "evidence": evidence,
     }
+
+
+SHORT_LINE_WORDS = 4  # a first body line this short ("Update 2 March 2023") is a heading
+
+
+def lead_end(text: str, title_len: int) -> int:
+    """Return where the body's first sentence ends; a short first line that is only a heading
+    or a date ("Update 2 March 2023\nThe strike is over.") gives way to the next sentence."""
+    start = title_len + 1
+    end = pipeline.sentence_around(text, start, start)[1]
+    line = text[start:end]
+    if line.endswith("\n") and len(line.split()) <= SHORT_LINE_WORDS and end < len(text):
+        end = pipeline.sentence_around(text, end, end)[1]
+    return end
 
 
 CLAUSE_BREAK = re.compile(r".*(?:[.!?:;|]|\s[-–—]\s)")

@@ -203,6 +203,12 @@ def test_missiles_on_ships_are_attacks_at_sea_placed_in_the_waters(nlp) -> None:
             False,
             False,
         ),
+        (  # a short first line is a heading: the lead is the sentence after it
+            "Announcement Strike Finland",
+            "Update 2 March 2023\nThe strike at Finnish ports is over.",
+            False,
+            True,
+        ),
     ],
 )
 def test_a_recovery_in_the_lead_is_the_news_unless_hedged_or_followed(
