@@ -40,6 +40,10 @@ ANY = "*"  # the material key of a watch that names none
 MAX_AREA_CELLS = 5000  # grid cells searched for an area; a larger one checks every watch
 EVERY = None  # the key under which a place and rank hold all their watches
 PlaceKey = tuple[str, Any, Any]
+# Places that spread over an area: the tagger gives each one point (a country its capital, a
+# state its largest city, a sea its middle), which says nothing about where a site is. They
+# match watches by their codes, never sites by distance.
+SPREAD_KINDS = frozenset({"country", "subdivision", "region", "waterway"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
         (float(p["lat"]), float(p["lon"]), str(p.get("name") or ""))
         for p in places
         if isinstance(p.get("lat"), int | float) and isinstance(p.get("lon"), int | float)
+        and p.get("kind") not in SPREAD_KINDS
     )
     materials = {
         str(m.get("name") if isinstance(m, Mapping) else m).lower()

@@ -58,6 +58,19 @@ def test_a_match_says_which_materials_and_places_overlapped() -> None:
                           "site 51.30,4.50: 7 km from the incident")  # fmt: skip
 
 
+def test_a_country_or_sea_named_in_a_report_is_no_point_for_sites() -> None:
+    # The tagger places Belgium at Brussels: a plant 5 km from Brussels is not hit by news
+    # that names only Belgium, but it is by news that names a port 5 km away.
+    near_brussels = spec("w1", sites=(SiteSpec(50.85, 4.35, 10, "plant"),))
+    belgium = {"name": "Belgium", "country": "BE", "kind": "country", "lat": 50.85, "lon": 4.35}
+    sea = {"name": "North Sea", "country": None, "kind": "waterway", "lat": 50.85, "lon": 4.35}
+    port = {"name": "Brussels", "country": "BE", "kind": "port", "lat": 50.88, "lon": 4.37}
+    index = indexed([near_brussels])
+    assert index.match(incident(places=[belgium, sea])) == []
+    [hit] = index.match(incident(places=[belgium, port]))
+    assert hit.places == ("site plant: 4 km from Brussels",)
+
+
 def test_changes_and_removals_reach_the_index() -> None:
     index = WatchIndex()
     index.put(spec("w1", countries=frozenset({"BE"})))
