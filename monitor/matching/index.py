@@ -86,8 +86,7 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
     points = tuple(
         (float(p["lat"]), float(p["lon"]), str(p.get("name") or ""))
         for p in places
-        if isinstance(p.get("lat"), int | float) and isinstance(p.get("lon"), int | float)
-        and p.get("kind") not in SPREAD_KINDS
+        if p.get("kind") not in SPREAD_KINDS and _located(p)
     )
     materials = {
         str(m.get("name") if isinstance(m, Mapping) else m).lower()
@@ -107,6 +106,10 @@ def footprint(incident: Mapping[str, Any]) -> Footprint:
         area=tuple(s for s in incident.get("area") or [] if isinstance(s, Mapping)),
         routine=bool(incident.get("routine")),
     )  # fmt: skip
+
+
+def _located(place: Mapping[str, Any]) -> bool:
+    return isinstance(place.get("lat"), int | float) and isinstance(place.get("lon"), int | float)
 
 
 def near(site: SiteSpec, points: Iterable[tuple[float, float, str]]) -> tuple[float, str] | None:
