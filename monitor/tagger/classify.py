@@ -31,6 +31,7 @@ class Weights:
     score_cap: float = 1.5  # the strongest type counts at most this much
     impact_bonus: float = 0.3  # an impact cue ("halted", "closed") backs asserted triggers
     names_event: float = 1.0  # a trigger weighing this much names its event ("blackout")
+    names_cause: float = 0.8  # ...and this much right after a cause cue ("due to poor weather")
     weak: float = 0.8  # when every trigger weighs less and no impact cue backs them...
     weak_penalty: float = 0.3  # ...the score drops by this ("good rains boost output")
     context_penalty: float = 0.3  # per market, results or genre cue (see context_in_title)
@@ -366,10 +367,18 @@ def _cause_type(
     (a trigger right after a cause cue), is the strike or the weather."""
     if found not in EFFECTS:
         return found
-    named = {t.event_type for t in asserted if t.event_type not in EFFECTS
-             and (t.match.weight >= WEIGHTS.names_event
-                  or (t.match.weight >= WEIGHTS.weak and _caused(t.match, causes)))}  # fmt: skip
+    named = {t.event_type for t in asserted
+             if t.event_type not in EFFECTS and _names_event(t, causes)}  # fmt: skip
     return max(named, key=lambda k: scores[k], default=found)
+
+
+def _names_event(t: Trigger, causes: Sequence[Match]) -> bool:
+    """Say whether a trigger names its event, by its weight or by standing right after a cause
+    cue ("delays due to poor weather")."""
+    weight = t.match.weight
+    return weight >= WEIGHTS.names_event or (
+        weight >= WEIGHTS.names_cause and _caused(t.match, causes)
+    )
 
 
 def _weather_type(
