@@ -218,6 +218,12 @@ def test_the_event_lexicon_covers_every_event_type_and_cue_kind() -> None:
     assert set(lex.impacts) == set(IMPACTS)
 
 
+def stems(word: str) -> set[str]:
+    """Return the lemmas an English inflection of `word` could come from ("closed": close)."""
+    return {word[: -len(end)] + base for end in ("ies", "es", "s", "ing", "ed", "d")
+            if word.endswith(end) for base in ("", "e", "y")}  # fmt: skip
+
+
 def test_impact_words_leave_the_other_phrases_forms_alone() -> None:
     """A word joins the matcher's vocabulary as written, so "closed" in an impact phrase would
     stop "closed" reading as "close" everywhere: impact phrases are written in lemmas."""
@@ -230,9 +236,7 @@ def test_impact_words_leave_the_other_phrases_forms_alone() -> None:
     for phrases in lex.impacts.values():
         for phrase in phrases:
             for word in parse_phrase(phrase).words:
-                stems = {word[: -len(s)] + e for s in ("ies", "es", "s", "ing", "ed", "d")
-                         if word.endswith(s) for e in ("", "e", "y")}  # fmt: skip
-                assert word in others or not (stems & others), (phrase, word)
+                assert word in others or not (stems(word) & others), (phrase, word)
                 assert word not in forms, (phrase, word)
 
 
@@ -252,9 +256,7 @@ def test_no_phrase_writes_an_inflected_form_of_another_phrases_lemma() -> None:
              for w in parse_phrase(p).words}  # fmt: skip
     inflected = set()
     for word in words - WRITTEN_FORMS:
-        stems = {word[: -len(s)] + e for s in ("ies", "es", "s", "ing", "ed", "d")
-                 if word.endswith(s) for e in ("", "e", "y")}  # fmt: skip
-        if (stems - {word}) & words:
+        if (stems(word) - {word}) & words:
             inflected.add(word)
     assert not inflected
 
