@@ -47,7 +47,7 @@ class WatchSync:
         self._applied: set[int] = set()  # changes above the floor already applied
         self._gaps: dict[int, float] = {}  # missing change number -> when first missed
         self._read_at = 0.0
-        self._pruned_at = 0.0
+        self._pruned_at: float | None = None  # monotonic time of the last prune
 
     def refresh(self, session: Session) -> int:
         """Apply the changes since the last refresh; return how many watches changed."""
@@ -57,7 +57,7 @@ class WatchSync:
         else:
             changed = self._apply_changes(session, now)
         self._read_at = now
-        if now - self._pruned_at > KEEP.total_seconds() / 4:
+        if self._pruned_at is None or now - self._pruned_at > KEEP.total_seconds() / 4:
             self._pruned_at = now
             session.execute(delete(WatchChange).where(col(WatchChange.at) < utcnow() - KEEP))
         return changed
