@@ -16,7 +16,7 @@ from typing import Any
 
 from monitor.geo import KM_PER_DEGREE_LAT, haversine_km
 
-MAX_SHAPES = 20  # shapes an item or an incident keeps
+MAX_SHAPES = 40  # shapes an item or an incident keeps (an NWS alert's counties, for one)
 MAX_POINTS = 100  # points a polygon keeps (evenly thinned beyond that)
 # A GDACS box whose own point lies farther outside it than this is not about that event
 # (a cyclone's box holds its forecast track: its current position may sit just outside).

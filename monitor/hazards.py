@@ -1,9 +1,10 @@
 """What a hazard feed's item says beyond its text: the area it covers, and whether it is routine.
 
 The connectors keep each feed's geometry (connectors/capinfo.py: CAP and NWS polygons and
-circles; gdacs.py: a bounding box, and for an earthquake its magnitude; usgs.py: the epicentre
-and magnitude). Here it becomes the
-item's area (monitor/areas.py shapes); a feed that gives none leaves the country to speak.
+circles, county and zone codes; gdacs.py: a bounding box, and for an earthquake its magnitude;
+usgs.py: the epicentre and magnitude). Here it becomes the item's area (monitor/areas.py
+shapes; US county codes become the counties' outlines, monitor/us_areas.py) and the states the
+codes lie in; a feed that gives none leaves the country to speak.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from monitor import us_areas
 from monitor.areas import MAX_SHAPES, bbox, circle, polygon, shaking_radius_km
 
 CAP_KINDS = ("cap", "nws")
@@ -57,9 +59,29 @@ def item_area(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     point, magnitude = _point(item), _magnitude(item, extra)
     if point is not None and magnitude is not None:
         shapes.append(circle(point[0], point[1], shaking_radius_km(magnitude)))
+    geocodes = _geocodes(extra)
+    if not any(shapes) and geocodes:
+        shapes += us_areas.area(geocodes, MAX_SHAPES)
     if not any(shapes) and item.get("bbox") is not None:
         shapes.append(bbox(item.get("bbox"), near=point))
     return [s for s in shapes if s is not None][:MAX_SHAPES]
+
+
+def _geocodes(extra: Mapping[str, Any]) -> dict[str, list[str]]:
+    geocodes = extra.get("geocodes")
+    if not isinstance(geocodes, Mapping):
+        return {}
+    return {str(name): [str(v) for v in values] for name, values in geocodes.items()
+            if isinstance(values, list)}  # fmt: skip
+
+
+def hazard_places(item: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the states an item's US county and zone codes lie in, as subdivision places."""
+    return [
+        {"name": name, "country": "US", "kind": "subdivision", "subdivision": code,
+         "locode": None, "lat": None, "lon": None}
+        for code, name in us_areas.states(_geocodes(_extra(item)))
+    ]  # fmt: skip
 
 
 def is_routine(item: Mapping[str, Any]) -> bool:
@@ -77,6 +99,9 @@ def is_routine(item: Mapping[str, Any]) -> bool:
     return str(extra.get("severity") or "").lower() in ROUTINE_CAP_SEVERITIES
 
 
-def hazard_fields(item: Mapping[str, Any]) -> dict[str, Any]:
-    """Return what a disruption record carries of the item's hazard: its area and routine flag."""
-    return {"area": item_area(item), "routine": is_routine(item)}
+def hazard_fields(item: Mapping[str, Any], places: list[Any]) -> dict[str, Any]:
+    """Return what a disruption record carries of the item's hazard: its area, routine flag,
+    and the tagger's `places` with the states its codes name that the text did not."""
+    named = {p.get("subdivision") for p in places if isinstance(p, Mapping)}
+    extra = [p for p in hazard_places(item) if p["subdivision"] not in named]
+    return {"area": item_area(item), "routine": is_routine(item), "places": [*places, *extra]}

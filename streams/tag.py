@@ -77,7 +77,8 @@ def tagged(item: ItemRecord, result: Mapping[str, Any]) -> Tagged:
         return Tagged(error=str(result["error"]))
     if (result["is_disruption"] or result["recovery"]) and result["event_type"]:
         fields = item.asdict()
-        message = {**disruption_message(fields, result), **hazard_fields(fields)}
+        message = disruption_message(fields, result)
+        message |= hazard_fields(fields, message.get("places") or [])
         return Tagged(forward=DisruptionRecord.from_data(message))
     return Tagged()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.areas import distance_km
 from monitor.hazards import hazard_fields, is_routine, item_area
 from tests.samples import parse_fixture
 
@@ -53,4 +54,33 @@ def test_yellow_and_moderate_weather_warnings_are_routine_others_not() -> None:
     [quake] = _items("cap/oasis/example3.xml")  # Minor, but an earthquake (Geo), not weather
     assert not is_routine(quake)
     assert not any(is_routine(i) for i in _items("gdacs/gdacs-rss.xml"))
-    assert hazard_fields({"id": "x", "kind": "rss"}) == {"area": [], "routine": False}
+    assert hazard_fields({"id": "x", "kind": "rss"}, []) == {
+        "area": [], "routine": False, "places": []}  # fmt: skip
+
+
+def test_an_nws_alert_without_a_polygon_covers_its_counties() -> None:
+    [wind] = _items("nws/sample.json", "nws")  # seven Colorado counties by FIPS, two zones
+    assert wind["extra"]["geocodes"]["FIPS6"][0] == "008013"
+    shapes = item_area(wind)
+    assert shapes and {s["kind"] for s in shapes} == {"polygon"}
+    assert min(distance_km(40.015, -105.27, s) for s in shapes) == 0  # Boulder
+    assert min(distance_km(39.74, -104.99, s) for s in shapes) > 0  # Denver, not listed
+    [tornado] = _items("nws/sample_alert.json", "nws")  # Hillsborough County, Florida
+    assert min(distance_km(27.95, -82.46, s) for s in item_area(tornado)) == 0  # Tampa
+    assert min(distance_km(28.54, -81.38, s) for s in item_area(tornado)) > 0  # Orlando
+
+
+def test_a_cap_polygon_wins_over_its_county_codes() -> None:
+    [storm] = _items("cap/oasis/example2.xml")  # a storm polygon inside three counties
+    assert storm["extra"]["geocodes"]["SAME"] and len(item_area(storm)) == 1
+
+
+def test_us_codes_add_their_state_to_the_places_once() -> None:
+    [wind] = _items("nws/sample.json", "nws")
+    colorado = {"name": "Colorado", "country": "US", "kind": "subdivision",
+                "subdivision": "US-CO", "locode": None, "lat": None, "lon": None}  # fmt: skip
+    assert hazard_fields(wind, [])["places"] == [colorado]
+    named = [{**colorado, "lat": 39.0, "lon": -105.5}]  # the text named Colorado already
+    assert hazard_fields(wind, named)["places"] == named
+    meteoalarm = _items("cap/meteoalarm/meteoalarm-legacy-atom-poland.xml")[0]
+    assert hazard_fields(meteoalarm, [])["places"] == []
