@@ -138,6 +138,18 @@ def test_training_reports_rules_and_model_under_grouped_cv(
     assert out.count(" F1 ") == 1 + len(thresholds)  # the rules, and the model at each
 
 
+def test_cv_scores_a_kept_shore_with_the_other_as_judge_does() -> None:
+    hormuz = training.Example(
+        item="x", group="p", x=np.zeros((2, len(roles.FEATURES))), y=np.array([1.0, 0.0]),
+        rules=np.array([1.0, 0.0]), unseen=1, buyers=0, countries=("IR", "US"),
+        gold=frozenset({"IR", "OM"}), straits=(("IR", "OM"),),
+    )  # fmt: skip
+    keep_iran = [np.array([1.0, 0.0])]
+    assert training.f1(keep_iran, [hormuz])[1:] == (1, 0, 1)
+    assert training.f1(keep_iran, [hormuz], shores=True)[1:] == (2, 0, 0)
+    assert training.f1([np.array([0.0, 1.0])], [hormuz], shores=True)[1:] == (0, 1, 2)
+
+
 def test_folds_keep_a_publisher_together() -> None:
     assert training.fold_of("reuters.com") == training.fold_of("reuters.com")
     assert len({training.fold_of(f"p{i}.com") for i in range(50)}) == training.FOLDS
