@@ -50,10 +50,10 @@ def item_area(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return the shapes the item's feed says it covers (empty when it gives none)."""
     extra = _extra(item)
     shapes: list[dict[str, Any] | None] = []
-    for flat in extra.get("polygons") or []:
+    for flat in _list(extra.get("polygons")):
         if isinstance(flat, list):
             shapes.append(polygon(zip(flat[0::2], flat[1::2], strict=False)))
-    for spec in extra.get("circles") or []:
+    for spec in _list(extra.get("circles")):
         if isinstance(spec, list) and len(spec) == 3:
             shapes.append(circle(*spec))
     point, magnitude = _point(item), _magnitude(item, extra)
@@ -65,6 +65,10 @@ def item_area(item: Mapping[str, Any]) -> list[dict[str, Any]]:
     if not any(shapes) and item.get("bbox") is not None:
         shapes.append(bbox(item.get("bbox"), near=point))
     return [s for s in shapes if s is not None][:MAX_SHAPES]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _geocodes(extra: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.areas import distance_km
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.areas import MAX_SHAPES, distance_km
 from monitor.hazards import hazard_fields, is_routine, item_area
 from tests.samples import parse_fixture
 
@@ -84,3 +87,19 @@ def test_us_codes_add_their_state_to_the_places_once() -> None:
     assert hazard_fields(wind, named)["places"] == named
     meteoalarm = _items("cap/meteoalarm/meteoalarm-legacy-atom-poland.xml")[0]
     assert hazard_fields(meteoalarm, [])["places"] == []
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@given(extra=st.dictionaries(st.sampled_from(["geocodes", "polygons", "circles", "mag"]), JSON),
+       places=st.lists(JSON, max_size=3))  # fmt: skip
+def test_any_extra_gives_fields_without_failing(extra: dict, places: list) -> None:
+    item = {"id": "x", "kind": "nws", "extra": extra}
+    fields = hazard_fields(item, places)
+    assert len(fields["area"]) <= MAX_SHAPES and fields["places"][: len(places)] == places
