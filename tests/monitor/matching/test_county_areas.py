@@ -3,29 +3,18 @@ watches on its state, through the pipeline's own stage code (tag, then cluster).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from monitor.incidents import ClusterRules
 from monitor.matching import WatchIndex, WatchSpec
 from monitor.matching.watches import SiteSpec
-from monitor.settings import Settings
-from monitor.tagger.tag import tag_items
-from streams.incidents import cluster_reports
 from streams.records import ItemRecord
-from streams.tag import tagged
+from tests.monitor.matching.staged import staged_incident
 from tests.samples import parse_fixture
 
 
 def incident_of(relative: str) -> dict[str, Any]:
     [item] = parse_fixture(relative, "nws")
-    record = ItemRecord.from_data({**item.to_dict(), "feed_id": 1})
-    [result] = tag_items([record.asdict()])
-    report = tagged(record, result).forward
-    assert report is not None, result
-    rules = ClusterRules.from_settings(Settings().incidents)
-    [change] = cluster_reports([report], {}, now=datetime.now(UTC), rules=rules).changes
-    return change.incident
+    return staged_incident(ItemRecord.from_data({**item.to_dict(), "feed_id": 1}))
 
 
 def test_a_colorado_wind_warning_hits_boulder_and_colorado_not_houston_or_texas() -> None:

@@ -3,30 +3,20 @@ in it: the tagger's places carry their subdivision."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from monitor.incidents import ClusterRules
 from monitor.matching import WatchIndex, WatchSpec
-from monitor.settings import Settings
 from monitor.tagger.tag import tag_items
-from streams.incidents import cluster_reports
 from streams.records import ItemRecord
-from streams.tag import tagged
+from tests.monitor.matching.staged import staged_incident
 
 
 def tagged_incident(title: str, body: str) -> dict[str, Any]:
     """Return the incident one item makes, tagged and clustered as the pipeline's stages do."""
-    record = ItemRecord.from_data({"id": "x", "title": title, "body": body, "feed_id": 1,
-                                   "url": "https://example.org/x"})  # fmt: skip
-    [result] = tag_items([record.asdict()])
-    report = tagged(record, result).forward
-    assert report is not None, result
-    rules = ClusterRules.from_settings(Settings().incidents)
-    [change] = cluster_reports([report], {}, now=datetime.now(UTC), rules=rules).changes
-    return change.incident
+    item = {"id": "x", "title": title, "body": body, "feed_id": 1, "url": "https://example.org/x"}
+    return staged_incident(ItemRecord.from_data(item))
 
 
 def watching(*subdivisions: str) -> WatchIndex:
