@@ -29,17 +29,16 @@ STEPS, RATE = 3000, 0.5
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled item's country candidates: features, gold flags, and the gold it misses."""
+    """One labelled item's country candidates: features, gold flags and the gold countries."""
 
     item: str
     group: str
     x: np.ndarray  # candidates x FEATURES
     y: np.ndarray  # 1 where the candidate is a gold country
     rules: np.ndarray  # 1 where the rules keep it
-    unseen: int  # gold countries no candidate names
     buyers: int  # gold materials, or 0 for none (then every buyer in the country is alerted)
-    countries: tuple[str, ...] = ()  # the candidates' countries, in the order of `x`
-    gold: frozenset[str] = frozenset()
+    countries: tuple[str, ...]  # the candidates' countries, in the order of `x`
+    gold: frozenset[str]  # every gold country, named by a candidate or not
     straits: tuple[tuple[str, ...], ...] = ()  # the two shores of each strait it names
 
 
@@ -58,10 +57,9 @@ def examples(rows: Sequence[dict[str, Any]]) -> Iterator[Example]:
             rules = _rules_flags(found)
             x = np.array([c.features for c in found], dtype=float).reshape(-1, len(FEATURES))
             y = np.array([c.country in gold for c in found], dtype=float)
-            unseen = len(gold - {c.country for c in found})
             buyers = len(set(row["gold"].get("materials") or ()))
             countries = tuple(c.country for c in found)
-            yield Example(str(row["id"]), _group(row), x, y, rules, unseen, buyers,
+            yield Example(str(row["id"]), _group(row), x, y, rules, buyers,
                           countries, frozenset(gold), tuple(straits(hits)))  # fmt: skip
 
 
@@ -95,19 +93,10 @@ def f1(
     with `shores`, a kept shore of a strait brings the other, as `roles.judge` does."""
     tp = fp = fn = 0
     for keep, ex in zip(chosen, data, strict=True):
-        if shores and ex.straits:
-            kept = {c for c, k in zip(ex.countries, keep, strict=True) if k}
-            for held in ex.straits:
-                kept |= set(held) if kept & set(held) else set()
-            tp, fp, fn = (
-                tp + len(kept & ex.gold),
-                fp + len(kept - ex.gold),
-                fn + len(ex.gold - kept),
-            )
-            continue
-        tp += int((keep * ex.y).sum())
-        fp += int((keep * (1 - ex.y)).sum())
-        fn += int(((1 - keep) * ex.y).sum()) + ex.unseen
+        kept = {c for c, k in zip(ex.countries, keep, strict=True) if k}
+        for held in ex.straits if shores else ():
+            kept |= set(held) if kept & set(held) else set()
+        tp, fp, fn = tp + len(kept & ex.gold), fp + len(kept - ex.gold), fn + len(ex.gold - kept)
     return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), tp, fp, fn
 
 

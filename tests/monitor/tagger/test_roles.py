@@ -141,7 +141,7 @@ def test_training_reports_rules_and_model_under_grouped_cv(
 def test_cv_scores_a_kept_shore_with_the_other_as_judge_does() -> None:
     hormuz = training.Example(
         item="x", group="p", x=np.zeros((2, len(roles.FEATURES))), y=np.array([1.0, 0.0]),
-        rules=np.array([1.0, 0.0]), unseen=1, buyers=0, countries=("IR", "US"),
+        rules=np.array([1.0, 0.0]), buyers=0, countries=("IR", "US"),
         gold=frozenset({"IR", "OM"}), straits=(("IR", "OM"),),
     )  # fmt: skip
     keep_iran = [np.array([1.0, 0.0])]
