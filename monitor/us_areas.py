@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -68,36 +69,43 @@ def _outer_rings(geometry: Mapping[str, Any], arcs: list[Ring]) -> list[Ring]:
     return sorted(rings, key=len, reverse=True)
 
 
+@dataclass(frozen=True)
+class Atlas:
+    """The outlines by FIPS code, and each state's ISO 3166-2 code, name and postal code."""
+
+    counties: dict[str, list[Ring]]  # "08013": Boulder County's largest rings
+    states: dict[str, list[Ring]]  # "08": Colorado's
+    iso: dict[str, tuple[str, str]]  # "08": ("US-CO", "Colorado")
+    postal: dict[str, str]  # "CO": "08" (UGC's prefix)
+
+
 @cache
-def _atlas() -> tuple[dict[str, list[Ring]], dict[str, list[Ring]], dict[str, str]]:
-    """Return (county rings by 5-digit FIPS, state rings by 2-digit FIPS, ISO code by FIPS)."""
+def atlas() -> Atlas:
+    """Return the atlas, read and decoded once."""
     topology = json.loads(resources.files("monitor").joinpath(ATLAS).read_text("utf-8"))
     arcs = _decoded_arcs(topology)
-    counties = {str(g["id"]): _outer_rings(g, arcs)[:RINGS_KEPT]
-                for g in topology["objects"]["counties"]["geometries"]}  # fmt: skip
-    states = {str(g["id"]): _outer_rings(g, arcs)[:RINGS_KEPT]
-              for g in topology["objects"]["states"]["geometries"]}  # fmt: skip
-    iso = {s.name: s.code for s in pycountry.subdivisions.get(country_code="US")}
-    codes = {}
+    counties, states = (
+        {str(g["id"]): _outer_rings(g, arcs)[:RINGS_KEPT]
+         for g in topology["objects"][kind]["geometries"]}
+        for kind in ("counties", "states")
+    )  # fmt: skip
+    by_name = {s.name: s for s in pycountry.subdivisions.get(country_code="US")}
+    iso = {}
     for g in topology["objects"]["states"]["geometries"]:
-        name = g["properties"]["name"]
-        codes[str(g["id"])] = iso[STATE_NAMES.get(name, name)]
-    return counties, states, codes
-
-
-def _postal() -> dict[str, str]:
-    """Return {"CO": "08", …}: a state's two-letter postal code (UGC's prefix) to its FIPS."""
-    return {code.removeprefix("US-"): fips for fips, code in _atlas()[2].items()}
+        state = by_name[STATE_NAMES.get(g["properties"]["name"], g["properties"]["name"])]
+        iso[str(g["id"])] = (state.code, state.name)
+    postal = {code.removeprefix("US-"): fips for fips, (code, _name) in iso.items()}
+    return Atlas(counties, states, iso, postal)
 
 
 def _codes(geocodes: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str], set[str]]:
     """Return the FIPS codes of (the counties, the whole states, every state) the geocodes
     name. A whole-state SAME code ("008000") covers its state; a UGC forecast zone lies in its
     state, covering an unknown part of it."""
+    us = atlas()
     counties: set[str] = set()
     whole: set[str] = set()
     states: set[str] = set()
-    postal = _postal()
     for name, values in geocodes.items():
         kind = name.upper()
         for value in values:
@@ -105,21 +113,18 @@ def _codes(geocodes: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str], s
             if kind in ("SAME", "FIPS6", "FIPS") and (m := _FIPS.match(value)):
                 state, county = m.groups()
                 (whole.add(state) if county == "000" else counties.add(state + county))
-            elif kind == "UGC" and (m := _UGC.match(value)) and m.group(1) in postal:
-                state = postal[m.group(1)]
+            elif kind == "UGC" and (m := _UGC.match(value)) and m.group(1) in us.postal:
+                state = us.postal[m.group(1)]
                 (counties.add(state + m.group(3)) if m.group(2) == "C" else states.add(state))
-    by_county, by_state, _ = _atlas()
-    counties &= by_county.keys()
-    whole &= by_state.keys()
+    counties &= us.counties.keys()
+    whole &= us.states.keys()
     return counties, whole, states | whole | {c[:2] for c in counties}
 
 
 def states(geocodes: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:
     """Return the (ISO 3166-2 code, name) of each state the geocodes lie in, by code:
     [("US-CO", "Colorado")]."""
-    codes = _atlas()[2]
-    found = sorted(codes[s] for s in _codes(geocodes)[2])
-    return [(code, pycountry.subdivisions.get(code=code).name) for code in found]
+    return sorted(atlas().iso[s] for s in _codes(geocodes)[2])
 
 
 def area(geocodes: Mapping[str, Iterable[str]], budget: int) -> list[dict[str, Any]]:
@@ -130,12 +135,12 @@ def area(geocodes: Mapping[str, Iterable[str]], budget: int) -> list[dict[str, A
     none (its country and states still match watches). Forecast zones give no shape.
     """
     counties, whole, _ = _codes(geocodes)
-    by_county, by_state, _ = _atlas()
-    rings = [ring for s in sorted(whole) for ring in by_state[s]]
-    rings += [ring for c in sorted(counties) if c[:2] not in whole for ring in by_county[c]]
+    us = atlas()
+    rings = [ring for s in sorted(whole) for ring in us.states[s]]
+    rings += [ring for c in sorted(counties) if c[:2] not in whole for ring in us.counties[c]]
     if len(rings) > budget:
-        states = sorted(whole | {c[:2] for c in counties})
-        rings = [ring for s in states for ring in by_state[s]]
+        around = sorted(whole | {c[:2] for c in counties})
+        rings = [ring for s in around for ring in us.states[s]]
     if len(rings) > budget:
         return []
     return [shape for ring in rings if (shape := polygon(ring)) is not None]
